@@ -1,0 +1,222 @@
+//! The vocabulary shared by the scanner and the reports: where (a [`Span`]), what (a [`Rule`])
+//! and why (a [`Cause`]). A finding is a small value; it never owns a copy of the bytes.
+
+use std::fmt;
+
+/// A byte range in the original input, by absolute offset.
+///
+/// Offsets are `u64` so that one file can exceed 4 GiB; a span is at most a few bytes long.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Span {
+    /// 0-based offset of the first byte.
+    pub start: u64,
+    /// Number of bytes.
+    pub len: u32,
+}
+
+impl Span {
+    /// The offset just past the span.
+    pub fn end(&self) -> u64 {
+        self.start + u64::from(self.len)
+    }
+}
+
+/// How serious a finding is. Ordered: `Warning < Error`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Severity {
+    /// Worth a look; does not fail a run unless `--fail-level warning`.
+    Warning,
+    /// The text is not what it must be.
+    Error,
+}
+
+impl Severity {
+    /// The lowercase name used in every output format.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Warning => "warning",
+            Severity::Error => "error",
+        }
+    }
+}
+
+impl fmt::Display for Severity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+macro_rules! rules {
+    ($($variant:ident = $id:literal, $name:literal, $severity:ident, $summary:literal;)*) => {
+        /// A rule of the contract (`DESIGN.md`): a stable id, a stable name and a default
+        /// severity.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+        pub enum Rule {
+            $(#[doc = $summary] $variant,)*
+        }
+
+        impl Rule {
+            /// Every rule, in id order.
+            pub const ALL: &'static [Rule] = &[$(Rule::$variant,)*];
+
+            /// The stable id, such as `GB001`.
+            pub fn id(self) -> &'static str {
+                match self { $(Rule::$variant => $id,)* }
+            }
+
+            /// The stable name, such as `invalid-sequence`.
+            pub fn name(self) -> &'static str {
+                match self { $(Rule::$variant => $name,)* }
+            }
+
+            /// The severity a finding of this rule has unless configured otherwise.
+            pub fn default_severity(self) -> Severity {
+                match self { $(Rule::$variant => Severity::$severity,)* }
+            }
+
+            /// One line saying what the rule fires on.
+            pub fn summary(self) -> &'static str {
+                match self { $(Rule::$variant => $summary,)* }
+            }
+        }
+    };
+}
+
+rules! {
+    InvalidSequence = "GB001", "invalid-sequence", Error,
+        "Bytes that are not a valid sequence of the file's encoding.";
+    TruncatedSequence = "GB002", "truncated-sequence", Error,
+        "The input ends inside a multi-byte sequence.";
+    UnassignedCode = "GB003", "unassigned-code", Error,
+        "A well-formed four-byte code whose pointer is reserved: no character is assigned to it.";
+    RoundTripMismatch = "GB004", "round-trip-mismatch", Error,
+        "Decoding and re-encoding under the profile changes the bytes.";
+    EditionSensitive = "GB005", "edition-sensitive", Warning,
+        "A code or character whose mapping differs between editions of GB 18030.";
+    Unencodable = "GB006", "unencodable", Error,
+        "A character the profile cannot encode.";
+    PrivateUse = "GB007", "private-use", Warning,
+        "A character in a Private Use Area.";
+    WrongEncoding = "GB008", "wrong-encoding", Error,
+        "The file is in another encoding than expected.";
+    Mojibake = "GB009", "mojibake", Warning,
+        "Text that looks double-encoded.";
+    OutsideLevel = "GB010", "outside-level", Error,
+        "A character outside the chosen GB 18030-2022 implementation level.";
+    ByteOrderMark = "GB011", "byte-order-mark", Warning,
+        "A byte order mark, or U+FEFF inside the text.";
+    ControlCharacter = "GB012", "control-character", Warning,
+        "A control character other than TAB, LF and CR.";
+    ReplacementCharacter = "GB013", "replacement-character", Warning,
+        "U+FFFD in the text: the trace of an earlier lossy conversion.";
+    RemovedCharacter = "GB014", "removed-character", Warning,
+        "One of the 15 codes removed from the GB 18030-2022 repertoire.";
+}
+
+impl Rule {
+    /// Finds a rule by id (`GB001`, any case) or by name (`invalid-sequence`).
+    pub fn lookup(text: &str) -> Option<Rule> {
+        Rule::ALL.iter().copied().find(|r| r.id().eq_ignore_ascii_case(text) || r.name() == text)
+    }
+}
+
+impl fmt::Display for Rule {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.id())
+    }
+}
+
+/// Why a byte-level finding fired: enough to write a precise message without keeping the bytes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Cause {
+    /// A byte that can never start a sequence (`80` or `FF` in GB 18030).
+    BadLead,
+    /// A lead byte followed by a byte that can be neither a two-byte trail nor a digit. The
+    /// byte is part of the span only when it is not ASCII.
+    BadSecond(u8),
+    /// A lead and a digit followed by a byte outside `81-FE`; only the lead is in the span.
+    BadThird(u8),
+    /// A lead, a digit and a third byte followed by a byte outside `30-39`; only the lead is
+    /// in the span.
+    BadFourth(u8),
+    /// The input ended inside a sequence; the span holds the bytes that were there.
+    Truncated,
+    /// A well-formed four-byte code whose pointer is reserved.
+    Reserved {
+        /// The four-byte pointer (`0..1587600`).
+        pointer: u32,
+    },
+    /// Bytes that std's UTF-8 validator rejects (`Utf8Error::error_len`).
+    InvalidUtf8,
+}
+
+/// One finding: a rule, where it fired, and why.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Finding {
+    /// Which rule fired.
+    pub rule: Rule,
+    /// The offending bytes.
+    pub span: Span,
+    /// What was wrong, for the message.
+    pub cause: Cause,
+    /// The character concerned, for character-level rules; `None` for byte-level ones.
+    pub scalar: Option<char>,
+}
+
+impl Finding {
+    /// A byte-level finding.
+    pub fn bytes(rule: Rule, start: u64, len: u32, cause: Cause) -> Finding {
+        Finding { rule, span: Span { start, len }, cause, scalar: None }
+    }
+
+    /// A human-readable sentence; `bytes` are the bytes of [`Finding::span`].
+    pub fn message(&self, bytes: &[u8]) -> String {
+        let hex = HexBytes(bytes);
+        match self.cause {
+            Cause::BadLead => match bytes.first() {
+                Some(0x80) => "byte 0x80 is not valid on its own in GB 18030 (GBK and the WHATWG \
+                               decoder read it as U+20AC EURO SIGN; strict GB 18030 has no such code)"
+                    .to_string(),
+                Some(&b) => format!("byte 0x{b:02x} cannot start a character in GB 18030"),
+                None => "empty span".to_string(),
+            },
+            Cause::BadSecond(next) => format!(
+                "lead byte 0x{:02x} must be followed by 40-7e or 80-fe (two bytes) or 30-39 \
+                 (four bytes), not 0x{next:02x}",
+                bytes.first().copied().unwrap_or(0)
+            ),
+            Cause::BadThird(next) => format!(
+                "lead byte 0x{:02x} and a digit start a four-byte code, whose third byte must be \
+                 81-fe, not 0x{next:02x}",
+                bytes.first().copied().unwrap_or(0)
+            ),
+            Cause::BadFourth(next) => format!(
+                "lead byte 0x{:02x} starts a four-byte code whose fourth byte must be 30-39, not \
+                 0x{next:02x}",
+                bytes.first().copied().unwrap_or(0)
+            ),
+            Cause::Truncated => format!("the input ends inside a multi-byte sequence ({hex})"),
+            Cause::Reserved { pointer } => format!(
+                "four-byte code {hex} is well formed but reserved (pointer {pointer}): no \
+                 character is assigned to it in any edition"
+            ),
+            Cause::InvalidUtf8 => format!("bytes {hex} are not valid UTF-8"),
+        }
+    }
+}
+
+/// Formats bytes as lowercase hex separated by spaces: `81 30`.
+#[derive(Clone, Copy, Debug)]
+pub struct HexBytes<'a>(pub &'a [u8]);
+
+impl fmt::Display for HexBytes<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, b) in self.0.iter().enumerate() {
+            if i > 0 {
+                f.write_str(" ")?;
+            }
+            write!(f, "{b:02x}")?;
+        }
+        Ok(())
+    }
+}

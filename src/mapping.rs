@@ -1,0 +1,94 @@
+//! Strict GB 18030-2022 as a bijection between codes and Unicode scalar values.
+//!
+//! Every valid code decodes to exactly one scalar and every scalar encodes to exactly one code
+//! (`GB18030.md` section 2). Decoding is table lookups; encoding builds an inverse BMP table
+//! once, on first use.
+
+use std::sync::OnceLock;
+
+use crate::scan::grammar::{
+    four_byte_code, two_byte_code, BMP_POINTER_LAST, SUPPLEMENTARY_POINTER_FIRST, SUPPLEMENTARY_POINTER_LAST,
+    TWO_BYTE_COUNT,
+};
+use crate::scan::tables::{FOUR_BYTE_BMP_RUNS, TWO_BYTE};
+
+/// The scalar of a two-byte pointer `0..23940`.
+#[inline]
+pub fn decode_two_byte(pointer: usize) -> char {
+    let code = TWO_BYTE[pointer];
+    // The generated table holds BMP scalars only (the generator checks each value).
+    char::from_u32(u32::from(code)).unwrap_or(char::REPLACEMENT_CHARACTER)
+}
+
+/// The scalar of an assigned four-byte pointer, or `None` for a reserved one.
+#[inline]
+pub fn decode_four_byte(pointer: u32) -> Option<char> {
+    if pointer <= BMP_POINTER_LAST {
+        let run = FOUR_BYTE_BMP_RUNS.partition_point(|&(start, _)| u32::from(start) <= pointer) - 1;
+        let (start, first) = FOUR_BYTE_BMP_RUNS[run];
+        char::from_u32(u32::from(first) + (pointer - u32::from(start)))
+    } else if (SUPPLEMENTARY_POINTER_FIRST..=SUPPLEMENTARY_POINTER_LAST).contains(&pointer) {
+        char::from_u32(0x1_0000 + pointer - SUPPLEMENTARY_POINTER_FIRST)
+    } else {
+        None
+    }
+}
+
+/// The bytes of one encoded character: 1, 2 or 4 of them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Encoded {
+    bytes: [u8; 4],
+    len: u8,
+}
+
+impl Encoded {
+    /// The encoded bytes.
+    pub fn as_bytes(&self) -> &[u8] {
+        &self.bytes[..usize::from(self.len)]
+    }
+}
+
+/// Encodes one scalar value under strict GB 18030-2022. Every scalar has a code.
+pub fn encode(c: char) -> Encoded {
+    let scalar = u32::from(c);
+    if scalar < 0x80 {
+        return Encoded { bytes: [scalar as u8, 0, 0, 0], len: 1 };
+    }
+    if scalar >= 0x1_0000 {
+        let bytes = four_byte_code(scalar - 0x1_0000 + SUPPLEMENTARY_POINTER_FIRST);
+        return Encoded { bytes, len: 4 };
+    }
+    match inverse_bmp()[scalar as usize] {
+        BmpCode::TwoByte(pointer) => {
+            let [lead, trail] = two_byte_code(usize::from(pointer));
+            Encoded { bytes: [lead, trail, 0, 0], len: 2 }
+        }
+        BmpCode::FourByte(pointer) => Encoded { bytes: four_byte_code(u32::from(pointer)), len: 4 },
+        // Unreachable for a `char`: only surrogates and ASCII are left unset.
+        BmpCode::None => Encoded { bytes: [0x3F, 0, 0, 0], len: 1 },
+    }
+}
+
+#[derive(Clone, Copy)]
+enum BmpCode {
+    None,
+    TwoByte(u16),
+    FourByte(u16),
+}
+
+/// BMP scalar -> its code, built from the decode tables so the two can never disagree.
+fn inverse_bmp() -> &'static [BmpCode] {
+    static INVERSE: OnceLock<Box<[BmpCode]>> = OnceLock::new();
+    INVERSE.get_or_init(|| {
+        let mut inverse = vec![BmpCode::None; 0x1_0000].into_boxed_slice();
+        for pointer in 0..=BMP_POINTER_LAST {
+            if let Some(c) = decode_four_byte(pointer) {
+                inverse[c as usize] = BmpCode::FourByte(pointer as u16);
+            }
+        }
+        for pointer in 0..TWO_BYTE_COUNT {
+            inverse[TWO_BYTE[pointer] as usize] = BmpCode::TwoByte(pointer as u16);
+        }
+        inverse
+    })
+}

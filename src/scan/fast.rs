@@ -1,0 +1,243 @@
+//! The fast GB 18030 scanner: the one the checker runs.
+//!
+//! Runs of ASCII are skipped eight bytes at a time, and only at a sequence boundary, never on
+//! a byte that is pending a trail. Two-byte codes, the bulk of Chinese text, take one table
+//! lookup each. Everything else goes through [`step_at`], which decodes one sequence. A
+//! sequence cut by the end of a chunk is kept (at most three bytes) and finished with the next
+//! chunk. The tests hold it to [`super::reference::Reference`] on every input they try.
+
+use super::grammar::{
+    four_byte_pointer, is_assigned_four_byte, is_digit, is_lead, is_two_byte_trail, two_byte_pointer,
+};
+use super::Visitor;
+use crate::finding::{Cause, Finding, Rule};
+use crate::mapping::{decode_four_byte, decode_two_byte};
+
+/// The streaming fast scanner. Feed it chunks, then call [`Scanner::finish`].
+#[derive(Clone, Debug, Default)]
+pub struct Scanner {
+    /// The bytes of a sequence that the end of the last chunk cut.
+    pending: [u8; 3],
+    pending_len: usize,
+    /// Offset of `pending[0]`.
+    pending_start: u64,
+    /// Offset of the next byte fed.
+    offset: u64,
+}
+
+/// What one sequence turned out to be.
+#[derive(Clone, Copy, Debug)]
+enum Step {
+    /// A valid code of `len` bytes.
+    Code { len: u8, code: Code },
+    /// A finding over the first `len` bytes; the bytes after them are read again.
+    Bad { rule: Rule, len: u8, cause: Cause },
+    /// The bytes end before the sequence does, and more may come.
+    Incomplete,
+}
+
+/// A valid code, not yet decoded.
+#[derive(Clone, Copy, Debug)]
+enum Code {
+    Ascii(u8),
+    TwoByte(usize),
+    FourByte(u32),
+}
+
+impl Code {
+    #[inline]
+    fn decode(self) -> char {
+        match self {
+            Code::Ascii(b) => char::from(b),
+            Code::TwoByte(pointer) => decode_two_byte(pointer),
+            // `step_at` yields only assigned pointers, which always decode.
+            Code::FourByte(pointer) => decode_four_byte(pointer).unwrap_or(char::REPLACEMENT_CHARACTER),
+        }
+    }
+}
+
+/// The end of input inside a sequence of `len` bytes: truncated if nothing more comes.
+#[inline]
+fn cut(len: u8, at_end: bool) -> Step {
+    if at_end {
+        Step::Bad { rule: Rule::TruncatedSequence, len, cause: Cause::Truncated }
+    } else {
+        Step::Incomplete
+    }
+}
+
+/// Decodes the sequence that starts at `bytes[0]`. `at_end` says that no byte follows `bytes`.
+#[inline]
+fn step_at(bytes: &[u8], at_end: bool) -> Step {
+    let b1 = bytes[0];
+    if b1 < 0x80 {
+        return Step::Code { len: 1, code: Code::Ascii(b1) };
+    }
+    if !is_lead(b1) {
+        return Step::Bad { rule: Rule::InvalidSequence, len: 1, cause: Cause::BadLead };
+    }
+    let Some(&b2) = bytes.get(1) else { return cut(1, at_end) };
+    if is_two_byte_trail(b2) {
+        return Step::Code { len: 2, code: Code::TwoByte(two_byte_pointer(b1, b2)) };
+    }
+    if !is_digit(b2) {
+        // An ASCII byte is read again; any other is swallowed with the lead.
+        let len = if b2 < 0x80 { 1 } else { 2 };
+        return Step::Bad { rule: Rule::InvalidSequence, len, cause: Cause::BadSecond(b2) };
+    }
+    let Some(&b3) = bytes.get(2) else { return cut(2, at_end) };
+    if !is_lead(b3) {
+        return Step::Bad { rule: Rule::InvalidSequence, len: 1, cause: Cause::BadThird(b3) };
+    }
+    let Some(&b4) = bytes.get(3) else { return cut(3, at_end) };
+    if !is_digit(b4) {
+        return Step::Bad { rule: Rule::InvalidSequence, len: 1, cause: Cause::BadFourth(b4) };
+    }
+    let pointer = four_byte_pointer(b1, b2, b3, b4);
+    if is_assigned_four_byte(pointer) {
+        Step::Code { len: 4, code: Code::FourByte(pointer) }
+    } else {
+        Step::Bad { rule: Rule::UnassignedCode, len: 4, cause: Cause::Reserved { pointer } }
+    }
+}
+
+/// Reports a resolved step at `start` and returns how many bytes it consumed.
+#[inline]
+fn emit<V: Visitor>(step: Step, start: u64, visitor: &mut V) -> usize {
+    match step {
+        Step::Code { len, code } => {
+            if V::WANTS_CHARS {
+                visitor.char(start, len, code.decode());
+            }
+            usize::from(len)
+        }
+        Step::Bad { rule, len, cause } => {
+            visitor.finding(Finding::bytes(rule, start, u32::from(len), cause));
+            usize::from(len)
+        }
+        Step::Incomplete => 0,
+    }
+}
+
+/// The index of the first non-ASCII byte at or after `i`, or `bytes.len()`.
+#[inline]
+fn ascii_run_end(bytes: &[u8], mut i: usize) -> usize {
+    const HIGH_BITS: u64 = 0x8080_8080_8080_8080;
+    while let Some(word) = bytes.get(i..i + 8) {
+        let mut buf = [0u8; 8];
+        buf.copy_from_slice(word);
+        let high = u64::from_le_bytes(buf) & HIGH_BITS;
+        if high != 0 {
+            return i + (high.trailing_zeros() / 8) as usize;
+        }
+        i += 8;
+    }
+    while i < bytes.len() && bytes[i] < 0x80 {
+        i += 1;
+    }
+    i
+}
+
+impl Scanner {
+    /// A scanner at offset 0.
+    pub fn new() -> Scanner {
+        Scanner::default()
+    }
+
+    /// A scanner whose first byte is at `offset` in the input (for chunks checked apart).
+    pub fn at_offset(offset: u64) -> Scanner {
+        Scanner { offset, ..Scanner::default() }
+    }
+
+    /// Scans the next chunk of the input.
+    pub fn feed<V: Visitor>(&mut self, chunk: &[u8], visitor: &mut V) {
+        self.run(chunk, false, visitor);
+    }
+
+    /// Ends the input: a pending sequence is truncated (GB002).
+    pub fn finish<V: Visitor>(&mut self, visitor: &mut V) {
+        self.run(&[], true, visitor);
+    }
+
+    fn run<V: Visitor>(&mut self, chunk: &[u8], last: bool, visitor: &mut V) {
+        let used = self.resolve_pending(chunk, last, visitor);
+        if self.pending_len == 0 {
+            self.scan_from(chunk, used, last, visitor);
+        }
+        self.offset += chunk.len() as u64;
+    }
+
+    /// Finishes the sequence cut at the end of the previous chunk with the first bytes of this
+    /// one. Returns how many bytes of `chunk` that took.
+    fn resolve_pending<V: Visitor>(&mut self, chunk: &[u8], last: bool, visitor: &mut V) -> usize {
+        let mut used = 0;
+        while self.pending_len > 0 {
+            let held = self.pending_len;
+            let take = (4 - held).min(chunk.len() - used);
+            let mut window = [0u8; 4];
+            window[..held].copy_from_slice(&self.pending[..held]);
+            window[held..held + take].copy_from_slice(&chunk[used..used + take]);
+            let at_end = last && used + take == chunk.len();
+            match step_at(&window[..held + take], at_end) {
+                Step::Incomplete => {
+                    // Four bytes always resolve, so this holds at most three, and the whole
+                    // rest of the chunk.
+                    self.pending[..held + take].copy_from_slice(&window[..held + take]);
+                    self.pending_len = held + take;
+                    return used + take;
+                }
+                step => {
+                    let len = emit(step, self.pending_start, visitor);
+                    if len >= held {
+                        used += len - held;
+                        self.pending_len = 0;
+                    } else {
+                        // Bytes after the span are read again.
+                        self.pending.copy_within(len..held, 0);
+                        self.pending_len = held - len;
+                        self.pending_start += len as u64;
+                    }
+                }
+            }
+        }
+        used
+    }
+
+    /// The fast loop over `chunk[i..]`.
+    fn scan_from<V: Visitor>(&mut self, chunk: &[u8], mut i: usize, last: bool, visitor: &mut V) {
+        let base = self.offset;
+        let n = chunk.len();
+        while i < n {
+            let b1 = chunk[i];
+            if b1 < 0x80 {
+                let end = ascii_run_end(chunk, i);
+                if V::WANTS_CHARS {
+                    for (j, &b) in chunk[i..end].iter().enumerate() {
+                        visitor.char(base + (i + j) as u64, 1, char::from(b));
+                    }
+                }
+                i = end;
+                continue;
+            }
+            if let Some(&b2) = chunk.get(i + 1) {
+                if is_lead(b1) && is_two_byte_trail(b2) {
+                    if V::WANTS_CHARS {
+                        visitor.char(base + i as u64, 2, decode_two_byte(two_byte_pointer(b1, b2)));
+                    }
+                    i += 2;
+                    continue;
+                }
+            }
+            match step_at(&chunk[i..], last) {
+                Step::Incomplete => {
+                    let held = n - i;
+                    self.pending[..held].copy_from_slice(&chunk[i..]);
+                    self.pending_len = held;
+                    self.pending_start = base + i as u64;
+                    return;
+                }
+                step => i += emit(step, base + i as u64, visitor),
+            }
+        }
+    }
+}

@@ -1,0 +1,80 @@
+//! The hot path: bytes in, byte-level findings (GB001-GB003) and decoded scalars out.
+//!
+//! Two GB 18030 scanners give one answer: [`reference::Reference`], a plain state machine
+//! written to be obviously right, and [`fast::Scanner`], the one the checker runs. The tests
+//! run every case through both. Both are streaming: feed chunks of any size, then finish.
+//! [`utf8`] does the same for UTF-8 input, with std's validator.
+//!
+//! Error recovery follows the WHATWG decoder, as encoding_rs implements it (`GB18030.md`
+//! section 1): after a lead, an ASCII byte that cannot continue the sequence is read again,
+//! a non-ASCII one is swallowed with the lead; a bad third or fourth byte makes only the lead
+//! malformed. Unlike encoding_rs, a lone `80` is malformed (GB001).
+
+pub mod fast;
+pub mod grammar;
+pub mod reference;
+pub mod tables;
+pub mod utf8;
+
+use crate::finding::Finding;
+
+/// Receives what a scanner finds, in input order.
+pub trait Visitor {
+    /// Whether [`Visitor::char`] is wanted. When `false` the scanner may skip runs of valid
+    /// text without decoding them, which is much faster.
+    const WANTS_CHARS: bool = false;
+
+    /// A byte-level finding.
+    fn finding(&mut self, finding: Finding);
+
+    /// A valid character: its first byte's offset, its length in bytes and its scalar value.
+    /// Called only when [`Visitor::WANTS_CHARS`] is `true`.
+    fn char(&mut self, start: u64, len: u8, c: char) {
+        let _ = (start, len, c);
+    }
+}
+
+impl Visitor for Vec<Finding> {
+    fn finding(&mut self, finding: Finding) {
+        self.push(finding);
+    }
+}
+
+/// One event of a scan, for visitors that want everything in one list.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Event {
+    /// A valid character.
+    Char {
+        /// Offset of its first byte.
+        start: u64,
+        /// Its length in bytes.
+        len: u8,
+        /// The scalar value.
+        c: char,
+    },
+    /// A byte-level finding.
+    Finding(Finding),
+}
+
+/// Collects every event: the visitor the tests compare scanners with.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Events(pub Vec<Event>);
+
+impl Visitor for Events {
+    const WANTS_CHARS: bool = true;
+
+    fn finding(&mut self, finding: Finding) {
+        self.0.push(Event::Finding(finding));
+    }
+
+    fn char(&mut self, start: u64, len: u8, c: char) {
+        self.0.push(Event::Char { start, len, c });
+    }
+}
+
+/// Scans a whole GB 18030 input with the fast scanner.
+pub fn scan_gb18030<V: Visitor>(bytes: &[u8], visitor: &mut V) {
+    let mut scanner = fast::Scanner::new();
+    scanner.feed(bytes, visitor);
+    scanner.finish(visitor);
+}

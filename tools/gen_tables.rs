@@ -1,0 +1,195 @@
+//! Generates `src/scan/tables.rs`, the strict GB 18030-2022 mapping tables, from the WHATWG
+//! index files and the edition-difference table in `oracle/`.
+//!
+//! Run it with `cargo run --example gen-tables > src/scan/tables.rs`. The test
+//! `tests/tables_generated.rs` runs the same code and fails if the committed file differs.
+//!
+//! How strict 2022 is derived from WHATWG (see `oracle/gb18030-edition-differences.tsv`):
+//! the WHATWG two-byte index and four-byte ranges describe the same mapping as strict 2022
+//! except for the rows where the table's "2022 strict" column differs from its "WHATWG"
+//! column (`A3A0`, and 18 four-byte codes); those rows are taken from the 2022 column.
+//! The WHATWG decoder maps four-byte pointer 7457 (`8135F437`) to U+E7C7 outside the ranges
+//! index (Encoding Standard, "index gb18030 ranges code point"); so does 2022.
+
+use std::fmt::Write as _;
+
+/// Number of two-byte codes: 126 leads times 190 trails.
+const TWO_BYTE_COUNT: usize = 23_940;
+/// Number of four-byte codes that map into the BMP: pointers `0..=39419`.
+const FOUR_BYTE_BMP_COUNT: usize = 39_420;
+
+/// The input files, read by the caller.
+pub struct Sources<'a> {
+    /// `index-gb18030.txt`
+    pub index: &'a str,
+    /// `index-gb18030-ranges.txt`
+    pub ranges: &'a str,
+    /// `gb18030-edition-differences.tsv`
+    pub differences: &'a str,
+}
+
+/// Reads `pointer<ws>0xCODE ...` lines, skipping comments and blank lines.
+fn parse_index(text: &str) -> Vec<(usize, u32)> {
+    text.lines()
+        .filter(|l| !l.trim().is_empty() && !l.starts_with('#'))
+        .map(|l| {
+            let mut fields = l.split_whitespace();
+            let pointer = fields.next().expect("pointer").parse().expect("decimal pointer");
+            let code = fields.next().expect("code point");
+            let code = u32::from_str_radix(code.trim_start_matches("0x"), 16).expect("hex code point");
+            (pointer, code)
+        })
+        .collect()
+}
+
+/// Parses `U+XXXX` into a code point.
+fn parse_scalar(field: &str) -> Option<u32> {
+    u32::from_str_radix(field.strip_prefix("U+")?, 16).ok()
+}
+
+/// The decode rows of the difference table where strict 2022 and WHATWG disagree:
+/// (bytes, strict 2022 scalar). Rows where 2022 is an error (`80`) give no mapping.
+fn strict_overrides(differences: &str) -> Vec<(Vec<u8>, u32)> {
+    let mut rows = Vec::new();
+    for line in differences.lines() {
+        if line.starts_with("# encode") {
+            break;
+        }
+        if line.starts_with('#') || line.starts_with("bytes") || line.trim().is_empty() {
+            continue;
+        }
+        let fields: Vec<&str> = line.split('\t').collect();
+        let (strict, whatwg) = (fields[3], fields[4]);
+        if strict == whatwg {
+            continue;
+        }
+        let Some(scalar) = parse_scalar(strict) else {
+            continue;
+        };
+        let bytes = (0..fields[0].len())
+            .step_by(2)
+            .map(|i| u8::from_str_radix(&fields[0][i..i + 2], 16).expect("hex bytes"))
+            .collect();
+        rows.push((bytes, scalar));
+    }
+    rows
+}
+
+/// The two tables, fully expanded.
+pub struct Tables {
+    /// Two-byte pointer -> BMP code point.
+    pub two_byte: Vec<u16>,
+    /// Four-byte pointer `0..=39419` -> BMP code point.
+    pub four_byte_bmp: Vec<u16>,
+}
+
+/// Builds the strict GB 18030-2022 tables.
+pub fn build(sources: &Sources) -> Tables {
+    let mut two_byte = vec![None; TWO_BYTE_COUNT];
+    for (pointer, code) in parse_index(sources.index) {
+        two_byte[pointer] = Some(u16::try_from(code).expect("two-byte codes map into the BMP"));
+    }
+    let mut two_byte: Vec<u16> = two_byte
+        .into_iter()
+        .enumerate()
+        .map(|(p, c)| c.unwrap_or_else(|| panic!("two-byte pointer {p} has no mapping")))
+        .collect();
+
+    let ranges = parse_index(sources.ranges);
+    let mut four_byte_bmp: Vec<u16> = (0..FOUR_BYTE_BMP_COUNT)
+        .map(|p| {
+            if p == 7457 {
+                return 0xE7C7;
+            }
+            let &(start, code) = ranges.iter().rev().find(|&&(start, _)| start <= p).expect("range");
+            u16::try_from(code as usize + (p - start)).expect("BMP")
+        })
+        .collect();
+
+    for (bytes, scalar) in strict_overrides(sources.differences) {
+        let scalar = u16::try_from(scalar).expect("the overrides are in the BMP");
+        match bytes[..] {
+            [lead, trail] => {
+                let offset = if trail < 0x7F { 0x40 } else { 0x41 };
+                two_byte[(lead as usize - 0x81) * 190 + (trail as usize - offset)] = scalar;
+            }
+            [b1, b2, b3, b4] => {
+                let pointer = (b1 as usize - 0x81) * 12_600
+                    + (b2 as usize - 0x30) * 1_260
+                    + (b3 as usize - 0x81) * 10
+                    + (b4 as usize - 0x30);
+                four_byte_bmp[pointer] = scalar;
+            }
+            _ => panic!("unexpected override {bytes:02X?}"),
+        }
+    }
+    Tables { two_byte, four_byte_bmp }
+}
+
+/// Splits the four-byte BMP table into runs of consecutive code points: (first pointer,
+/// first code point).
+pub fn runs(four_byte_bmp: &[u16]) -> Vec<(u16, u16)> {
+    let mut runs: Vec<(u16, u16)> = Vec::new();
+    for (pointer, &code) in four_byte_bmp.iter().enumerate() {
+        let continues = runs.last().is_some_and(|&(start, first)| {
+            u32::from(first) + (pointer as u32 - u32::from(start)) == u32::from(code)
+        });
+        if !continues {
+            runs.push((pointer as u16, code));
+        }
+    }
+    runs
+}
+
+/// Renders `src/scan/tables.rs`.
+pub fn render(tables: &Tables) -> String {
+    let mut out = String::new();
+    out.push_str(
+        "//! Strict GB 18030-2022 mapping tables.\n\
+         //!\n\
+         //! Generated by `cargo run --example gen-tables > src/scan/tables.rs` from\n\
+         //! `oracle/whatwg/index-gb18030.txt`, `oracle/whatwg/index-gb18030-ranges.txt` and\n\
+         //! `oracle/gb18030-edition-differences.tsv`. Do not edit by hand:\n\
+         //! `tests/tables_generated.rs` fails when this file and the generator disagree.\n\n",
+    );
+    out.push_str("/// Two-byte pointer (`(lead - 0x81) * 190 + trail index`) to BMP code point.\n");
+    let _ = writeln!(out, "pub static TWO_BYTE: [u16; {}] = [", tables.two_byte.len());
+    for row in tables.two_byte.chunks(12) {
+        out.push_str("   ");
+        for code in row {
+            let _ = write!(out, " 0x{code:04X},");
+        }
+        out.push('\n');
+    }
+    out.push_str("];\n\n");
+    let runs = runs(&tables.four_byte_bmp);
+    out.push_str(
+        "/// Four-byte BMP pointers (`0..=39419`) in runs: `(first pointer, its code point)`;\n\
+         /// each run maps consecutive pointers to consecutive code points until the next run.\n",
+    );
+    let _ = writeln!(out, "pub static FOUR_BYTE_BMP_RUNS: [(u16, u16); {}] = [", runs.len());
+    for row in runs.chunks(6) {
+        out.push_str("   ");
+        for (pointer, code) in row {
+            let _ = write!(out, " ({pointer}, 0x{code:04X}),");
+        }
+        out.push('\n');
+    }
+    out.push_str("];\n");
+    out
+}
+
+/// Reads the files under `oracle/` and renders the tables.
+pub fn generate_from_repository(root: &std::path::Path) -> String {
+    let read = |p: &str| std::fs::read_to_string(root.join(p)).unwrap_or_else(|e| panic!("{p}: {e}"));
+    let index = read("oracle/whatwg/index-gb18030.txt");
+    let ranges = read("oracle/whatwg/index-gb18030-ranges.txt");
+    let differences = read("oracle/gb18030-edition-differences.tsv");
+    render(&build(&Sources { index: &index, ranges: &ranges, differences: &differences }))
+}
+
+#[allow(dead_code)]
+fn main() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    print!("{}", generate_from_repository(root));
+}
