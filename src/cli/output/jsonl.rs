@@ -1,0 +1,133 @@
+//! `--format jsonl`: one JSON object a line, as the contract in DESIGN.md fixes it.
+
+use std::io::{self, Write};
+use std::time::Duration;
+
+use base64::Engine as _;
+use gbcheck::finding::HexBytes;
+use gbcheck::lines::Locator;
+use gbcheck::report::{FileReport, Summary};
+use serde::Serialize;
+
+use super::{DisplayPath, Reporter};
+
+/// The version of the JSON Lines schema; bumped on any incompatible change.
+pub const SCHEMA_VERSION: u32 = 1;
+
+#[derive(Serialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+enum Record<'a> {
+    Finding {
+        path: &'a str,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        path_base64: Option<String>,
+        rule: &'static str,
+        name: &'static str,
+        severity: &'static str,
+        line: u64,
+        column: u64,
+        byte_offset: u64,
+        byte_len: u32,
+        bytes: String,
+        char: Option<String>,
+        message: String,
+    },
+    Error {
+        path: &'a str,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        path_base64: Option<String>,
+        message: &'a str,
+    },
+    Skipped {
+        path: &'a str,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        path_base64: Option<String>,
+        reason: &'a str,
+    },
+    Summary {
+        schema_version: u32,
+        files_checked: u64,
+        files_with_findings: u64,
+        files_skipped: u64,
+        bytes_checked: u64,
+        findings: u64,
+        errors: u64,
+        warnings: u64,
+        operational_errors: u64,
+        elapsed_ms: u64,
+    },
+}
+
+/// Writes JSON Lines to `out`.
+pub struct JsonLines<W: Write> {
+    out: W,
+}
+
+impl<W: Write> JsonLines<W> {
+    /// A reporter writing to `out`.
+    pub fn new(out: W) -> Self {
+        JsonLines { out }
+    }
+
+    fn write(&mut self, record: &Record) -> io::Result<()> {
+        serde_json::to_writer(&mut self.out, record)?;
+        self.out.write_all(b"\n")
+    }
+}
+
+fn base64_of(path: &DisplayPath) -> Option<String> {
+    path.raw.as_ref().map(|raw| base64::engine::general_purpose::STANDARD.encode(raw))
+}
+
+impl<W: Write> Reporter for JsonLines<W> {
+    fn file(&mut self, path: &DisplayPath, bytes: &[u8], report: &FileReport) -> io::Result<()> {
+        let mut locator = Locator::new(bytes, report.encoding);
+        for finding in &report.findings {
+            let position = locator.locate(finding.span.start);
+            let start = finding.span.start as usize;
+            let span = &bytes[start..start + finding.span.len as usize];
+            self.write(&Record::Finding {
+                path: &path.text,
+                path_base64: base64_of(path),
+                rule: finding.rule.id(),
+                name: finding.rule.name(),
+                severity: finding.rule.default_severity().as_str(),
+                line: position.line,
+                column: position.column,
+                byte_offset: finding.span.start,
+                byte_len: finding.span.len,
+                bytes: HexBytes(span).to_string(),
+                char: finding.scalar.map(|c| format!("U+{:04X}", c as u32)),
+                message: finding.message(span),
+            })?;
+        }
+        self.out.flush()
+    }
+
+    fn error(&mut self, path: &DisplayPath, message: &str) -> io::Result<()> {
+        self.write(&Record::Error { path: &path.text, path_base64: base64_of(path), message })
+    }
+
+    fn skipped(&mut self, path: &DisplayPath, reason: &str, explicit: bool) -> io::Result<()> {
+        if explicit {
+            self.write(&Record::Skipped { path: &path.text, path_base64: base64_of(path), reason })?;
+        }
+        Ok(())
+    }
+
+    fn summary(&mut self, summary: &Summary, elapsed: Duration) -> io::Result<()> {
+        self.write(&Record::Summary {
+            schema_version: SCHEMA_VERSION,
+            files_checked: summary.files_checked,
+            files_with_findings: summary.files_with_findings,
+            files_skipped: summary.files_skipped,
+            bytes_checked: summary.bytes_checked,
+            findings: summary.counts.findings,
+            errors: summary.counts.errors,
+            warnings: summary.counts.warnings,
+            operational_errors: summary.operational_errors,
+            elapsed_ms: elapsed.as_millis() as u64,
+        })?;
+        self.out.flush()
+    }
+}
