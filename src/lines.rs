@@ -18,35 +18,47 @@ pub struct Position {
     pub column: u64,
 }
 
-/// Counts characters and malformed spans.
-#[derive(Default)]
-struct UnitCounter(u64);
+/// Counts the characters and malformed spans that start before `limit`.
+struct UnitCounter {
+    limit: u64,
+    units: u64,
+}
 
 impl Visitor for UnitCounter {
     const WANTS_CHARS: bool = true;
 
-    fn finding(&mut self, _: Finding) {
-        self.0 += 1;
+    fn finding(&mut self, finding: Finding) {
+        self.units += u64::from(finding.span.start < self.limit);
     }
 
-    fn char(&mut self, _: u64, _: u8, _: char) {
-        self.0 += 1;
+    fn char(&mut self, start: u64, _: u8, _: char) {
+        self.units += u64::from(start < self.limit);
     }
 }
 
-/// Counts the characters (and malformed spans) of `bytes`, which must start and end at
-/// sequence boundaries.
-pub fn count_units(bytes: &[u8], encoding: Encoding) -> u64 {
-    let mut counter = UnitCounter::default();
+/// The longest sequence, in bytes: how far past a place a decoder may look to settle it.
+pub const LOOKAHEAD: usize = 4;
+
+/// Counts the characters (and malformed spans) that start in `bytes[from..to]`, where `from`
+/// is a sequence boundary.
+///
+/// The bytes after `to` are scanned too: whether `81 30` before `to` is a truncated sequence
+/// or a malformed `81` followed by the character `0` depends on the byte that follows.
+pub fn count_units(bytes: &[u8], from: usize, to: usize, encoding: Encoding) -> u64 {
+    let end = (to + LOOKAHEAD).min(bytes.len());
+    let window = &bytes[from..end];
+    let mut counter = UnitCounter { limit: (to - from) as u64, units: 0 };
     match encoding {
         Encoding::Gb18030 => {
             let mut scanner = fast::Scanner::new();
-            scanner.feed(bytes, &mut counter);
-            scanner.finish(&mut counter);
+            scanner.feed(window, &mut counter);
+            if end == bytes.len() {
+                scanner.finish(&mut counter);
+            }
         }
-        Encoding::Utf8 => scan_utf8(bytes, &mut counter),
+        Encoding::Utf8 => scan_utf8(window, &mut counter),
     }
-    counter.0
+    counter.units
 }
 
 /// The start of the line holding `offset`.
@@ -90,7 +102,7 @@ impl<'a> Locator<'a> {
         } else {
             self.offset
         };
-        self.column += count_units(&self.bytes[from..offset], self.encoding);
+        self.column += count_units(self.bytes, from, offset, self.encoding);
         self.offset = offset;
         Position { line: self.line, column: self.column }
     }

@@ -5,10 +5,10 @@ use std::io::{self, Write};
 use std::time::Duration;
 
 use gbcheck::finding::{HexBytes, Severity};
-use gbcheck::lines::{line_end, line_start, Locator};
+use gbcheck::lines::{line_end, line_start, Locator, LOOKAHEAD};
 use gbcheck::report::{FileReport, Summary};
 
-use super::snippet::render;
+use super::snippet::{render, Line};
 use super::{DisplayPath, Reporter};
 use crate::cli::escape::escape_str;
 
@@ -74,13 +74,13 @@ impl<O: Write, E: Write> Reporter for Human<O, E> {
             )?;
             let line_from = line_start(bytes, start);
             let line_to = line_end(bytes, start);
-            let snippet = render(
-                &bytes[line_from..line_to],
-                report.encoding,
-                start - line_from,
-                end - start,
-                MAX_LINE_WIDTH,
-            );
+            let shown_to = (line_to + LOOKAHEAD).min(bytes.len());
+            let line = Line {
+                bytes: &bytes[line_from..shown_to],
+                len: line_to - line_from,
+                at_end: shown_to == bytes.len(),
+            };
+            let snippet = render(&line, report.encoding, start - line_from, end - start, MAX_LINE_WIDTH);
             let number = position.line.to_string();
             let gutter = " ".repeat(number.len());
             let bar = self.style.paint("1;34", "|");

@@ -52,26 +52,41 @@ impl Visitor for Pieces<'_> {
     }
 }
 
-/// Renders `line` (without its LF) with the bytes `span_start..span_start + span_len` (relative
-/// to the line) marked, cut to about `max_width` columns around them.
+/// A line of an input, and what follows it.
+pub struct Line<'a> {
+    /// The line's bytes from its start, followed by a few bytes after its end (its LF and
+    /// more): how the last bytes of the line decode can depend on them.
+    pub bytes: &'a [u8],
+    /// How many of `bytes` are the line itself, without its LF.
+    pub len: usize,
+    /// Whether `bytes` reaches the end of the input.
+    pub at_end: bool,
+}
+
+/// Renders a line with the bytes `span_start..span_start + span_len` (relative to the line)
+/// marked, cut to about `max_width` columns around them.
 pub fn render(
-    line: &[u8],
+    line: &Line,
     encoding: Encoding,
     span_start: usize,
     span_len: usize,
     max_width: usize,
 ) -> Snippet {
-    let line = line.strip_suffix(b"\r").unwrap_or(line);
-    let mut collector = Pieces { line, pieces: Vec::new() };
+    let mut collector = Pieces { line: line.bytes, pieces: Vec::new() };
     match encoding {
         Encoding::Gb18030 => {
             let mut scanner = fast::Scanner::new();
-            scanner.feed(line, &mut collector);
-            scanner.finish(&mut collector);
+            scanner.feed(line.bytes, &mut collector);
+            if line.at_end {
+                scanner.finish(&mut collector);
+            }
         }
-        Encoding::Utf8 => scan_utf8(line, &mut collector),
+        Encoding::Utf8 => scan_utf8(line.bytes, &mut collector),
     }
-    let pieces = collector.pieces;
+    // A CR before the LF is part of the line ending, not of what is shown.
+    let shown = if line.bytes[..line.len].ends_with(b"\r") { line.len - 1 } else { line.len };
+    let mut pieces = collector.pieces;
+    pieces.retain(|p| p.start < shown);
     let span_end = span_start + span_len.max(1);
     let marked = |p: &Piece| p.start < span_end && p.start + p.len > span_start;
     let first = pieces.iter().position(marked).unwrap_or(pieces.len());
@@ -122,18 +137,41 @@ pub fn render(
 mod tests {
     use super::*;
 
+    fn whole(bytes: &[u8]) -> Line<'_> {
+        Line { bytes, len: bytes.len(), at_end: true }
+    }
+
+    #[test]
+    fn the_byte_after_the_line_settles_its_last_sequence() {
+        // `81 30` then LF: the lead alone is malformed and `0` is a character; cut at the
+        // line's end, `81 30` alone would look like one truncated sequence.
+        let bytes = b"\x81\x30\n";
+        let line = Line { bytes, len: 2, at_end: true };
+        let snippet = render(&line, Encoding::Gb18030, 0, 1, 100);
+        assert_eq!(snippet.text, "\\x810");
+        assert_eq!((snippet.caret_start, snippet.caret_width), (0, 4));
+    }
+
+    #[test]
+    fn a_crlf_line_ending_is_not_shown() {
+        let bytes = b"a\xFF\r\n";
+        let snippet = render(&Line { bytes, len: 3, at_end: true }, Encoding::Gb18030, 1, 1, 100);
+        assert_eq!(snippet.text, "a\\xff");
+    }
+
     #[test]
     fn marks_a_malformed_byte_after_wide_characters() {
-        // "中文" in GB 18030, then a lone 0x81 before "x".
-        let line = b"\xD6\xD0\xCE\xC4\x81x";
-        let snippet = render(line, Encoding::Gb18030, 4, 1, 100);
-        assert_eq!(snippet.text, "中文\\x81x");
+        // "中文" in GB 18030, then a lone 0x81 before " x" (a space cannot be a trail byte;
+        // `x` could: `81 78` is a two-byte code).
+        let bytes = b"\xD6\xD0\xCE\xC4\x81 x";
+        let snippet = render(&whole(bytes), Encoding::Gb18030, 4, 1, 100);
+        assert_eq!(snippet.text, "中文\\x81 x");
         assert_eq!((snippet.caret_start, snippet.caret_width), (4, 4));
     }
 
     #[test]
     fn escapes_terminal_controls() {
-        let snippet = render(b"a\x1b[2Jb\xFF", Encoding::Gb18030, 6, 1, 100);
+        let snippet = render(&whole(b"a\x1b[2Jb\xFF"), Encoding::Gb18030, 6, 1, 100);
         assert_eq!(snippet.text, "a\\x1b[2Jb\\xff");
         assert_eq!(snippet.caret_start, 9);
     }
@@ -142,7 +180,7 @@ mod tests {
     fn cuts_long_lines_around_the_finding() {
         let mut line = vec![b'a'; 500];
         line[300] = 0xFF;
-        let snippet = render(&line, Encoding::Gb18030, 300, 1, 60);
+        let snippet = render(&whole(&line), Encoding::Gb18030, 300, 1, 60);
         assert!(snippet.text.starts_with('…') && snippet.text.ends_with('…'));
         assert!(snippet.text.chars().count() <= 62 + 3);
         let before: String = snippet.text.chars().take(snippet.caret_start).collect();
