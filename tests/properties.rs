@@ -1,0 +1,193 @@
+//! Property tests on arbitrary bytes:
+//!
+//! (a) the reference and fast scanners agree, whole and fed in several chunks, with both
+//!     visitors, and both agree with the encoding_rs oracle plus the strict differences;
+//! (b) splitting after any byte `00-2F` and scanning the pieces separately (each with its own
+//!     scanner at its offset) gives what scanning the whole input gives (GB18030.md section 1:
+//!     no byte `00-2F` is ever a non-initial byte);
+//! (c) the UTF-8 scanner agrees with std, `from_utf8_lossy` and encoding_rs.
+
+mod common;
+
+use common::{
+    check_events_tile, check_utf8, fast_chunks, fast_chunks_at, hex, oracle_events, reference_chunks,
+};
+use gbcheck::finding::Finding;
+use gbcheck::scan::{Event, Events};
+use proptest::prelude::*;
+
+/// One byte, biased toward the bytes that matter to GB 18030's grammar.
+fn gb_byte() -> impl Strategy<Value = u8> {
+    prop_oneof![
+        3 => 0x30..=0x39u8,                   // digits: four-byte second and fourth bytes
+        1 => Just(0x80u8),                    // trail only
+        6 => 0x81..=0xFEu8,                   // leads, trails, third bytes
+        1 => Just(0xFFu8),                    // never valid
+        1 => Just(0x0Au8),                    // LF
+        1 => 0x40..=0x7Eu8,                   // ASCII that is also a trail
+        1 => prop_oneof![0x00..=0x2Fu8, 0x3A..=0x3Fu8, Just(0x7Fu8)], // never a trail
+    ]
+}
+
+/// A piece of GB 18030 text: a valid code, a reserved one, or a fragment of one.
+fn gb_token() -> impl Strategy<Value = Vec<u8>> {
+    let lead = 0x81..=0xFEu8;
+    let digit = 0x30..=0x39u8;
+    prop_oneof![
+        2 => gb_byte().prop_map(|b| vec![b]),
+        2 => (lead.clone(), prop_oneof![0x40..=0x7Eu8, 0x80..=0xFEu8]).prop_map(|(a, b)| vec![a, b]),
+        2 => (lead.clone(), digit.clone(), lead.clone(), digit.clone()).prop_map(|(a, b, c, d)| vec![a, b, c, d]),
+        // Valid BMP and supplementary four-byte codes (pointers 0..=39419, 189000..=1237575).
+        1 => prop_oneof![0..=39_419u32, 189_000..=1_237_575u32].prop_map(|p| four_byte_code(p).to_vec()),
+        1 => (lead.clone(), digit.clone()).prop_map(|(a, b)| vec![a, b]),
+        1 => (lead, digit, 0x81..=0xFEu8).prop_map(|(a, b, c)| vec![a, b, c]),
+    ]
+}
+
+fn four_byte_code(pointer: u32) -> [u8; 4] {
+    [
+        (pointer / 12_600) as u8 + 0x81,
+        (pointer / 1_260 % 10) as u8 + 0x30,
+        (pointer / 10 % 126) as u8 + 0x81,
+        (pointer % 10) as u8 + 0x30,
+    ]
+}
+
+/// GB 18030-ish input: a mix of raw biased bytes and tokens.
+fn gb_input() -> impl Strategy<Value = Vec<u8>> {
+    prop_oneof![
+        prop::collection::vec(gb_byte(), 0..96),
+        prop::collection::vec(gb_token(), 0..48).prop_map(|t| t.concat()),
+        // Long ASCII runs around the interesting bytes, for the eight-byte ASCII steps.
+        prop::collection::vec((0usize..20, gb_token()), 0..12).prop_map(|parts| {
+            let mut out = Vec::new();
+            for (n, token) in parts {
+                out.extend((0..n).map(|i| b"abcdefghij0123456789"[i % 20]));
+                out.extend(token);
+            }
+            out
+        }),
+    ]
+}
+
+/// Input plus sorted split points within it.
+fn gb_input_and_splits() -> impl Strategy<Value = (Vec<u8>, Vec<usize>)> {
+    gb_input().prop_flat_map(|input| {
+        let n = input.len();
+        (Just(input), prop::collection::vec(0..=n, 0..6)).prop_map(|(input, mut splits)| {
+            splits.sort_unstable();
+            (input, splits)
+        })
+    })
+}
+
+fn chunks_at<'a>(input: &'a [u8], splits: &[usize]) -> Vec<&'a [u8]> {
+    let mut chunks = Vec::new();
+    let mut at = 0;
+    for &s in splits {
+        chunks.push(&input[at..s]);
+        at = s;
+    }
+    chunks.push(&input[at..]);
+    chunks
+}
+
+/// UTF-8-ish input: valid characters of every length mixed with the bytes that make UTF-8
+/// invalid.
+fn utf8_input() -> impl Strategy<Value = Vec<u8>> {
+    let token = prop_oneof![
+        3 => any::<char>().prop_map(|c| c.to_string().into_bytes()),
+        1 => (0x00..=0x7Fu8).prop_map(|b| vec![b]),
+        2 => (0x80..=0xBFu8).prop_map(|b| vec![b]),
+        1 => prop_oneof![Just(0xC0u8), Just(0xC1), 0xC2..=0xDFu8].prop_map(|b| vec![b]),
+        1 => prop_oneof![Just(0xE0u8), Just(0xED), 0xE1..=0xEFu8].prop_map(|b| vec![b]),
+        1 => prop_oneof![Just(0xF0u8), Just(0xF4), 0xF1..=0xF3u8, 0xF5..=0xFFu8].prop_map(|b| vec![b]),
+        // A valid multi-byte character cut short.
+        1 => (0x80u32..=0x10_FFFF, 1usize..4).prop_filter_map("scalar", |(c, cut)| {
+            let c = char::from_u32(c)?;
+            let bytes = c.to_string().into_bytes();
+            (cut < bytes.len()).then(|| bytes[..cut].to_vec())
+        }),
+    ];
+    prop::collection::vec(token, 0..48).prop_map(|t| t.concat())
+}
+
+/// The input cut just after each byte `00-2F` at an index `pick` accepts.
+fn pieces_after_low_bytes(input: &[u8], pick: impl Fn(usize) -> bool) -> Vec<std::ops::Range<usize>> {
+    let mut pieces = Vec::new();
+    let mut start = 0;
+    for (i, &b) in input.iter().enumerate() {
+        if b <= 0x2F && pick(i) {
+            pieces.push(start..i + 1);
+            start = i + 1;
+        }
+    }
+    pieces.push(start..input.len());
+    pieces
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 10_000, ..ProptestConfig::default() })]
+
+    /// (a) Reference and fast scanners agree, whole and in chunks, and match the oracle.
+    #[test]
+    fn scanners_agree_in_chunks((input, splits) in gb_input_and_splits()) {
+        let whole: Events = reference_chunks(&[&input]);
+        check_events_tile(&input, &whole.0);
+        prop_assert_eq!(&whole.0, &oracle_events(&input), "oracle on [{}]", hex(&input));
+
+        let chunks = chunks_at(&input, &splits);
+        let fast: Events = fast_chunks(&[&input]);
+        prop_assert_eq!(&fast, &whole, "fast whole on [{}]", hex(&input));
+        let fast: Events = fast_chunks(&chunks);
+        prop_assert_eq!(&fast, &whole, "fast in chunks {:?} on [{}]", splits, hex(&input));
+        let reference: Events = reference_chunks(&chunks);
+        prop_assert_eq!(&reference, &whole, "reference in chunks {:?} on [{}]", splits, hex(&input));
+
+        let findings: Vec<Finding> = whole
+            .0
+            .iter()
+            .filter_map(|e| match e { Event::Finding(f) => Some(*f), Event::Char { .. } => None })
+            .collect();
+        let fast: Vec<Finding> = fast_chunks(&[&input]);
+        prop_assert_eq!(&fast, &findings, "fast Vec<Finding> on [{}]", hex(&input));
+        let fast: Vec<Finding> = fast_chunks(&chunks);
+        prop_assert_eq!(&fast, &findings, "fast Vec<Finding> in chunks {:?} on [{}]", splits, hex(&input));
+        let reference: Vec<Finding> = reference_chunks(&chunks);
+        prop_assert_eq!(&reference, &findings, "reference Vec<Finding> in chunks {:?} on [{}]", splits, hex(&input));
+    }
+
+    /// (b) Pieces split after a byte 00-2F, scanned apart, give the whole input's result.
+    #[test]
+    fn pieces_split_after_low_bytes_scan_alike(input in gb_input(), choice in any::<u64>()) {
+        let whole_events: Events = fast_chunks(&[&input]);
+        let whole: Vec<Finding> = fast_chunks(&[&input]);
+        // Split after some of the bytes 00-2F (picked by `choice`), then after all of them.
+        for all in [false, true] {
+            let pieces = pieces_after_low_bytes(&input, |i| all || choice >> (i % 64) & 1 == 1);
+            let mut findings = Vec::new();
+            let mut events = Vec::new();
+            for piece in &pieces {
+                let bytes = &input[piece.clone()];
+                let f: Vec<Finding> = fast_chunks_at(piece.start as u64, &[bytes]);
+                findings.extend(f);
+                let e: Events = fast_chunks_at(piece.start as u64, &[bytes]);
+                events.extend(e.0);
+            }
+            prop_assert_eq!(&findings, &whole, "pieces {:?} of [{}]", pieces, hex(&input));
+            prop_assert_eq!(&events, &whole_events.0, "pieces {:?} of [{}]", pieces, hex(&input));
+        }
+    }
+
+    /// (c) The UTF-8 scanner agrees with std, from_utf8_lossy and encoding_rs.
+    #[test]
+    fn utf8_agrees_with_std(input in utf8_input()) {
+        check_utf8(&input);
+    }
+
+    /// (c) ... also on raw bytes.
+    #[test]
+    fn utf8_agrees_with_std_on_raw_bytes(input in prop::collection::vec(any::<u8>(), 0..64)) {
+        check_utf8(&input);
+    }
+}
