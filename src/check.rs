@@ -1,55 +1,16 @@
-//! Checking one input held in memory: choose the encoding, scan, collect the findings.
+//! Checking one input: choose the encoding, scan, judge the characters, collect the findings.
+//!
+//! [`check_bytes`] checks an input held in memory, including the file-level decisions (which
+//! encoding, GB008 wrong-encoding). [`FileChecker`] checks an input fed in chunks, once its
+//! encoding is known, in bounded memory.
 
-use crate::finding::{Finding, Severity};
+use std::sync::Arc;
+
+pub use crate::encoding::{detect, is_non_ascii_utf8, Encoding, EncodingChoice, UTF8_BOM};
+use crate::finding::{Cause, Finding, Rule, Severity};
 use crate::report::{Counts, FileReport};
-use crate::scan::{scan_gb18030, utf8::scan_utf8, Visitor};
-
-/// The encoding an input is checked as.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum Encoding {
-    /// GB 18030 (strict 2022 grammar and mapping).
-    Gb18030,
-    /// UTF-8, validated as std does.
-    Utf8,
-}
-
-impl Encoding {
-    /// The name used in output: `gb18030` or `utf-8`.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Encoding::Gb18030 => "gb18030",
-            Encoding::Utf8 => "utf-8",
-        }
-    }
-}
-
-/// What the user asked the input to be checked as.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
-pub enum EncodingChoice {
-    /// UTF-8 when the input starts with a UTF-8 BOM or is valid UTF-8 with non-ASCII bytes,
-    /// GB 18030 otherwise.
-    #[default]
-    Auto,
-    /// Always GB 18030.
-    Gb18030,
-    /// Always UTF-8.
-    Utf8,
-}
-
-/// The UTF-8 byte order mark.
-pub const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";
-
-/// Guesses the encoding of an input for [`EncodingChoice::Auto`].
-///
-/// Correct UTF-8 Chinese text is usually also valid GB 18030, but GB 18030 Chinese text is
-/// almost never valid UTF-8, so valid UTF-8 with non-ASCII bytes is taken as UTF-8.
-pub fn detect(bytes: &[u8]) -> Encoding {
-    if bytes.starts_with(UTF8_BOM) || (!bytes.is_ascii() && std::str::from_utf8(bytes).is_ok()) {
-        Encoding::Utf8
-    } else {
-        Encoding::Gb18030
-    }
-}
+use crate::rules::{CompiledRules, FindingSink, Judge, RuleSet};
+use crate::scan::{fast, utf8::Utf8Scanner, Visitor};
 
 /// How to check.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -58,11 +19,13 @@ pub struct Options {
     pub encoding: EncodingChoice,
     /// Keep at most this many findings per input; the counts still include all of them.
     pub max_findings: usize,
+    /// The rules, their severities and the profile.
+    pub rules: RuleSet,
 }
 
 impl Default for Options {
     fn default() -> Self {
-        Options { encoding: EncodingChoice::Auto, max_findings: usize::MAX }
+        Options { encoding: EncodingChoice::Auto, max_findings: usize::MAX, rules: RuleSet::default() }
     }
 }
 
@@ -73,42 +36,117 @@ struct Collector {
     counts: Counts,
 }
 
-impl Visitor for Collector {
-    fn finding(&mut self, finding: Finding) {
-        self.counts.add(finding.rule.default_severity());
+impl FindingSink for Collector {
+    fn push(&mut self, finding: Finding) {
+        self.counts.findings += 1;
+        match finding.severity {
+            Severity::Error => self.counts.errors += 1,
+            Severity::Warning => self.counts.warnings += 1,
+        }
         if self.findings.len() < self.limit {
             self.findings.push(finding);
         }
     }
 }
 
+/// The scanner for one encoding.
+enum Scanner {
+    Gb18030(fast::Scanner),
+    Utf8(Utf8Scanner),
+}
+
+/// Checks an input fed in chunks of any size, in the encoding given.
+pub struct FileChecker {
+    encoding: Encoding,
+    scanner: Scanner,
+    judge: Judge<Arc<CompiledRules>, Collector>,
+    bytes: u64,
+}
+
+impl FileChecker {
+    /// A checker for an input in `encoding` whose first byte is at `offset` (0 for a whole
+    /// file; a chunk checked apart starts just after a byte `00-2F`).
+    pub fn new(encoding: Encoding, options: &Options, offset: u64) -> FileChecker {
+        let compiled = CompiledRules::cached(options.rules, encoding);
+        let collector =
+            Collector { findings: Vec::new(), limit: options.max_findings, counts: Counts::default() };
+        let scanner = match encoding {
+            Encoding::Gb18030 => Scanner::Gb18030(fast::Scanner::at_offset(offset)),
+            Encoding::Utf8 => Scanner::Utf8(Utf8Scanner::at_offset(offset)),
+        };
+        FileChecker { encoding, scanner, judge: Judge::new(compiled, collector), bytes: 0 }
+    }
+
+    /// Checks the next chunk.
+    pub fn feed(&mut self, chunk: &[u8]) {
+        self.bytes += chunk.len() as u64;
+        match &mut self.scanner {
+            Scanner::Gb18030(scanner) => scanner.feed(chunk, &mut self.judge),
+            Scanner::Utf8(scanner) => scanner.feed(chunk, &mut self.judge),
+        }
+    }
+
+    /// Ends the input and returns the report, findings in byte order.
+    pub fn finish(mut self) -> FileReport {
+        match &mut self.scanner {
+            Scanner::Gb18030(scanner) => scanner.finish(&mut self.judge),
+            Scanner::Utf8(scanner) => scanner.finish(&mut self.judge),
+        }
+        let mut collector = self.judge.finish();
+        // A run of mojibake is reported when it ends, after findings inside it.
+        collector.findings.sort_by_key(|f| (f.span.start, f.rule));
+        FileReport {
+            encoding: self.encoding,
+            bytes_checked: self.bytes,
+            findings: collector.findings,
+            counts: collector.counts,
+        }
+    }
+}
+
+/// Whether the bytes are GB 18030 with no byte-level finding and some non-ASCII text.
+fn is_clean_gb18030(bytes: &[u8]) -> bool {
+    struct AnyFinding(bool);
+    impl Visitor for AnyFinding {
+        fn finding(&mut self, _: Finding) {
+            self.0 = true;
+        }
+    }
+    let mut any = AnyFinding(false);
+    crate::scan::scan_gb18030(bytes, &mut any);
+    !any.0 && !bytes.is_ascii()
+}
+
+/// The file-level GB008 finding, when the input is plainly in the other encoding.
+fn wrong_encoding(bytes: &[u8], expected: Encoding) -> Option<Finding> {
+    let is_other = match expected {
+        Encoding::Gb18030 => is_non_ascii_utf8(bytes),
+        Encoding::Utf8 => std::str::from_utf8(bytes).is_err() && is_clean_gb18030(bytes),
+    };
+    let first_non_ascii = bytes.iter().position(|b| !b.is_ascii())? as u64;
+    let cause = Cause::WrongEncoding { expected, first_non_ascii };
+    is_other.then(|| Finding::bytes(Rule::WrongEncoding, 0, 0, cause))
+}
+
 /// Checks a whole input held in memory.
+///
+/// With an explicit encoding, an input that is plainly in the other one gets a single GB008
+/// finding and nothing else: findings under the wrong decoding would only be noise.
 pub fn check_bytes(bytes: &[u8], options: &Options) -> FileReport {
     let encoding = match options.encoding {
         EncodingChoice::Auto => detect(bytes),
         EncodingChoice::Gb18030 => Encoding::Gb18030,
         EncodingChoice::Utf8 => Encoding::Utf8,
     };
-    let mut collector =
-        Collector { findings: Vec::new(), limit: options.max_findings, counts: Counts::default() };
-    match encoding {
-        Encoding::Gb18030 => scan_gb18030(bytes, &mut collector),
-        Encoding::Utf8 => scan_utf8(bytes, &mut collector),
-    }
-    FileReport {
-        encoding,
-        bytes_checked: bytes.len() as u64,
-        findings: collector.findings,
-        counts: collector.counts,
-    }
-}
-
-impl Counts {
-    fn add(&mut self, severity: Severity) {
-        self.findings += 1;
-        match severity {
-            Severity::Error => self.errors += 1,
-            Severity::Warning => self.warnings += 1,
+    let mut checker = FileChecker::new(encoding, options, 0);
+    if options.encoding != EncodingChoice::Auto && options.rules.severity(Rule::WrongEncoding).is_some() {
+        if let Some(mut finding) = wrong_encoding(bytes, encoding) {
+            checker.bytes = bytes.len() as u64;
+            finding.severity = options.rules.severity(Rule::WrongEncoding).unwrap_or(finding.severity);
+            checker.judge.sink().push(finding);
+            return checker.finish();
         }
     }
+    checker.feed(bytes);
+    checker.finish()
 }

@@ -3,6 +3,11 @@
 
 use std::fmt;
 
+use crate::encoding::Encoding;
+use crate::mapping::Encoded;
+use crate::profile::{editions_of_code, editions_of_scalar, Profile, EDITION_NAMES};
+use crate::rules::mojibake::{repair, MojibakeKind};
+
 /// A byte range in the original input, by absolute offset.
 ///
 /// Offsets are `u64` so that one file can exceed 4 GiB; a span is at most a few bytes long.
@@ -130,7 +135,7 @@ impl fmt::Display for Rule {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Cause {
     /// A byte that can never start a sequence (`80` or `FF` in GB 18030).
-    BadLead,
+    BadLead(u8),
     /// A lead byte followed by a byte that can be neither a two-byte trail nor a digit. The
     /// byte is part of the span only when it is not ASCII.
     BadSecond(u8),
@@ -148,6 +153,58 @@ pub enum Cause {
     },
     /// Bytes that std's UTF-8 validator rejects (`Utf8Error::error_len`).
     InvalidUtf8,
+    /// A character rule whose message needs nothing but the rule and the character.
+    Character,
+    /// GB011 at the very start of the input: a byte order mark.
+    ByteOrderMark,
+    /// GB004 in GB 18030 input: the code decodes to `scalar`, which encodes back as `code`.
+    ReEncodes {
+        /// The profile.
+        profile: Profile,
+        /// What the code decodes to.
+        scalar: char,
+        /// What that encodes to.
+        code: Encoded,
+    },
+    /// GB004 in UTF-8 input: the character encodes as `code`, which decodes back as `scalar`.
+    ReDecodes {
+        /// The profile.
+        profile: Profile,
+        /// What the character encodes to.
+        code: Encoded,
+        /// What that decodes to.
+        scalar: char,
+    },
+    /// GB005: the editions disagree on this code (GB 18030 input) or character (UTF-8 input).
+    EditionSensitive {
+        /// The input's encoding, which says whether the code or the character is looked up.
+        input: Encoding,
+    },
+    /// GB006: the profile cannot encode the character.
+    Unencodable(Profile),
+    /// GB006 in GB 18030 input: the profile has no such code (four-byte codes under `gbk`).
+    NotInProfile(Profile),
+    /// GB010: the character is not in the chosen implementation level.
+    OutsideLevel {
+        /// The level asked for.
+        level: u8,
+        /// The lowest level that has the character, if any.
+        actual: Option<u8>,
+    },
+    /// GB008: the input is in another encoding than the one it must be in.
+    WrongEncoding {
+        /// The encoding it must be in.
+        expected: Encoding,
+        /// The offset of its first non-ASCII byte.
+        first_non_ascii: u64,
+    },
+    /// GB009: a run of double-encoded text.
+    Mojibake {
+        /// What the repair found.
+        kind: MojibakeKind,
+        /// The input's encoding, to read the run back.
+        input: Encoding,
+    },
 }
 
 /// One finding: a rule, where it fired, and why.
@@ -155,6 +212,8 @@ pub enum Cause {
 pub struct Finding {
     /// Which rule fired.
     pub rule: Rule,
+    /// How serious it is: the rule's default unless configured otherwise.
+    pub severity: Severity,
     /// The offending bytes.
     pub span: Span,
     /// What was wrong, for the message.
@@ -166,20 +225,22 @@ pub struct Finding {
 impl Finding {
     /// A byte-level finding.
     pub fn bytes(rule: Rule, start: u64, len: u32, cause: Cause) -> Finding {
-        Finding { rule, span: Span { start, len }, cause, scalar: None }
+        Finding { rule, severity: rule.default_severity(), span: Span { start, len }, cause, scalar: None }
+    }
+
+    /// A character-level finding on `c`.
+    pub fn character(rule: Rule, start: u64, len: u32, cause: Cause, c: char) -> Finding {
+        Finding { scalar: Some(c), ..Finding::bytes(rule, start, len, cause) }
     }
 
     /// A human-readable sentence; `bytes` are the bytes of [`Finding::span`].
     pub fn message(&self, bytes: &[u8]) -> String {
         let hex = HexBytes(bytes);
         match self.cause {
-            Cause::BadLead => match bytes.first() {
-                Some(0x80) => "byte 0x80 is not valid on its own in GB 18030 (GBK and the WHATWG \
-                               decoder read it as U+20AC EURO SIGN; strict GB 18030 has no such code)"
-                    .to_string(),
-                Some(&b) => format!("byte 0x{b:02x} cannot start a character in GB 18030"),
-                None => "empty span".to_string(),
-            },
+            Cause::BadLead(0x80) => "byte 0x80 is not valid on its own in GB 18030 (GBK and the WHATWG \
+                                     decoder read it as U+20AC EURO SIGN; strict GB 18030 has no such code)"
+                .to_string(),
+            Cause::BadLead(lead) => format!("byte 0x{lead:02x} cannot start a character in GB 18030"),
             Cause::BadSecond(next) => format!(
                 "lead byte 0x{:02x} must be followed by 40-7e or 80-fe (two bytes) or 30-39 \
                  (four bytes), not 0x{next:02x}",
@@ -201,7 +262,142 @@ impl Finding {
                  character is assigned to it in any edition"
             ),
             Cause::InvalidUtf8 => format!("bytes {hex} are not valid UTF-8"),
+            Cause::Character => self.character_message(),
+            Cause::ByteOrderMark => format!(
+                "the input starts with a byte order mark ({hex}); GB 18030 and UTF-8 text needs none, \
+                 and many tools show it as a stray character"
+            ),
+            Cause::ReEncodes { profile, scalar, code } => format!(
+                "under {profile}, code {hex} decodes to {} but {} encodes back as {}: a round trip changes the bytes",
+                Scalar(scalar),
+                Scalar(scalar),
+                HexBytes(code.as_bytes())
+            ),
+            Cause::ReDecodes { profile, code, scalar } => format!(
+                "under {profile}, {} encodes as {} but that decodes back as {}: a round trip changes the character",
+                self.scalar.map_or_else(String::new, |c| Scalar(c).to_string()),
+                HexBytes(code.as_bytes()),
+                Scalar(scalar)
+            ),
+            Cause::EditionSensitive { input } => edition_message(input, bytes, self.scalar),
+            Cause::Unencodable(profile) => format!(
+                "{} cannot be encoded under {profile}",
+                self.scalar.map_or_else(String::new, |c| Scalar(c).to_string())
+            ),
+            Cause::NotInProfile(profile) => {
+                format!("code {hex} is a four-byte GB 18030 code; {profile} has only one- and two-byte codes")
+            }
+            Cause::OutsideLevel { level, actual } => format!(
+                "{} is not in GB 18030-2022 implementation level {level} ({})",
+                self.scalar.map_or_else(String::new, |c| Scalar(c).to_string()),
+                match actual {
+                    Some(n) => format!("it is in level {n}"),
+                    None => "it is in no level".to_string(),
+                }
+            ),
+            Cause::WrongEncoding { expected: Encoding::Gb18030, first_non_ascii } => format!(
+                "the file must be GB 18030 but it is valid UTF-8 (first non-ASCII byte at {first_non_ascii}); \
+                 convert it with `gbcheck convert --to gb18030`, or check it with `--encoding utf-8`"
+            ),
+            Cause::WrongEncoding { expected: Encoding::Utf8, first_non_ascii } => format!(
+                "the file must be UTF-8 but it is GB 18030 (first non-ASCII byte at {first_non_ascii}); \
+                 convert it with `gbcheck convert --to utf-8`, or check it with `--encoding gb18030`"
+            ),
+            Cause::Mojibake { kind, input } => mojibake_message(kind, input, bytes),
         }
+    }
+
+    fn character_message(&self) -> String {
+        let c = self.scalar.map_or_else(String::new, |c| Scalar(c).to_string());
+        match self.rule {
+            Rule::PrivateUse => format!(
+                "{c} is a private-use character: its meaning depends on fonts and private agreements, \
+                 and other systems show something else or nothing"
+            ),
+            Rule::ByteOrderMark => {
+                format!("{c} ZERO WIDTH NO-BREAK SPACE inside the text: an invisible byte order mark")
+            }
+            Rule::ControlCharacter => format!("{c} is a control character"),
+            Rule::ReplacementCharacter => {
+                format!("{c} REPLACEMENT CHARACTER: the trace of an earlier lossy conversion")
+            }
+            Rule::RemovedCharacter => format!(
+                "{c} is one of the 15 codes removed from the GB 18030-2022 repertoire (a duplicate); \
+                 use the standard character instead"
+            ),
+            _ => format!("{c}: {}", self.rule.summary()),
+        }
+    }
+}
+
+/// Formats a scalar as `U+XXXX`.
+#[derive(Clone, Copy, Debug)]
+pub struct Scalar(pub char);
+
+impl fmt::Display for Scalar {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "U+{:04X}", self.0 as u32)
+    }
+}
+
+fn edition_message(input: Encoding, bytes: &[u8], scalar: Option<char>) -> String {
+    let mut parts = Vec::new();
+    match input {
+        Encoding::Gb18030 => {
+            for (name, value) in EDITION_NAMES.iter().zip(editions_of_code(bytes).unwrap_or_default()) {
+                parts.push(format!(
+                    "{name}: {}",
+                    value.map_or_else(|| "invalid".to_string(), |c| Scalar(c).to_string())
+                ));
+            }
+            format!(
+                "code {} means different characters in different editions ({})",
+                HexBytes(bytes),
+                parts.join(", ")
+            )
+        }
+        Encoding::Utf8 => {
+            let c = scalar.unwrap_or(char::REPLACEMENT_CHARACTER);
+            for (name, value) in EDITION_NAMES.iter().zip(editions_of_scalar(c).unwrap_or_default()) {
+                parts.push(format!(
+                    "{name}: {}",
+                    value.map_or_else(|| "unencodable".to_string(), |b| HexBytes(b).to_string())
+                ));
+            }
+            format!("{} is encoded differently in different editions ({})", Scalar(c), parts.join(", "))
+        }
+    }
+}
+
+fn mojibake_message(kind: MojibakeKind, input: Encoding, bytes: &[u8]) -> String {
+    let text: String = match input {
+        Encoding::Utf8 => String::from_utf8_lossy(bytes).into_owned(),
+        Encoding::Gb18030 => {
+            let mut events = crate::scan::Events::default();
+            crate::scan::scan_gb18030(bytes, &mut events);
+            events
+                .0
+                .iter()
+                .filter_map(|e| if let crate::scan::Event::Char { c, .. } = e { Some(*c) } else { None })
+                .collect()
+        }
+    };
+    let what = match kind {
+        MojibakeKind::Utf8AsGbk => "UTF-8 text that was read as GBK",
+        MojibakeKind::Utf8AsWindows1252 => "UTF-8 text that was read as Windows-1252 (or Latin-1)",
+        MojibakeKind::GbkAsLatin1 => "GBK text that was read as Latin-1",
+        MojibakeKind::ReplacementAsGbk => {
+            return format!("\"{text}\" is U+FFFD REPLACEMENT CHARACTER in UTF-8 read as GBK: the text was lost twice over")
+        }
+        MojibakeKind::Uninitialized => {
+            return format!(
+                "\"{text}\" is uninitialised memory (bytes CC or CD) shown as GBK, not text: a program wrote out a buffer it never filled"
+            )
+        }
+    };
+    match repair(kind, &text) {
+        Some(original) => format!("\"{text}\" looks like {what}: it was probably \"{original}\""),
+        None => format!("\"{text}\" looks like {what}"),
     }
 }
 

@@ -1,12 +1,14 @@
 //! gbcheck: a fast, exact GB 18030 conformance checker.
 //!
-//! The library finds every place where bytes are not valid GB 18030 (or UTF-8) and says
-//! exactly where and why. It does no I/O of its own and never prints: the binary reads files
-//! and writes reports.
+//! The library finds every place where bytes are not valid GB 18030 (or UTF-8), and every
+//! character a GB 18030 system would mistake, and says exactly where and why. It does no I/O
+//! of its own and never prints: the binary reads files and writes reports.
 //!
-//! - [`scan`]: the decode loop; bytes in, findings and scalar values out.
+//! - [`scan`]: the decode loop; bytes in, byte-level findings and scalar values out.
 //! - [`mapping`]: strict GB 18030-2022 codes to scalar values and back.
-//! - [`check`]: one input in memory, checked as a chosen or detected encoding.
+//! - [`profile`]: the editions and implementations (2022, 2005, GBK, WHATWG) as codecs.
+//! - [`rules`]: what a decoded character means (GB004-GB014).
+//! - [`check`]: one input, checked as a chosen or detected encoding.
 //! - [`finding`], [`report`]: the data the checker produces.
 //! - [`lines`]: byte offsets to lines and columns, for reporting.
 //!
@@ -26,8 +28,11 @@
 #![deny(clippy::print_stdout, clippy::print_stderr)]
 
 pub mod check;
+pub mod encoding;
 pub mod finding;
 pub mod lines;
 pub mod mapping;
+pub mod profile;
 pub mod report;
+pub mod rules;
 pub mod scan;

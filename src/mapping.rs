@@ -42,6 +42,14 @@ pub struct Encoded {
 }
 
 impl Encoded {
+    /// Wraps the bytes of one code (1 to 4 of them).
+    pub fn from_bytes(bytes: &[u8]) -> Encoded {
+        let mut buf = [0u8; 4];
+        let len = bytes.len().min(4);
+        buf[..len].copy_from_slice(&bytes[..len]);
+        Encoded { bytes: buf, len: len as u8 }
+    }
+
     /// The encoded bytes.
     pub fn as_bytes(&self) -> &[u8] {
         &self.bytes[..usize::from(self.len)]

@@ -190,17 +190,22 @@ fn max_findings_limits_output_but_not_counts() {
 
 #[test]
 fn encoding_choice_changes_the_verdict() {
-    // Valid UTF-8 "中文": auto takes it as UTF-8 (clean). As GB 18030 it is also valid bytes
-    // (E4B8 AD E6 96 87 ... pairs), so force UTF-8 on GB 18030 bytes instead: D6D0 is not UTF-8.
+    // "中文" in GB 18030 (D6D0 CEC4) is not UTF-8: auto takes it as GB 18030, and it is clean.
     let gb = b"\xD6\xD0\xCE\xC4";
     let auto = run_stdin(&["check", "--format", "jsonl", "-"], gb);
     assert_eq!(auto.status.code(), Some(0));
+    // Checked as UTF-8, it is plainly GB 18030: one GB008 at the start and nothing else.
     let utf8 = run_stdin(&["check", "--format", "jsonl", "--encoding", "utf-8", "-"], gb);
     assert_eq!(utf8.status.code(), Some(1));
     let records = json_lines(&utf8);
-    let first = &records[0];
+    assert_eq!(records.len(), 2, "{records:?}");
+    assert_eq!(records[0]["rule"], "GB008");
+    assert_eq!((records[0]["line"].as_u64(), records[0]["column"].as_u64()), (Some(1), Some(1)));
+    // Without GB008, the bytes are judged as UTF-8: D6 is a two-byte lead and D0 not a
+    // continuation byte, so std reports error_len 1 at offset 0.
+    let raw = run_stdin(&["check", "--format", "jsonl", "--encoding", "utf-8", "--ignore", "GB008", "-"], gb);
+    let first = &json_lines(&raw)[0];
     assert_eq!(first["rule"], "GB001");
-    // std: D6 is a two-byte lead, D0 is not a continuation byte: error_len 1 at offset 0.
     assert_eq!(first["byte_offset"], 0);
     assert_eq!(first["byte_len"], 1);
 }
@@ -241,10 +246,13 @@ fn hostile_content_is_exact_in_json() {
     let raw = String::from_utf8_lossy(&output.stdout);
     assert!(!raw.contains('\u{1b}') && !raw.contains('\u{7}'), "raw control bytes in JSON: {raw:?}");
     let records = json_lines(&output);
-    assert_eq!(records[0]["byte_offset"], 7);
-    assert_eq!(records[0]["bytes"], "ff");
+    // ESC and BEL are GB012 control characters, exact in `bytes`; FF is GB001.
+    assert_eq!((records[0]["rule"].as_str(), records[0]["bytes"].as_str()), (Some("GB012"), Some("1b")));
+    let invalid = records.iter().find(|r| r["rule"] == "GB001").expect("GB001");
+    assert_eq!(invalid["byte_offset"], 7);
+    assert_eq!(invalid["bytes"], "ff");
     // Seven characters before it, the escape sequence's bytes counted one by one.
-    assert_eq!(records[0]["column"], 8);
+    assert_eq!(invalid["column"], 8);
 }
 
 #[test]

@@ -64,7 +64,12 @@ fn strict_expected_alone(bytes: &[u8]) -> Vec<Event> {
     match strict {
         Some(c) => vec![Event::Char { start: 0, len: bytes.len() as u8, c }],
         None => {
-            vec![Event::Finding(Finding::bytes(Rule::InvalidSequence, 0, bytes.len() as u32, Cause::BadLead))]
+            vec![Event::Finding(Finding::bytes(
+                Rule::InvalidSequence,
+                0,
+                bytes.len() as u32,
+                Cause::BadLead(bytes[0]),
+            ))]
         }
     }
 }
@@ -149,7 +154,7 @@ fn every_one_and_two_byte_input_against_encoding_rs() {
     assert_eq!(keys, ["80", "a3 a0"], "one- and two-byte inputs where we differ from encoding_rs");
     let (got, whatwg) = differences.0[&vec![0x80]];
     assert_eq!(whatwg, Event::Char { start: 0, len: 1, c: '\u{20AC}' });
-    assert_eq!(got, Event::Finding(Finding::bytes(Rule::InvalidSequence, 0, 1, Cause::BadLead)));
+    assert_eq!(got, Event::Finding(Finding::bytes(Rule::InvalidSequence, 0, 1, Cause::BadLead(0x80))));
     assert_eq!([got], &strict_expected_alone(&[0x80])[..]);
     let (got, whatwg) = differences.0[&vec![0xA3, 0xA0]];
     assert_eq!(whatwg, Event::Char { start: 0, len: 2, c: '\u{3000}' });

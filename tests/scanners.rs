@@ -80,16 +80,16 @@ fn first_reserved_four_byte_code_is_one_span() {
 #[test]
 fn bytes_that_never_start_a_character() {
     // A lone `80` is an error in strict GB 18030 (encoding_rs reads it as U+20AC).
-    case(b"\x80", &[invalid(0, 1, Cause::BadLead)]);
-    case(b"\xFF", &[invalid(0, 1, Cause::BadLead)]);
-    case(b"a\x80b", &[ch(0, 1, 'a'), invalid(1, 1, Cause::BadLead), ch(2, 1, 'b')]);
+    case(b"\x80", &[invalid(0, 1, Cause::BadLead(0x80))]);
+    case(b"\xFF", &[invalid(0, 1, Cause::BadLead(0xFF))]);
+    case(b"a\x80b", &[ch(0, 1, 'a'), invalid(1, 1, Cause::BadLead(0x80)), ch(2, 1, 'b')]);
     case(
         b"\x80\x80\xFF\xFF",
         &[
-            invalid(0, 1, Cause::BadLead),
-            invalid(1, 1, Cause::BadLead),
-            invalid(2, 1, Cause::BadLead),
-            invalid(3, 1, Cause::BadLead),
+            invalid(0, 1, Cause::BadLead(0x80)),
+            invalid(1, 1, Cause::BadLead(0x80)),
+            invalid(2, 1, Cause::BadLead(0xFF)),
+            invalid(3, 1, Cause::BadLead(0xFF)),
         ],
     );
     // `80` is a fine trail byte: `81 80` is U+4E90 (glibc charmap).
@@ -125,11 +125,11 @@ fn bad_third_byte() {
     // malformed too.
     case(
         b"\x81\x30\x80",
-        &[invalid(0, 1, Cause::BadThird(0x80)), ch(1, 1, '0'), invalid(2, 1, Cause::BadLead)],
+        &[invalid(0, 1, Cause::BadThird(0x80)), ch(1, 1, '0'), invalid(2, 1, Cause::BadLead(0x80))],
     );
     case(
         b"\x81\x30\xFF",
-        &[invalid(0, 1, Cause::BadThird(0xFF)), ch(1, 1, '0'), invalid(2, 1, Cause::BadLead)],
+        &[invalid(0, 1, Cause::BadThird(0xFF)), ch(1, 1, '0'), invalid(2, 1, Cause::BadLead(0xFF))],
     );
     case(
         b"\x81\x30\x30\x81\x30",
@@ -237,7 +237,7 @@ fn chinese_text_with_errors() {
             invalid(5, 1, Cause::BadSecond(0x0A)),
             ch(6, 1, '\n'),
             ch(7, 2, '\u{4E2D}'),
-            invalid(9, 1, Cause::BadLead),
+            invalid(9, 1, Cause::BadLead(0x80)),
         ],
     );
 }

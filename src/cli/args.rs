@@ -18,6 +18,11 @@ pub enum Command {
     Check(CheckArgs),
     /// List every rule with its id, name, default severity and what it fires on.
     Rules,
+    /// Explain a rule: what it means, an example, and how to fix it.
+    Explain {
+        /// The rule's id (GB007) or name (private-use).
+        rule: String,
+    },
 }
 
 #[derive(Debug, clap::Args)]
@@ -30,6 +35,23 @@ pub struct CheckArgs {
     /// BOM or is valid UTF-8 with non-ASCII bytes, GB 18030 otherwise.
     #[arg(long, value_enum, default_value_t = EncodingArg::Auto)]
     pub encoding: EncodingArg,
+
+    /// The standard characters are judged against: strict GB 18030-2022, GB 18030-2005, GBK
+    /// (code page 936), or WHATWG (browsers, Node, encoding_rs).
+    #[arg(long, value_enum, default_value_t = ProfileArg::Gb18030_2022)]
+    pub profile: ProfileArg,
+
+    /// Check that every character is in this GB 18030-2022 implementation level (GB010).
+    #[arg(long, value_parser = clap::value_parser!(u8).range(1..=3))]
+    pub level: Option<u8>,
+
+    /// Check only these rules (ids or names, comma-separated).
+    #[arg(long, value_delimiter = ',', value_name = "RULES")]
+    pub select: Vec<String>,
+
+    /// Do not check these rules (ids or names, comma-separated).
+    #[arg(long, value_delimiter = ',', value_name = "RULES")]
+    pub ignore: Vec<String>,
 
     /// Output format.
     #[arg(long, value_enum, default_value_t = FormatArg::Human)]
@@ -46,6 +68,10 @@ pub struct CheckArgs {
     /// Exit with status 1 when a finding at or above this severity is found.
     #[arg(long, value_enum, default_value_t = FailLevelArg::Error)]
     pub fail_level: FailLevelArg,
+
+    /// Exit with status 0 even when findings are found (operational errors still give 2).
+    #[arg(long)]
+    pub exit_zero: bool,
 
     /// Check files that look binary (a NUL byte in the first 8 KiB) instead of skipping them.
     #[arg(long)]
@@ -81,4 +107,14 @@ pub enum ColorArg {
 pub enum FailLevelArg {
     Error,
     Warning,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ProfileArg {
+    #[value(name = "gb18030-2022")]
+    Gb18030_2022,
+    #[value(name = "gb18030-2005")]
+    Gb18030_2005,
+    Gbk,
+    Whatwg,
 }

@@ -2,6 +2,7 @@
 
 mod args;
 mod escape;
+mod explain;
 mod input;
 mod output;
 
@@ -12,9 +13,11 @@ use std::time::Instant;
 use clap::Parser;
 use gbcheck::check::{check_bytes, EncodingChoice, Options};
 use gbcheck::finding::{Rule, Severity};
+use gbcheck::profile::Profile;
 use gbcheck::report::Summary;
+use gbcheck::rules::RuleSet;
 
-use args::{CheckArgs, Cli, ColorArg, Command, EncodingArg, FailLevelArg, FormatArg};
+use args::{CheckArgs, Cli, ColorArg, Command, EncodingArg, FailLevelArg, FormatArg, ProfileArg};
 use input::{describe_io_error, expand, looks_binary, read, Found, Input};
 use output::{human::Human, jsonl::JsonLines, DisplayPath, Reporter};
 
@@ -38,6 +41,7 @@ pub fn main() -> ExitCode {
     let result = match cli.command {
         Command::Check(args) => run_check(&args),
         Command::Rules => print_rules(),
+        Command::Explain { rule } => explain::print(&rule),
     };
     match result {
         Ok(code) => ExitCode::from(code),
@@ -75,15 +79,61 @@ fn use_color(choice: ColorArg) -> bool {
     }
 }
 
-fn run_check(args: &CheckArgs) -> io::Result<u8> {
-    let started = Instant::now();
-    let options = Options {
+/// Turns rule ids or names into rules; an unknown one is an error that names it.
+fn parse_rules(names: &[String]) -> Result<Vec<Rule>, String> {
+    names
+        .iter()
+        .filter(|name| !name.trim().is_empty())
+        .map(|name| {
+            Rule::lookup(name.trim()).ok_or_else(|| format!("unknown rule '{name}' (see `gbcheck rules`)"))
+        })
+        .collect()
+}
+
+/// The rule set the arguments ask for.
+fn rule_set(args: &CheckArgs) -> Result<RuleSet, String> {
+    let mut rules = RuleSet::new(match args.profile {
+        ProfileArg::Gb18030_2022 => Profile::Gb18030_2022,
+        ProfileArg::Gb18030_2005 => Profile::Gb18030_2005,
+        ProfileArg::Gbk => Profile::Gbk,
+        ProfileArg::Whatwg => Profile::Whatwg,
+    });
+    rules.level = args.level;
+    let selected = parse_rules(&args.select)?;
+    if !selected.is_empty() {
+        for &rule in Rule::ALL {
+            if !selected.contains(&rule) {
+                rules.set_severity(rule, None);
+            }
+        }
+    }
+    for rule in parse_rules(&args.ignore)? {
+        rules.set_severity(rule, None);
+    }
+    Ok(rules)
+}
+
+/// The check options the arguments ask for.
+fn options(args: &CheckArgs) -> Result<Options, String> {
+    Ok(Options {
         encoding: match args.encoding {
             EncodingArg::Auto => EncodingChoice::Auto,
             EncodingArg::Gb18030 => EncodingChoice::Gb18030,
             EncodingArg::Utf8 => EncodingChoice::Utf8,
         },
         max_findings: args.max_findings.unwrap_or(usize::MAX),
+        rules: rule_set(args)?,
+    })
+}
+
+fn run_check(args: &CheckArgs) -> io::Result<u8> {
+    let started = Instant::now();
+    let options = match options(args) {
+        Ok(options) => options,
+        Err(message) => {
+            writeln!(io::stderr(), "gbcheck: error: {message}")?;
+            return Ok(EXIT_ERROR);
+        }
     };
     let fail_level = match args.fail_level {
         FailLevelArg::Error => Severity::Error,
@@ -136,7 +186,7 @@ fn run_check(args: &CheckArgs) -> io::Result<u8> {
     reporter.summary(&summary, started.elapsed())?;
     Ok(if summary.operational_errors > 0 {
         EXIT_ERROR
-    } else if summary.counts.reaches(fail_level) {
+    } else if !args.exit_zero && summary.counts.reaches(fail_level) {
         EXIT_FINDINGS
     } else {
         EXIT_CLEAN

@@ -2,7 +2,7 @@
 //!
 //! Runs of ASCII are skipped eight bytes at a time, and only at a sequence boundary, never on
 //! a byte that is pending a trail. Two-byte codes, the bulk of Chinese text, take one table
-//! lookup each. Everything else goes through [`step_at`], which decodes one sequence. A
+//! lookup each. Everything else goes through `step_at`, which decodes one sequence. A
 //! sequence cut by the end of a chunk is kept (at most three bytes) and finished with the next
 //! chunk. The tests hold it to [`super::reference::Reference`] on every input they try.
 
@@ -74,7 +74,7 @@ fn step_at(bytes: &[u8], at_end: bool) -> Step {
         return Step::Code { len: 1, code: Code::Ascii(b1) };
     }
     if !is_lead(b1) {
-        return Step::Bad { rule: Rule::InvalidSequence, len: 1, cause: Cause::BadLead };
+        return Step::Bad { rule: Rule::InvalidSequence, len: 1, cause: Cause::BadLead(b1) };
     }
     let Some(&b2) = bytes.get(1) else { return cut(1, at_end) };
     if is_two_byte_trail(b2) {
@@ -212,9 +212,7 @@ impl Scanner {
             if b1 < 0x80 {
                 let end = ascii_run_end(chunk, i);
                 if V::WANTS_CHARS {
-                    for (j, &b) in chunk[i..end].iter().enumerate() {
-                        visitor.char(base + (i + j) as u64, 1, char::from(b));
-                    }
+                    visitor.ascii(base + i as u64, &chunk[i..end]);
                 }
                 i = end;
                 continue;

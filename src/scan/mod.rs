@@ -32,6 +32,14 @@ pub trait Visitor {
     fn char(&mut self, start: u64, len: u8, c: char) {
         let _ = (start, len, c);
     }
+
+    /// A run of ASCII characters starting at `start`. Called instead of [`Visitor::char`] for
+    /// ASCII when [`Visitor::WANTS_CHARS`] is `true`; by default it calls `char` for each byte.
+    fn ascii(&mut self, start: u64, run: &[u8]) {
+        for (i, &b) in run.iter().enumerate() {
+            self.char(start + i as u64, 1, char::from(b));
+        }
+    }
 }
 
 impl Visitor for Vec<Finding> {

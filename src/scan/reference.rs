@@ -75,7 +75,7 @@ impl Reference {
                     self.start = at;
                 }
                 // 0x80 and 0xFF
-                _ => visitor.finding(Finding::bytes(Rule::InvalidSequence, at, 1, Cause::BadLead)),
+                _ => visitor.finding(Finding::bytes(Rule::InvalidSequence, at, 1, Cause::BadLead(byte))),
             },
             State::Lead(lead) => match byte {
                 0x30..=0x39 => self.state = State::LeadDigit(lead, byte),

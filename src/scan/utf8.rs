@@ -1,43 +1,171 @@
 //! UTF-8 input: std's validator gives the spans (`Utf8Error::error_len`), so invalid UTF-8 is
-//! reported exactly where Rust itself would reject it.
+//! reported exactly where Rust itself would reject it. Streaming, like the GB 18030 scanners:
+//! a sequence cut by the end of a chunk is kept (at most three bytes) for the next one.
 
 use super::Visitor;
 use crate::finding::{Cause, Finding, Rule};
 
-/// Scans a whole UTF-8 input: GB001 for each invalid span, GB002 for a sequence cut by the end.
-pub fn scan_utf8<V: Visitor>(bytes: &[u8], visitor: &mut V) {
+/// The streaming UTF-8 scanner. Feed it chunks, then call [`Utf8Scanner::finish`].
+#[derive(Clone, Debug, Default)]
+pub struct Utf8Scanner {
+    pending: [u8; 3],
+    pending_len: usize,
+    /// Offset of the next byte fed.
+    offset: u64,
+}
+
+impl Utf8Scanner {
+    /// A scanner at offset 0.
+    pub fn new() -> Utf8Scanner {
+        Utf8Scanner::default()
+    }
+
+    /// A scanner whose first byte is at `offset` in the input.
+    pub fn at_offset(offset: u64) -> Utf8Scanner {
+        Utf8Scanner { offset, ..Utf8Scanner::default() }
+    }
+
+    /// Scans the next chunk of the input.
+    pub fn feed<V: Visitor>(&mut self, chunk: &[u8], visitor: &mut V) {
+        let mut used = 0;
+        if self.pending_len > 0 {
+            // Finish the cut sequence: it needs at most three more bytes.
+            let held = self.pending_len;
+            let take = (4 - held).min(chunk.len());
+            let mut window = [0u8; 7];
+            window[..held].copy_from_slice(&self.pending[..held]);
+            window[held..held + take].copy_from_slice(&chunk[..take]);
+            let start = self.offset - held as u64;
+            match first_item(&window[..held + take]) {
+                Item::Incomplete => {
+                    self.pending[held..held + take].copy_from_slice(&chunk[..take]);
+                    self.pending_len = held + take;
+                    self.offset += chunk.len() as u64;
+                    return;
+                }
+                Item::Char(c) => {
+                    if V::WANTS_CHARS {
+                        visitor.char(start, c.len_utf8() as u8, c);
+                    }
+                    used = c.len_utf8() - held;
+                }
+                Item::Invalid(len) => {
+                    visitor.finding(Finding::bytes(
+                        Rule::InvalidSequence,
+                        start,
+                        len as u32,
+                        Cause::InvalidUtf8,
+                    ));
+                    used = len.saturating_sub(held);
+                }
+            }
+            self.pending_len = 0;
+        }
+        let base = self.offset;
+        self.offset += chunk.len() as u64;
+        if let Some(tail) = scan(&chunk[used..], base + used as u64, false, visitor) {
+            let tail = &chunk[chunk.len() - tail..];
+            self.pending[..tail.len()].copy_from_slice(tail);
+            self.pending_len = tail.len();
+        }
+    }
+
+    /// Ends the input: a cut sequence is truncated (GB002).
+    pub fn finish<V: Visitor>(&mut self, visitor: &mut V) {
+        if self.pending_len > 0 {
+            let start = self.offset - self.pending_len as u64;
+            visitor.finding(Finding::bytes(
+                Rule::TruncatedSequence,
+                start,
+                self.pending_len as u32,
+                Cause::Truncated,
+            ));
+            self.pending_len = 0;
+        }
+    }
+}
+
+enum Item {
+    Char(char),
+    Invalid(usize),
+    Incomplete,
+}
+
+/// The first character or invalid span of `bytes`.
+fn first_item(bytes: &[u8]) -> Item {
+    let error = match std::str::from_utf8(bytes) {
+        Ok(text) => return text.chars().next().map_or(Item::Incomplete, Item::Char),
+        Err(e) => e,
+    };
+    if error.valid_up_to() > 0 {
+        let valid = std::str::from_utf8(&bytes[..error.valid_up_to()]).unwrap_or_default();
+        return valid.chars().next().map_or(Item::Incomplete, Item::Char);
+    }
+    match error.error_len() {
+        Some(len) => Item::Invalid(len),
+        None => Item::Incomplete,
+    }
+}
+
+/// Scans `bytes` (at offset `base`). With `at_end`, a cut sequence at the end is GB002;
+/// without, its length is returned for the caller to keep.
+fn scan<V: Visitor>(bytes: &[u8], base: u64, at_end: bool, visitor: &mut V) -> Option<usize> {
     let mut i = 0;
     loop {
         let rest = &bytes[i..];
         let (valid, error) = match std::str::from_utf8(rest) {
             Ok(text) => (text, None),
-            Err(e) => {
-                let valid = std::str::from_utf8(&rest[..e.valid_up_to()]).unwrap_or_default();
-                (valid, Some(e))
-            }
+            Err(e) => (std::str::from_utf8(&rest[..e.valid_up_to()]).unwrap_or_default(), Some(e)),
         };
         if V::WANTS_CHARS {
-            for (j, c) in valid.char_indices() {
-                visitor.char((i + j) as u64, c.len_utf8() as u8, c);
-            }
+            emit_text(valid, base + i as u64, visitor);
         }
-        let Some(error) = error else { return };
+        let error = error?;
         let start = i + error.valid_up_to();
         match error.error_len() {
             Some(len) => {
                 visitor.finding(Finding::bytes(
                     Rule::InvalidSequence,
-                    start as u64,
+                    base + start as u64,
                     len as u32,
                     Cause::InvalidUtf8,
                 ));
                 i = start + len;
             }
-            None => {
+            None if at_end => {
                 let len = (bytes.len() - start) as u32;
-                visitor.finding(Finding::bytes(Rule::TruncatedSequence, start as u64, len, Cause::Truncated));
-                return;
+                visitor.finding(Finding::bytes(
+                    Rule::TruncatedSequence,
+                    base + start as u64,
+                    len,
+                    Cause::Truncated,
+                ));
+                return None;
             }
+            None => return Some(bytes.len() - start),
         }
     }
+}
+
+/// Reports valid text: ASCII in runs, other characters one by one.
+fn emit_text<V: Visitor>(text: &str, base: u64, visitor: &mut V) {
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        let run = bytes[i..].iter().position(|b| !b.is_ascii()).unwrap_or(bytes.len() - i);
+        if run > 0 {
+            visitor.ascii(base + i as u64, &bytes[i..i + run]);
+            i += run;
+            continue;
+        }
+        // `i` is at the start of a non-ASCII character of valid text.
+        let c = text[i..].chars().next().unwrap_or(char::REPLACEMENT_CHARACTER);
+        visitor.char(base + i as u64, c.len_utf8() as u8, c);
+        i += c.len_utf8();
+    }
+}
+
+/// Scans a whole UTF-8 input: GB001 for each invalid span, GB002 for a sequence cut by the end.
+pub fn scan_utf8<V: Visitor>(bytes: &[u8], visitor: &mut V) {
+    scan(bytes, 0, true, visitor);
 }

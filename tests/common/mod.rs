@@ -452,7 +452,7 @@ pub fn expected_finding(input: &[u8], start: u64, len: u32, truncated: bool) -> 
     let b1 = input[s];
     let cause = if !is_lead(b1) {
         assert_eq!(len, 1);
-        Cause::BadLead
+        Cause::BadLead(b1)
     } else {
         let b2 = input[s + 1];
         if !is_digit(b2) {

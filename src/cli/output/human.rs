@@ -61,14 +61,14 @@ impl<O: Write, E: Write> Reporter for Human<O, E> {
             let position = locator.locate(finding.span.start);
             let start = finding.span.start as usize;
             let end = start + finding.span.len as usize;
-            let severity = finding.rule.default_severity();
+            let severity = finding.severity;
             writeln!(
                 self.out,
                 "{}: {} {}: {} (bytes {} at byte {})",
                 self.style.paint("1", &format!("{shown_path}:{}:{}", position.line, position.column)),
                 self.style.severity(severity, &format!("{severity}[{}]", finding.rule.id())),
                 finding.rule.name(),
-                finding.message(&bytes[start..end]),
+                escape_str(&finding.message(&bytes[start..end])),
                 HexBytes(&bytes[start..end]),
                 finding.span.start,
             )?;

@@ -91,7 +91,7 @@ impl<W: Write> Reporter for JsonLines<W> {
                 path_base64: base64_of(path),
                 rule: finding.rule.id(),
                 name: finding.rule.name(),
-                severity: finding.rule.default_severity().as_str(),
+                severity: finding.severity.as_str(),
                 line: position.line,
                 column: position.column,
                 byte_offset: finding.span.start,

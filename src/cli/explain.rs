@@ -1,0 +1,122 @@
+//! `gbcheck explain RULE`: what a rule means, an example, and how to fix what it finds.
+
+use std::io::{self, Write};
+
+use gbcheck::finding::Rule;
+
+/// What it means, an example, how to fix it.
+fn text(rule: Rule) -> (&'static str, &'static str, &'static str) {
+    match rule {
+        Rule::InvalidSequence => (
+            "The bytes are not a valid sequence of the file's encoding. In GB 18030 a character is one byte \
+             00-7F, two bytes (lead 81-FE, trail 40-7E or 80-FE) or four bytes (81-FE 30-39 81-FE 30-39). \
+             Bytes 80 and FF never start a character; a lead byte must be followed by a valid second byte. \
+             In UTF-8, the spans are those Rust's std rejects.",
+            "`81 0A`: a lead byte followed by a line feed. `FF`: never valid.",
+            "Find where the bytes came from: usually text in another encoding was pasted in, or a file was \
+             cut or concatenated at a byte boundary. Restore the original text; do not delete bytes blindly.",
+        ),
+        Rule::TruncatedSequence => (
+            "The input ends inside a multi-byte sequence: its last character is cut.",
+            "A file ending in `D6` (the first byte of 中 `D6 D0`).",
+            "The file was cut short (a size limit, a failed transfer, a byte-based substring). Restore the end.",
+        ),
+        Rule::UnassignedCode => (
+            "A four-byte code with the right shape whose pointer is reserved: 8431A530-8F39FE39 and \
+             E3329A36-FE39FE39 (FD308130-FE39FE39 is a user-defined area no converter maps).",
+            "`84 31 A5 30`, the first code after U+FFFF.",
+            "No converter accepts these codes; the text is damaged or private. Replace it with real characters.",
+        ),
+        Rule::RoundTripMismatch => (
+            "Decoding and re-encoding under the profile changes the bytes (or, for UTF-8 input, encoding and \
+             decoding changes the character): a system using that profile will silently alter the text.",
+            "Under `--profile whatwg`, `A3 A0` decodes to U+3000, which encodes as `A1 A1`; the 18 PUA \
+             characters U+E78D... do not survive a WHATWG encoder.",
+            "Use the character the profile round-trips (U+3000 rather than A3A0's U+E5E5), or check with the \
+             profile of the system that really reads the text.",
+        ),
+        Rule::EditionSensitive => (
+            "The code (or character) means different things in GB 18030-2000, -2005, -2022 and WHATWG: \
+             systems that follow different editions will disagree about it.",
+            "`A6 D9` is U+E78D in 2000 and 2005 but U+FE10 in 2022 and WHATWG.",
+            "Prefer characters every edition agrees on; if you must keep it, know which edition your \
+             consumers follow (`--profile`).",
+        ),
+        Rule::Unencodable => (
+            "The profile cannot encode the character, so a system using it must drop or replace it.",
+            "U+E5E5 under `whatwg`; any emoji under `gbk`; a four-byte code in a file checked with `gbk`.",
+            "Replace the character, or move the consumer to full GB 18030 (or UTF-8).",
+        ),
+        Rule::PrivateUse => (
+            "A Private Use Area character (U+E000-U+F8FF, planes 15 and 16). Its meaning depends on fonts and \
+             private agreements; other systems show something else or nothing.",
+            "`AA A1` in GB 18030 is U+E000, the first user-defined code.",
+            "Replace it with the standard Unicode character it stands for (many old PUA uses now have one).",
+        ),
+        Rule::WrongEncoding => (
+            "The file is in another encoding than the one asked for with --encoding: valid UTF-8 with \
+             non-ASCII text where GB 18030 is expected, or GB 18030 where UTF-8 is expected. Nothing else is \
+             reported for such a file: findings under the wrong decoding would be noise.",
+            "`gbcheck check --encoding gb18030 zh_CN.po` on a UTF-8 .po file.",
+            "Convert the file (`gbcheck convert`, or iconv), or check it with the encoding it really has.",
+        ),
+        Rule::Mojibake => (
+            "Text that was decoded with the wrong encoding and saved again. gbcheck maps the run back to the \
+             bytes the wrong decoder read and decodes them correctly; it reports the run only when that \
+             gives common Chinese text.",
+            "\"浣犲ソ\" is \"你好\" in UTF-8 read as GBK; \"ÄãºÃ\" is GBK read as Latin-1; \"锟斤拷\" is U+FFFD \
+             in UTF-8 read as GBK; \"烫烫烫\" is uninitialised memory.",
+            "Replace the run with the text the message suggests, and fix the tool that read the file with \
+             the wrong encoding.",
+        ),
+        Rule::OutsideLevel => (
+            "With --level N: the character is not in implementation level N of GB 18030-2022 (chapter 9). \
+             Level 1: ASCII, all two-byte codes, CJK Ext A and 66 more ideographs; level 2 adds 196 \
+             ideographs of the Table of General Standard Chinese Characters; level 3 adds CJK Ext B-F and \
+             the Kangxi radicals. Characters added to Unicode after 11.0 and the four-byte minority scripts \
+             are treated as outside every level.",
+            "U+20000 (Ext B) at --level 2.",
+            "Use a character of the level, or raise the level your consumers must support.",
+        ),
+        Rule::ByteOrderMark => (
+            "A byte order mark: `EF BB BF` at the start of a UTF-8 file, `84 31 95 33` at the start of a \
+             GB 18030 file, or U+FEFF inside the text, where it is an invisible character.",
+            "A .po file saved by an editor with \"UTF-8 with BOM\".",
+            "Save without a BOM; remove U+FEFF from inside the text.",
+        ),
+        Rule::ControlCharacter => (
+            "A control character other than TAB, LF and CR: C0 controls (NUL, ESC...), DEL and C1 controls. \
+             They are invisible, break parsers, and can drive terminals (escape sequences).",
+            "ESC `1B` in a translated string; NUL in a text file.",
+            "Remove it, or write it as an escape in the file format (\\u001b, &#27;).",
+        ),
+        Rule::ReplacementCharacter => (
+            "U+FFFD REPLACEMENT CHARACTER: an earlier conversion met bytes it could not read and replaced them. \
+             The original text is lost.",
+            "\"�\" in a string that was converted with iconv -c or a lossy decoder.",
+            "Restore the text from a source that still has it.",
+        ),
+        Rule::RemovedCharacter => (
+            "One of the 15 codes removed from the GB 18030-2022 repertoire because they duplicate other \
+             characters: FE51 FE52 FE53 FE6C FE76 FE91 (PUA components) and FD9C FD9D FD9E FD9F FDA0 FE40 \
+             FE41 FE47 FE49 (CJK compatibility ideographs). They still decode everywhere.",
+            "`FD 9C`, a CJK compatibility ideograph.",
+            "Use the standard (unified) character the duplicate stands for.",
+        ),
+    }
+}
+
+/// Prints the explanation of a rule; an unknown rule is exit status 2.
+pub fn print(name: &str) -> io::Result<u8> {
+    let Some(rule) = Rule::lookup(name) else {
+        writeln!(io::stderr(), "gbcheck: error: unknown rule '{name}' (see `gbcheck rules`)")?;
+        return Ok(2);
+    };
+    let (meaning, example, fix) = text(rule);
+    let mut out = io::stdout().lock();
+    writeln!(out, "{} {} ({} by default)\n", rule.id(), rule.name(), rule.default_severity())?;
+    writeln!(out, "{meaning}\n")?;
+    writeln!(out, "Example: {example}\n")?;
+    writeln!(out, "Fix: {fix}")?;
+    Ok(0)
+}

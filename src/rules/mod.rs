@@ -1,0 +1,334 @@
+//! What a decoded character means: the character rules (GB004-GB014) and the visitor that
+//! applies them while the scanner runs.
+//!
+//! Every rule is decided by [`RuleSet::judge_char`] and nowhere else. The fast path asks a
+//! precomputed bit per BMP scalar, "would `judge_char` say anything?", built by running
+//! `judge_char` itself over the whole BMP once per rule set: the table cannot disagree with the
+//! rules, and ordinary text costs one lookup per character.
+
+pub mod chars;
+pub mod mojibake;
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, OnceLock};
+
+use crate::encoding::Encoding;
+use crate::finding::{Cause, Finding, Rule, Severity};
+use crate::mapping;
+use crate::profile::{editions_of_code, editions_of_scalar, Profile};
+use crate::scan::Visitor;
+use chars::{is_private_use, is_removed_code, is_reported_control, is_reported_control_byte, level_of};
+use mojibake::Tracker;
+
+/// Which rules are on, how severe each is, and what they judge against.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct RuleSet {
+    /// The profile characters are decoded and encoded with.
+    pub profile: Profile,
+    /// The GB 18030-2022 implementation level for GB010; `None` turns GB010 off.
+    pub level: Option<u8>,
+    /// Each rule's severity, `None` when it is off; indexed like [`Rule::ALL`].
+    severities: [Option<Severity>; 14],
+}
+
+impl Default for RuleSet {
+    fn default() -> Self {
+        RuleSet::new(Profile::default())
+    }
+}
+
+impl RuleSet {
+    /// Every rule on with its default severity.
+    pub fn new(profile: Profile) -> RuleSet {
+        let mut severities = [None; 14];
+        for (slot, rule) in severities.iter_mut().zip(Rule::ALL) {
+            *slot = Some(rule.default_severity());
+        }
+        RuleSet { profile, level: None, severities }
+    }
+
+    fn index(rule: Rule) -> usize {
+        Rule::ALL.iter().position(|&r| r == rule).unwrap_or(0)
+    }
+
+    /// The severity of a rule, or `None` when it is off.
+    pub fn severity(&self, rule: Rule) -> Option<Severity> {
+        match rule {
+            Rule::OutsideLevel if self.level.is_none() => None,
+            _ => self.severities[RuleSet::index(rule)],
+        }
+    }
+
+    /// Turns a rule off (`None`) or on with a severity.
+    pub fn set_severity(&mut self, rule: Rule, severity: Option<Severity>) {
+        self.severities[RuleSet::index(rule)] = severity;
+    }
+
+    fn on(&self, rule: Rule) -> bool {
+        self.severity(rule).is_some()
+    }
+
+    /// Applies every rule to one valid character `c` (decoded with strict GB 18030-2022 from a
+    /// GB 18030 input, or read from a UTF-8 input) and reports what fires through `emit`.
+    /// This is the one place where the character rules are decided.
+    pub fn judge_char(&self, input: Encoding, c: char, emit: &mut impl FnMut(Rule, Cause, char)) {
+        let profile = self.profile;
+        // What the character means under the profile, and its strict 2022 code.
+        let code = mapping::encode(c);
+        let meaning = match input {
+            Encoding::Gb18030 => {
+                let Some(meaning) = profile.decode(code.as_bytes()) else {
+                    if self.on(Rule::Unencodable) {
+                        emit(Rule::Unencodable, Cause::NotInProfile(profile), c);
+                    }
+                    return;
+                };
+                if self.on(Rule::RoundTripMismatch) {
+                    match profile.encode(meaning) {
+                        Some(back) if back == code => {}
+                        Some(back) => emit(
+                            Rule::RoundTripMismatch,
+                            Cause::ReEncodes { profile, scalar: meaning, code: back },
+                            meaning,
+                        ),
+                        None => emit(Rule::Unencodable, Cause::Unencodable(profile), meaning),
+                    }
+                }
+                if self.on(Rule::EditionSensitive) && editions_of_code(code.as_bytes()).is_some() {
+                    emit(Rule::EditionSensitive, Cause::EditionSensitive { input }, meaning);
+                }
+                meaning
+            }
+            Encoding::Utf8 => {
+                match profile.encode(c) {
+                    None => {
+                        if self.on(Rule::Unencodable) {
+                            emit(Rule::Unencodable, Cause::Unencodable(profile), c);
+                        }
+                    }
+                    Some(encoded) => {
+                        let back = profile.decode(encoded.as_bytes());
+                        if self.on(Rule::RoundTripMismatch) && back != Some(c) {
+                            let scalar = back.unwrap_or(char::REPLACEMENT_CHARACTER);
+                            emit(
+                                Rule::RoundTripMismatch,
+                                Cause::ReDecodes { profile, code: encoded, scalar },
+                                c,
+                            );
+                        }
+                    }
+                }
+                if self.on(Rule::EditionSensitive) && editions_of_scalar(c).is_some() {
+                    emit(Rule::EditionSensitive, Cause::EditionSensitive { input }, c);
+                }
+                c
+            }
+        };
+        let simple = [
+            (Rule::PrivateUse, is_private_use(meaning)),
+            (Rule::ByteOrderMark, meaning == '\u{FEFF}'),
+            (Rule::ControlCharacter, is_reported_control(meaning)),
+            (Rule::ReplacementCharacter, meaning == char::REPLACEMENT_CHARACTER),
+            (Rule::RemovedCharacter, is_removed_code(code.as_bytes())),
+        ];
+        for (rule, fires) in simple {
+            if fires && self.on(rule) {
+                emit(rule, Cause::Character, meaning);
+            }
+        }
+        if let (Some(level), true) = (self.level, self.on(Rule::OutsideLevel)) {
+            let actual = level_of(c);
+            if actual.is_none_or(|n| n > level) {
+                emit(Rule::OutsideLevel, Cause::OutsideLevel { level, actual }, meaning);
+            }
+        }
+    }
+}
+
+/// A rule set made ready for one input encoding: the bit per BMP scalar that says whether the
+/// character needs [`RuleSet::judge_char`] at all.
+#[derive(Debug)]
+pub struct CompiledRules {
+    rules: RuleSet,
+    input: Encoding,
+    slow: Box<[u64]>,
+}
+
+impl CompiledRules {
+    /// Builds the table (a few milliseconds); see [`CompiledRules::cached`].
+    pub fn new(rules: RuleSet, input: Encoding) -> CompiledRules {
+        let mut slow = vec![0u64; 0x1_0000 / 64].into_boxed_slice();
+        let mojibake_on = rules.on(Rule::Mojibake);
+        for scalar in 0..0x1_0000u32 {
+            let Some(c) = char::from_u32(scalar) else { continue };
+            let mut fires = mojibake_on && mojibake::can_start(c);
+            if !fires {
+                rules.judge_char(input, c, &mut |_, _, _| fires = true);
+            }
+            if fires {
+                slow[scalar as usize / 64] |= 1 << (scalar % 64);
+            }
+        }
+        CompiledRules { rules, input, slow }
+    }
+
+    /// The compiled table for a rule set and encoding, built once per process.
+    pub fn cached(rules: RuleSet, input: Encoding) -> Arc<CompiledRules> {
+        type Cache = Mutex<HashMap<(RuleSet, Encoding), Arc<CompiledRules>>>;
+        static CACHE: OnceLock<Cache> = OnceLock::new();
+        let cache = CACHE.get_or_init(Default::default);
+        let mut cache = cache.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        Arc::clone(cache.entry((rules, input)).or_insert_with(|| Arc::new(CompiledRules::new(rules, input))))
+    }
+
+    /// The rule set.
+    pub fn rules(&self) -> &RuleSet {
+        &self.rules
+    }
+
+    /// The input encoding the table was built for.
+    pub fn input(&self) -> Encoding {
+        self.input
+    }
+
+    #[inline]
+    fn needs_judging(&self, c: char) -> bool {
+        let scalar = c as u32;
+        scalar >= 0x1_0000 || self.slow[scalar as usize / 64] & (1 << (scalar % 64)) != 0
+    }
+}
+
+/// Where the judge's findings go.
+pub trait FindingSink {
+    /// One finding, with its severity set.
+    fn push(&mut self, finding: Finding);
+}
+
+impl FindingSink for Vec<Finding> {
+    fn push(&mut self, finding: Finding) {
+        Vec::push(self, finding);
+    }
+}
+
+/// The visitor that applies the rules while the scanner runs: byte-level findings pass
+/// through (with their configured severity), characters are judged. `C` is how it holds the
+/// compiled rules (a reference or an `Arc`).
+pub struct Judge<C: std::ops::Deref<Target = CompiledRules>, S: FindingSink> {
+    compiled: C,
+    sink: S,
+    mojibake: Tracker,
+}
+
+impl<C: std::ops::Deref<Target = CompiledRules>, S: FindingSink> Judge<C, S> {
+    /// A judge writing to `sink`.
+    pub fn new(compiled: C, sink: S) -> Self {
+        Judge { compiled, sink, mojibake: Tracker::default() }
+    }
+
+    /// The sink, for findings decided outside the scan (such as GB008).
+    pub fn sink(&mut self) -> &mut S {
+        &mut self.sink
+    }
+
+    /// Ends the input (a run of mojibake may end there) and gives the sink back.
+    pub fn finish(mut self) -> S {
+        self.end_mojibake();
+        self.sink
+    }
+
+    fn emit(&mut self, mut finding: Finding) {
+        if let Some(severity) = self.compiled.rules.severity(finding.rule) {
+            finding.severity = severity;
+            self.sink.push(finding);
+        }
+    }
+
+    fn end_mojibake(&mut self) {
+        if let Some(run) = self.mojibake.end() {
+            self.emit_mojibake(run);
+        }
+    }
+
+    fn emit_mojibake(&mut self, run: mojibake::Detected) {
+        let cause = Cause::Mojibake { kind: run.kind, input: self.compiled.input };
+        self.emit(Finding::bytes(Rule::Mojibake, run.start, run.len, cause));
+    }
+
+    /// The slow path: every rule, and the mojibake tracker.
+    fn judge(&mut self, start: u64, len: u8, c: char) {
+        let compiled: &CompiledRules = &self.compiled;
+        let mut found: [Option<Finding>; 8] = [None; 8];
+        let mut count = 0;
+        compiled.rules.judge_char(compiled.input, c, &mut |rule, cause, scalar| {
+            let cause = match (rule, cause, start) {
+                (Rule::ByteOrderMark, Cause::Character, 0) => Cause::ByteOrderMark,
+                _ => cause,
+            };
+            if count < found.len() {
+                found[count] = Some(Finding::character(rule, start, u32::from(len), cause, scalar));
+                count += 1;
+            }
+        });
+        if compiled.rules.on(Rule::Mojibake) {
+            if let Some(run) = self.mojibake.push(start, len, c) {
+                self.emit_mojibake(run);
+            }
+        }
+        for finding in found.into_iter().flatten() {
+            self.emit(finding);
+        }
+    }
+}
+
+impl<C: std::ops::Deref<Target = CompiledRules>, S: FindingSink> Visitor for Judge<C, S> {
+    const WANTS_CHARS: bool = true;
+
+    fn finding(&mut self, finding: Finding) {
+        self.end_mojibake();
+        // A lone 80 is the euro sign under the profiles that have it (GBK, WHATWG).
+        if let Cause::BadLead(0x80) = finding.cause {
+            if self.compiled.rules.profile.decode(&[0x80]).is_some() {
+                return self.judge_euro(finding.span.start);
+            }
+        }
+        self.emit(finding);
+    }
+
+    #[inline]
+    fn char(&mut self, start: u64, len: u8, c: char) {
+        if self.mojibake.is_tracking() || self.compiled.needs_judging(c) {
+            self.judge(start, len, c);
+        }
+    }
+
+    fn ascii(&mut self, start: u64, run: &[u8]) {
+        if self.mojibake.is_tracking() {
+            self.end_mojibake();
+        }
+        if self.compiled.rules.on(Rule::ControlCharacter) {
+            for (i, &b) in run.iter().enumerate() {
+                if is_reported_control_byte(b) {
+                    self.judge(start + i as u64, 1, char::from(b));
+                }
+            }
+        }
+    }
+}
+
+impl<C: std::ops::Deref<Target = CompiledRules>, S: FindingSink> Judge<C, S> {
+    /// The byte `80` under a profile that decodes it: judged as the code it is.
+    fn judge_euro(&mut self, start: u64) {
+        let rules = self.compiled.rules;
+        let euro = '\u{20AC}';
+        if rules.on(Rule::RoundTripMismatch) {
+            if let Some(back) = rules.profile.encode(euro).filter(|back| back.as_bytes() != [0x80]) {
+                let cause = Cause::ReEncodes { profile: rules.profile, scalar: euro, code: back };
+                self.emit(Finding::character(Rule::RoundTripMismatch, start, 1, cause, euro));
+            }
+        }
+        if rules.on(Rule::EditionSensitive) {
+            let cause = Cause::EditionSensitive { input: Encoding::Gb18030 };
+            self.emit(Finding::character(Rule::EditionSensitive, start, 1, cause, euro));
+        }
+    }
+}

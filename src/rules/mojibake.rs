@@ -1,0 +1,311 @@
+//! GB009: text that was decoded with the wrong encoding and saved again.
+//!
+//! The test is a repair, not a word list: a run of characters is mapped back to the bytes the
+//! wrong decoder must have read, and those bytes are decoded with the encoding they were
+//! really in. Only when that gives two or more GB 2312 characters, at least two of them
+//! level-1 hanzi (the 3,755 most common), and nothing else, is the run reported. Real text
+//! almost never passes: the bytes must fall exactly into UTF-8's or GBK's structure.
+//!
+//! Runs are tracked only from a character that can start one, so ordinary text costs one
+//! table lookup per character.
+
+use crate::mapping;
+
+/// What went wrong, as far as the repair can tell.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum MojibakeKind {
+    /// UTF-8 read as GBK: "浣犲ソ" for "你好".
+    Utf8AsGbk,
+    /// UTF-8 read as Windows-1252 or Latin-1: "ä½ å¥½" for "你好".
+    Utf8AsWindows1252,
+    /// GBK read as Latin-1: "ÄãºÃ" for "你好".
+    GbkAsLatin1,
+    /// U+FFFD in UTF-8 read as GBK: "锟斤拷".
+    ReplacementAsGbk,
+    /// Uninitialised memory shown as GBK: "烫烫烫" (0xCC, stack) or "屯屯屯" (0xCD, heap).
+    Uninitialized,
+}
+
+/// Which characters a run may hold.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Family {
+    /// Characters with a two-byte GBK code (UTF-8 bytes read as GBK).
+    TwoByte,
+    /// Characters that a single-byte code page makes from one byte `80-FF`.
+    SingleByte,
+    /// One character repeated.
+    Repeat(char),
+}
+
+/// The Windows-1252 characters of bytes `80-9F` (the five undefined bytes read as C1 controls,
+/// as Windows does).
+const WINDOWS_1252_HIGH: [char; 32] = [
+    '€', '\u{81}', '‚', 'ƒ', '„', '…', '†', '‡', 'ˆ', '‰', 'Š', '‹', 'Œ', '\u{8D}', 'Ž', '\u{8F}', '\u{90}',
+    '‘', '’', '“', '”', '•', '–', '—', '˜', '™', 'š', '›', 'œ', '\u{9D}', 'ž', 'Ÿ',
+];
+
+/// The byte a single-byte code page (Windows-1252, or Latin-1 for `80-9F`) decodes to `c`.
+fn single_byte(c: char) -> Option<u8> {
+    match c {
+        '\u{A0}'..='\u{FF}' => Some(c as u8),
+        _ => WINDOWS_1252_HIGH.iter().position(|&w| w == c).map(|i| 0x80 + i as u8).or_else(|| {
+            // Latin-1 reads 80-9F as the C1 controls.
+            matches!(c, '\u{80}'..='\u{9F}').then_some(c as u8)
+        }),
+    }
+}
+
+/// The two-byte GB 18030 code of `c`, if it has one.
+fn two_byte(c: char) -> Option<[u8; 2]> {
+    match *mapping::encode(c).as_bytes() {
+        [lead, trail] => Some([lead, trail]),
+        _ => None,
+    }
+}
+
+/// "烫" (`CC CC`) and "屯" (`CD CD`): fill bytes of uninitialised memory read as GBK.
+const FILL_CHARACTERS: [char; 2] = ['烫', '屯'];
+
+/// How many repeats of a fill character make a run worth reporting.
+const FILL_RUN: usize = 3;
+
+/// The longest run tracked; longer ones are judged on their first characters.
+const MAX_RUN: usize = 48;
+
+/// Whether `c` can start a run of mojibake.
+pub fn can_start(c: char) -> bool {
+    start_family(c).is_some()
+}
+
+fn start_family(c: char) -> Option<Family> {
+    if FILL_CHARACTERS.contains(&c) {
+        return Some(Family::Repeat(c));
+    }
+    if let Some([lead, trail]) = two_byte(c) {
+        // The first two bytes of a three-byte UTF-8 sequence: a lead E0-EF, a continuation.
+        if (0xE0..=0xEF).contains(&lead) && (0x80..=0xBF).contains(&trail) {
+            return Some(Family::TwoByte);
+        }
+    }
+    // A byte that can start a UTF-8 sequence or a GBK code.
+    single_byte(c).filter(|&b| b >= 0x81).map(|_| Family::SingleByte)
+}
+
+fn belongs(family: Family, c: char) -> bool {
+    match family {
+        Family::TwoByte => two_byte(c).is_some(),
+        Family::SingleByte => single_byte(c).is_some(),
+        Family::Repeat(r) => c == r,
+    }
+}
+
+/// A run of mojibake found: where, and what kind.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Detected {
+    /// Offset of the run's first byte in the input.
+    pub start: u64,
+    /// Length of the run in the input, in bytes.
+    pub len: u32,
+    /// What the repair found.
+    pub kind: MojibakeKind,
+}
+
+/// Watches the characters of an input go by and reports runs of mojibake.
+#[derive(Debug, Default)]
+pub struct Tracker {
+    family: Option<Family>,
+    start: u64,
+    /// The run's characters and their lengths in the input.
+    chars: Vec<(char, u8)>,
+}
+
+impl Tracker {
+    /// Whether a run is being tracked: then every character must be offered.
+    #[inline]
+    pub fn is_tracking(&self) -> bool {
+        self.family.is_some()
+    }
+
+    /// Offers the next character (at `start`, `len` bytes long). Returns a run that it ended.
+    pub fn push(&mut self, start: u64, len: u8, c: char) -> Option<Detected> {
+        if let Some(family) = self.family {
+            if belongs(family, c) && self.chars.len() < MAX_RUN {
+                self.chars.push((c, len));
+                return None;
+            }
+        }
+        let detected = self.end();
+        if let Some(family) = start_family(c) {
+            self.family = Some(family);
+            self.start = start;
+            self.chars.push((c, len));
+        }
+        detected
+    }
+
+    /// Ends the current run (at ASCII, a malformed span or the end of input) and judges it.
+    pub fn end(&mut self) -> Option<Detected> {
+        let family = self.family.take()?;
+        let detected = judge(family, &self.chars).map(|(count, kind)| {
+            let len: u32 = self.chars[..count].iter().map(|&(_, l)| u32::from(l)).sum();
+            Detected { start: self.start, len, kind }
+        });
+        self.chars.clear();
+        detected
+    }
+}
+
+/// Judges a run: how many of its characters are mojibake, and of what kind.
+fn judge(family: Family, chars: &[(char, u8)]) -> Option<(usize, MojibakeKind)> {
+    match family {
+        Family::Repeat(_) => (chars.len() >= FILL_RUN).then_some((chars.len(), MojibakeKind::Uninitialized)),
+        Family::TwoByte => {
+            let bytes: Vec<u8> = chars.iter().filter_map(|&(c, _)| two_byte(c)).flatten().collect();
+            let (used, kind) = repaired_utf8(&bytes)?;
+            let kind = match kind {
+                Repaired::Common => MojibakeKind::Utf8AsGbk,
+                Repaired::Replacement => MojibakeKind::ReplacementAsGbk,
+            };
+            Some((used.div_ceil(2), kind))
+        }
+        Family::SingleByte => {
+            let bytes: Vec<u8> = chars.iter().filter_map(|&(c, _)| single_byte(c)).collect();
+            if let Some((used, Repaired::Common)) = repaired_utf8(&bytes) {
+                return Some((used, MojibakeKind::Utf8AsWindows1252));
+            }
+            repaired_gbk(&bytes).map(|used| (used, MojibakeKind::GbkAsLatin1))
+        }
+    }
+}
+
+enum Repaired {
+    Common,
+    Replacement,
+}
+
+/// Whether `c` is a GB 2312 character (the common set), and whether it is a level-1 hanzi.
+fn gb2312(c: char) -> Option<bool> {
+    let [lead, trail] = two_byte(c)?;
+    let in_gb2312 = matches!(lead, 0xA1..=0xA9 | 0xB0..=0xF7) && (0xA1..=0xFE).contains(&trail);
+    (in_gb2312 && !crate::rules::chars::is_private_use(c)).then_some((0xB0..=0xD7).contains(&lead))
+}
+
+/// Decodes the longest valid UTF-8 prefix of `bytes`: the bytes it used and what it was, when
+/// it is two or more common characters (or only U+FFFD).
+fn repaired_utf8(bytes: &[u8]) -> Option<(usize, Repaired)> {
+    let used = match std::str::from_utf8(bytes) {
+        Ok(_) => bytes.len(),
+        Err(e) => e.valid_up_to(),
+    };
+    let text = std::str::from_utf8(&bytes[..used]).ok()?;
+    let count = text.chars().count();
+    if count < 2 {
+        return None;
+    }
+    if text.chars().all(|c| c == char::REPLACEMENT_CHARACTER) {
+        return Some((used, Repaired::Replacement));
+    }
+    common_text(text.chars()).then_some((used, Repaired::Common))
+}
+
+/// Decodes `bytes` as pairs of two-byte GBK codes: the bytes used, when they make two or more
+/// common characters.
+fn repaired_gbk(bytes: &[u8]) -> Option<usize> {
+    let chars: Vec<char> = bytes
+        .chunks_exact(2)
+        .map_while(|pair| {
+            let (lead, trail) = (pair[0], pair[1]);
+            let valid = crate::scan::grammar::is_lead(lead) && crate::scan::grammar::is_two_byte_trail(trail);
+            valid.then(|| mapping::decode_two_byte(crate::scan::grammar::two_byte_pointer(lead, trail)))
+        })
+        .collect();
+    (chars.len() >= 2 && common_text(chars.iter().copied())).then_some(chars.len() * 2)
+}
+
+/// All GB 2312 characters, at least two of them level-1 hanzi.
+fn common_text(chars: impl Iterator<Item = char>) -> bool {
+    let mut level_1 = 0;
+    for c in chars {
+        match gb2312(c) {
+            Some(true) => level_1 += 1,
+            Some(false) => {}
+            None => return false,
+        }
+    }
+    level_1 >= 2
+}
+
+/// What the text was before it was garbled, for the message: `text` is the run as decoded.
+pub fn repair(kind: MojibakeKind, text: &str) -> Option<String> {
+    let bytes: Vec<u8> = match kind {
+        MojibakeKind::Utf8AsGbk | MojibakeKind::ReplacementAsGbk => {
+            text.chars().filter_map(two_byte).flatten().collect()
+        }
+        MojibakeKind::Utf8AsWindows1252 | MojibakeKind::GbkAsLatin1 => {
+            text.chars().filter_map(single_byte).collect()
+        }
+        MojibakeKind::Uninitialized => return None,
+    };
+    match kind {
+        MojibakeKind::GbkAsLatin1 => Some(
+            bytes
+                .chunks_exact(2)
+                .map(|p| mapping::decode_two_byte(crate::scan::grammar::two_byte_pointer(p[0], p[1])))
+                .collect(),
+        ),
+        _ => Some(String::from_utf8_lossy(&bytes).into_owned()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn run(text: &str) -> Vec<(u64, u32, MojibakeKind)> {
+        let mut tracker = Tracker::default();
+        let mut found = Vec::new();
+        for (i, c) in text.char_indices() {
+            if c.is_ascii() {
+                found.extend(tracker.end());
+            } else {
+                found.extend(tracker.push(i as u64, c.len_utf8() as u8, c));
+            }
+        }
+        found.extend(tracker.end());
+        found.into_iter().map(|d| (d.start, d.len, d.kind)).collect()
+    }
+
+    #[test]
+    fn utf8_read_as_gbk() {
+        // 你好 = E4 BD A0 E5 A5 BD; read as GBK: E4BD 浣, A0E5 犲, A5BD ソ.
+        assert_eq!(run("浣犲ソ"), [(0, 9, MojibakeKind::Utf8AsGbk)]);
+        assert_eq!(repair(MojibakeKind::Utf8AsGbk, "浣犲ソ").as_deref(), Some("你好"));
+    }
+
+    #[test]
+    fn gbk_read_as_latin1() {
+        // 你好 = C4E3 BAC3 in GBK; read as Latin-1: Ä ã º Ã.
+        assert_eq!(run("ÄãºÃ"), [(0, 8, MojibakeKind::GbkAsLatin1)]);
+        assert_eq!(repair(MojibakeKind::GbkAsLatin1, "ÄãºÃ").as_deref(), Some("你好"));
+    }
+
+    #[test]
+    fn utf8_read_as_windows_1252() {
+        // E4 BD A0 E5 A5 BD read as Windows-1252: ä ½ NBSP å ¥ ½.
+        assert_eq!(run("ä½\u{A0}å¥½"), [(0, 12, MojibakeKind::Utf8AsWindows1252)]);
+    }
+
+    #[test]
+    fn replacement_and_fill_characters() {
+        assert_eq!(run("锟斤拷锟斤拷")[0].2, MojibakeKind::ReplacementAsGbk);
+        assert_eq!(run("烫烫烫烫"), [(0, 12, MojibakeKind::Uninitialized)]);
+        assert_eq!(run("屯屯屯"), [(0, 9, MojibakeKind::Uninitialized)]);
+        assert!(run("滚烫烫手").is_empty());
+    }
+
+    #[test]
+    fn ordinary_text_passes() {
+        assert!(run("你好，世界。春眠不觉晓，处处闻啼鸟。").is_empty());
+        assert!(run("Müller · Zoë · café").is_empty());
+    }
+}
