@@ -607,3 +607,198 @@ pub fn check_utf8(input: &[u8]) {
     let spans: Vec<Span> = findings.iter().map(|f| f.span).collect();
     assert_eq!(spans, encoding_rs_utf8_spans(input), "encoding_rs UTF-8 spans on [{}]", hex(input));
 }
+
+// ---------------------------------------------------------------------------------------------
+// Oracles for the profile and rule tests (tests/profiles.rs, tests/rules.rs)
+// ---------------------------------------------------------------------------------------------
+
+/// The four bytes of a four-byte pointer, computed here from GB18030.md section 1.
+pub fn code_of_pointer4(pointer: u32) -> [u8; 4] {
+    [
+        (pointer / 12_600) as u8 + 0x81,
+        (pointer / 1_260 % 10) as u8 + 0x30,
+        (pointer / 10 % 126) as u8 + 0x81,
+        (pointer % 10) as u8 + 0x30,
+    ]
+}
+
+/// Every two-byte code (lead `81-FE`, trail `40-7E` or `80-FE`), in pointer order.
+pub fn all_two_byte_codes() -> impl Iterator<Item = [u8; 2]> {
+    (0x81..=0xFEu8).flat_map(|lead| (0x40..=0xFEu8).filter(|&t| t != 0x7F).map(move |trail| [lead, trail]))
+}
+
+/// Every Unicode scalar value.
+pub fn every_scalar() -> impl Iterator<Item = char> {
+    (0..=0x10_FFFFu32).filter_map(char::from_u32)
+}
+
+/// `U+1E3F` for messages.
+pub fn u(c: char) -> String {
+    format!("U+{:04X}", u32::from(c))
+}
+
+/// Decodes `bytes` alone with an encoding_rs decoder; `Some(c)` if it is exactly one
+/// character and no error.
+pub fn encoding_rs_decode_one(encoding: &'static encoding_rs::Encoding, bytes: &[u8]) -> Option<char> {
+    let mut decoder = encoding.new_decoder_without_bom_handling();
+    let mut out = [0u8; 16];
+    let (result, read, written) = decoder.decode_to_utf8_without_replacement(bytes, &mut out, true);
+    if result != DecoderResult::InputEmpty || read != bytes.len() {
+        return None;
+    }
+    let text = std::str::from_utf8(&out[..written]).expect("encoding_rs writes UTF-8");
+    let mut chars = text.chars();
+    match (chars.next(), chars.next()) {
+        (Some(c), None) => Some(c),
+        _ => None,
+    }
+}
+
+/// Encodes one scalar with an encoding_rs encoder, without replacement: `None` when the
+/// encoder reports it unmappable.
+pub fn encoding_rs_encode_one(encoding: &'static encoding_rs::Encoding, c: char) -> Option<Vec<u8>> {
+    let mut encoder = encoding.new_encoder();
+    let mut buf = [0u8; 4];
+    let mut out = [0u8; 16];
+    let (result, read, written) =
+        encoder.encode_from_utf8_without_replacement(c.encode_utf8(&mut buf), &mut out, true);
+    match result {
+        encoding_rs::EncoderResult::InputEmpty => {
+            assert_eq!(read, c.len_utf8());
+            Some(out[..written].to_vec())
+        }
+        encoding_rs::EncoderResult::Unmappable(unmappable) => {
+            assert_eq!(unmappable, c);
+            None
+        }
+        encoding_rs::EncoderResult::OutputFull => panic!("output buffer too small"),
+    }
+}
+
+/// Columns of `oracle/gb18030-edition-differences.tsv`, in the order of [`EditionTable`]'s
+/// rows: GB 18030-2000, -2005, -2022 strict, WHATWG, ICU 76, glibc 2.36.
+pub const EDITION_COLUMNS: [&str; 6] =
+    ["GB18030-2000", "GB18030-2005", "GB18030-2022 strict", "WHATWG", "ICU 76", "glibc 2.36"];
+/// Column index of GB 18030-2000 in [`EditionTable`] rows.
+pub const ED_2000: usize = 0;
+/// Column index of GB 18030-2005.
+pub const ED_2005: usize = 1;
+/// Column index of strict GB 18030-2022.
+pub const ED_2022: usize = 2;
+/// Column index of WHATWG (encoding_rs 0.8.44).
+pub const ED_WHATWG: usize = 3;
+/// Column index of glibc 2.36.
+pub const ED_GLIBC_236: usize = 5;
+
+/// Every row of `oracle/gb18030-edition-differences.tsv`, all columns.
+#[derive(Debug)]
+pub struct EditionTable {
+    /// Bytes, and the scalar in each column (`None`: ERR).
+    pub decode: Vec<(Vec<u8>, [Option<char>; 6])>,
+    /// Scalar, and its bytes in each column (`None`: UNMAPPABLE).
+    pub encode: Vec<(char, [Option<Vec<u8>>; 6])>,
+}
+
+impl EditionTable {
+    /// Whether the 2000, 2005, 2022 and WHATWG columns of a decode row disagree.
+    pub fn decode_row_differs(row: &[Option<char>; 6]) -> bool {
+        row[..4].iter().any(|v| *v != row[0])
+    }
+
+    /// Whether the 2000, 2005, 2022 and WHATWG columns of an encode row disagree.
+    pub fn encode_row_differs(row: &[Option<Vec<u8>>; 6]) -> bool {
+        row[..4].iter().any(|v| *v != row[0])
+    }
+
+    /// The decode row of `bytes`, if the table has one.
+    pub fn decode_row(&self, bytes: &[u8]) -> Option<&[Option<char>; 6]> {
+        self.decode.iter().find(|(b, _)| b == bytes).map(|(_, row)| row)
+    }
+
+    /// The encode row of `c`, if the table has one.
+    pub fn encode_row(&self, c: char) -> Option<&[Option<Vec<u8>>; 6]> {
+        self.encode.iter().find(|(s, _)| *s == c).map(|(_, row)| row)
+    }
+}
+
+/// `oracle/gb18030-edition-differences.tsv`, parsed once; columns found by their headers.
+pub fn edition_table() -> &'static EditionTable {
+    static TABLE: OnceLock<EditionTable> = OnceLock::new();
+    TABLE.get_or_init(|| {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/oracle/gb18030-edition-differences.tsv");
+        let text = std::fs::read_to_string(path).expect("read the differences table");
+        let (decode_part, encode_part) =
+            text.split_once("# encode differences\n").expect("an encode section");
+        let decode_part = decode_part.strip_prefix("# decode differences\n").expect("a decode section");
+        fn columns(header: &str) -> [usize; 6] {
+            let fields: Vec<&str> = header.split('\t').collect();
+            EDITION_COLUMNS.map(|name| {
+                fields.iter().position(|f| f.starts_with(name)).unwrap_or_else(|| panic!("column {name}"))
+            })
+        }
+        let mut lines = decode_part.lines().filter(|l| !l.trim().is_empty());
+        let cols = columns(lines.next().expect("decode header"));
+        let decode = lines
+            .map(|line| {
+                let fields: Vec<&str> = line.split('\t').collect();
+                (parse_hex_bytes(fields[0]), cols.map(|i| parse_scalar_or_err(fields[i])))
+            })
+            .collect();
+        let mut lines = encode_part.lines().filter(|l| !l.trim().is_empty());
+        let cols = columns(lines.next().expect("encode header"));
+        let encode = lines
+            .map(|line| {
+                let fields: Vec<&str> = line.split('\t').collect();
+                let c = parse_scalar_or_err(fields[0]).expect("a scalar");
+                (c, cols.map(|i| (fields[i] != "UNMAPPABLE").then(|| parse_hex_bytes(fields[i]))))
+            })
+            .collect();
+        EditionTable { decode, encode }
+    })
+}
+
+/// The strict GB 18030-2022 bytes of a scalar from independent sources: encoding_rs's
+/// GB18030 encoder, except on the encode rows of the difference table where the strict
+/// column differs from WHATWG (there the table's strict column).
+pub fn strict_2022_bytes(c: char) -> Vec<u8> {
+    match edition_table().encode_row(c) {
+        Some(row) if row[ED_2022] != row[ED_WHATWG] => row[ED_2022].clone().expect("strict encodes all"),
+        _ => encoding_rs_encode_one(encoding_rs::GB18030, c)
+            .unwrap_or_else(|| panic!("encoding_rs cannot encode {}", u(c))),
+    }
+}
+
+/// `oracle/gb18030-2022-levels.tsv` as `(first, last, level)` ranges.
+pub fn level_ranges() -> &'static Vec<(u32, u32, u8)> {
+    static RANGES: OnceLock<Vec<(u32, u32, u8)>> = OnceLock::new();
+    RANGES.get_or_init(|| {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/oracle/gb18030-2022-levels.tsv");
+        let text = std::fs::read_to_string(path).expect("read the levels table");
+        let mut lines = text.lines().filter(|l| !l.starts_with('#') && !l.trim().is_empty());
+        assert!(lines.next().expect("header").starts_with("level\tfirst\tlast"));
+        let scalar = |f: &str| u32::from_str_radix(f.strip_prefix("U+").expect("U+"), 16).expect("hex");
+        let mut ranges: Vec<(u32, u32, u8)> = lines
+            .map(|line| {
+                let fields: Vec<&str> = line.split('\t').collect();
+                let (first, last) = (scalar(fields[1]), scalar(fields[2]));
+                let count: u32 = fields[3].parse().expect("count");
+                assert_eq!(last - first + 1, count, "{line}");
+                (first, last, fields[0].parse().expect("level"))
+            })
+            .collect();
+        ranges.sort_unstable();
+        for pair in ranges.windows(2) {
+            assert!(pair[0].1 < pair[1].0, "overlapping level ranges {pair:?}");
+        }
+        ranges
+    })
+}
+
+/// The lowest level the levels table puts a scalar in, or `None`.
+pub fn tsv_level_of(c: char) -> Option<u8> {
+    let scalar = u32::from(c);
+    let ranges = level_ranges();
+    let i = ranges.partition_point(|&(first, _, _)| first <= scalar);
+    let (first, last, level) = *ranges.get(i.checked_sub(1)?)?;
+    (first..=last).contains(&scalar).then_some(level)
+}
