@@ -28,7 +28,8 @@ pub enum Command {
 #[derive(Debug, clap::Args)]
 pub struct CheckArgs {
     /// Files and directories to check (directories recursively); `-` reads standard input.
-    #[arg(value_name = "PATH", default_value = ".")]
+    /// Default: `.`, unless `--files-from` is given.
+    #[arg(value_name = "PATH")]
     pub paths: Vec<PathBuf>,
 
     /// The encoding files are expected to be in. `auto`: UTF-8 when a file starts with a UTF-8
@@ -80,6 +81,76 @@ pub struct CheckArgs {
     /// Print findings and errors only, no summary line (human format).
     #[arg(short, long)]
     pub quiet: bool,
+
+    /// Also check hidden files and directories (names starting with `.`).
+    #[arg(long)]
+    pub hidden: bool,
+
+    /// Do not respect `.gitignore`, `.ignore` and `.git/info/exclude` files.
+    #[arg(long)]
+    pub no_ignore: bool,
+
+    /// Skip files and directories matching this glob (gitignore syntax; repeatable).
+    #[arg(long, value_name = "GLOB")]
+    pub exclude: Vec<String>,
+
+    /// Apply `--exclude` to paths named on the command line or in `--files-from` too
+    /// (for pre-commit hooks, which pass every changed file).
+    #[arg(long)]
+    pub force_exclude: bool,
+
+    /// Read the paths to check from FILE (`-`: standard input), one a line.
+    #[arg(long, value_name = "FILE")]
+    pub files_from: Option<PathBuf>,
+
+    /// Paths in `--files-from` are separated by NUL bytes, not newlines (as `find -print0`
+    /// and `git ls-files -z` write them).
+    #[arg(short = '0', long, requires = "files_from")]
+    pub null: bool,
+
+    /// Skip files larger than SIZE (bytes, or with a suffix K, M, G: 10M).
+    #[arg(long, value_name = "SIZE", value_parser = parse_size)]
+    pub max_filesize: Option<u64>,
+
+    /// Number of threads (default: one per core).
+    #[arg(short = 'j', long, value_name = "N")]
+    pub threads: Option<usize>,
+
+    /// Print statistics at the end: files checked and skipped, bytes, findings by rule, time
+    /// and throughput.
+    #[arg(long)]
+    pub stats: bool,
+
+    /// Never show the progress bar (it is shown only on a terminal, outside CI, after a
+    /// second).
+    #[arg(long)]
+    pub no_progress: bool,
+
+    /// Files larger than SIZE are read in chunks of about SIZE, checked in parallel (for
+    /// tests and benchmarks).
+    #[arg(long, value_name = "SIZE", value_parser = parse_size, default_value = "1M", hide = true)]
+    pub chunk_size: u64,
+}
+
+/// Parses a size: a number of bytes, optionally followed by K, M or G (powers of 1024).
+pub fn parse_size(text: &str) -> Result<u64, String> {
+    let text = text.trim();
+    let (number, unit) = match text.find(|c: char| !c.is_ascii_digit()) {
+        Some(at) => text.split_at(at),
+        None => (text, ""),
+    };
+    let shift = match unit.trim().to_ascii_uppercase().trim_end_matches("IB").trim_end_matches('B') {
+        "" => 0,
+        "K" => 10,
+        "M" => 20,
+        "G" => 30,
+        "T" => 40,
+        _ => return Err(format!("'{text}' is not a size (use a number of bytes, or 10K, 5M, 1G)")),
+    };
+    let n: u64 = number
+        .parse()
+        .map_err(|_| format!("'{text}' is not a size (use a number of bytes, or 10K, 5M, 1G)"))?;
+    n.checked_mul(1 << shift).ok_or_else(|| format!("size '{text}' is too large"))
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]

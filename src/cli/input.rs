@@ -1,102 +1,124 @@
-//! Finding the inputs named on the command line and reading them.
+//! The inputs of a run and how one is opened and read.
+//!
+//! Opening never blocks: files are opened with `O_NONBLOCK`, so a path that turned into a
+//! FIFO between the walk and the read is seen (by `fstat` on the open file) and reported
+//! instead of waiting for a writer forever. A file is read whole only when it is small (at
+//! most one chunk); its size is taken from the open file and checked against what was read,
+//! so a file that shrinks or grows meanwhile is reported, not half checked.
 
-use std::fs;
+use std::fs::{self, File, Metadata, OpenOptions};
 use std::io::{self, Read};
 use std::path::{Path, PathBuf};
 
-/// One input to check.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Input {
-    /// Standard input (`-`).
-    Stdin,
-    /// A file, named on the command line or found in a directory.
+/// One thing to report on, in output order.
+#[derive(Debug)]
+pub struct Entry {
+    /// The path as given or found (empty for standard input).
+    pub path: PathBuf,
+    /// What to do with it.
+    pub kind: EntryKind,
+}
+
+/// What an entry is.
+#[derive(Debug)]
+pub enum EntryKind {
+    /// A file to check; `explicit` when the user named it.
     File {
-        /// Its path, as given or joined below a given directory.
-        path: PathBuf,
-        /// Whether the user named it explicitly (skips are then reported, not silent).
+        /// Whether the user named it (on the command line or in `--files-from`).
         explicit: bool,
     },
-}
-
-/// Something found while expanding the paths.
-#[derive(Debug)]
-pub enum Found {
-    /// An input to read.
-    Input(Input),
-    /// A path that could not be looked at or is not a file.
-    Error(PathBuf, String),
+    /// Standard input.
+    Stdin,
+    /// A path that cannot be checked, with the reason.
+    Error(String),
     /// A path passed over on purpose.
-    Skipped(PathBuf, String),
+    Skipped(crate::cli::stats::SkipReason, String),
 }
 
-/// Expands the command-line paths into inputs: directories recursively, in sorted order.
-/// Hidden entries (names starting with `.`) inside directories are passed over, and symbolic
-/// links found inside directories are followed to files but never into directories, so a
-/// link loop cannot trap the walk.
-pub fn expand(paths: &[PathBuf]) -> Vec<Found> {
-    let mut found = Vec::new();
-    for path in paths {
-        if path.as_os_str() == "-" {
-            found.push(Found::Input(Input::Stdin));
-            continue;
-        }
-        match fs::metadata(path) {
-            Err(e) => found.push(Found::Error(path.clone(), describe_io_error(&e))),
-            Ok(meta) if meta.is_dir() => walk(path, &mut found),
-            Ok(meta) if meta.is_file() => {
-                found.push(Found::Input(Input::File { path: path.clone(), explicit: true }))
-            }
-            Ok(meta) => found.push(Found::Error(path.clone(), not_a_file(&meta))),
-        }
-    }
-    found
+/// What opening a file gave.
+pub enum Opened {
+    /// A small file, read whole.
+    Small(Vec<u8>),
+    /// A file bigger than one chunk, open, with its size when opened.
+    Big(File, u64),
+    /// Larger than `--max-filesize`.
+    TooLarge(u64),
+    /// Could not be opened or read.
+    Error(String),
 }
 
-fn walk(dir: &Path, found: &mut Vec<Found>) {
-    let entries = match fs::read_dir(dir) {
-        Ok(entries) => entries,
-        Err(e) => return found.push(Found::Error(dir.to_path_buf(), describe_io_error(&e))),
+/// Opens a file without blocking and reads it if it is at most `chunk` bytes long.
+pub fn open(path: &Path, chunk: u64, max_filesize: Option<u64>) -> Opened {
+    let file = match open_nonblocking(path) {
+        Ok(file) => file,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => {
+            return Opened::Error("the file vanished before it could be read".to_string())
+        }
+        Err(e) => return Opened::Error(describe_io_error(&e)),
     };
-    let mut children = Vec::new();
-    for entry in entries {
-        match entry {
-            Ok(entry) => children.push(entry),
-            Err(e) => found.push(Found::Error(dir.to_path_buf(), describe_io_error(&e))),
-        }
+    let meta = match file.metadata() {
+        Ok(meta) => meta,
+        Err(e) => return Opened::Error(describe_io_error(&e)),
+    };
+    if !meta.is_file() {
+        return Opened::Error(not_a_file(&meta));
     }
-    children.sort_by_key(|e| e.file_name());
-    for entry in children {
-        if entry.file_name().as_encoded_bytes().starts_with(b".") {
-            continue;
-        }
-        let path = entry.path();
-        let Ok(kind) = entry.file_type() else {
-            found.push(Found::Error(path, "cannot read the file type".to_string()));
-            continue;
-        };
-        if kind.is_dir() {
-            walk(&path, found);
-        } else if kind.is_file() {
-            found.push(Found::Input(Input::File { path, explicit: false }));
-        } else if kind.is_symlink() {
-            match fs::metadata(&path) {
-                Ok(meta) if meta.is_file() => found.push(Found::Input(Input::File { path, explicit: false })),
-                Ok(meta) if meta.is_dir() => {
-                    found.push(Found::Skipped(path, "symbolic link to a directory, not followed".to_string()))
-                }
-                Ok(meta) => found.push(Found::Skipped(path, not_a_file(&meta))),
-                Err(e) => {
-                    found.push(Found::Error(path, format!("broken symbolic link: {}", describe_io_error(&e))))
-                }
-            }
-        } else {
-            found.push(Found::Skipped(path, "not a regular file".to_string()));
-        }
+    let size = meta.len();
+    if max_filesize.is_some_and(|max| size > max) {
+        return Opened::TooLarge(size);
     }
+    if size > chunk {
+        return Opened::Big(file, size);
+    }
+    let mut bytes = Vec::with_capacity(size as usize + 1);
+    if let Err(e) = (&file).take(size + 1).read_to_end(&mut bytes) {
+        return Opened::Error(describe_io_error(&e));
+    }
+    match size_change(size, bytes.len() as u64) {
+        Some(message) => Opened::Error(format!("{message}; not checked")),
+        None => Opened::Small(bytes),
+    }
+}
+
+/// Opens a file for reading with `O_NONBLOCK` (and `O_NOCTTY`), so that opening a FIFO or a
+/// device that took a file's place cannot hang the run.
+pub fn open_nonblocking(path: &Path) -> io::Result<File> {
+    let mut options = OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.custom_flags(libc::O_NONBLOCK | libc::O_NOCTTY);
+    }
+    options.open(path)
+}
+
+/// Reads all of standard input.
+pub fn read_stdin() -> io::Result<Vec<u8>> {
+    let mut bytes = Vec::new();
+    io::stdin().lock().read_to_end(&mut bytes)?;
+    Ok(bytes)
+}
+
+/// The message for a file whose length changed between opening and reading, if it did:
+/// `read` is how many bytes were there, reading at most one byte past `size`.
+pub fn size_change(size: u64, read: u64) -> Option<String> {
+    if read < size {
+        Some(format!("the file shrank while it was read ({size} bytes when opened, {read} read)"))
+    } else if read > size {
+        Some(format!("the file grew while it was read (it had {size} bytes when opened)"))
+    } else {
+        None
+    }
+}
+
+/// Whether the bytes look binary: a NUL byte in the first 8 KiB.
+pub fn looks_binary(bytes: &[u8]) -> bool {
+    memchr::memchr(0, &bytes[..bytes.len().min(8192)]).is_some()
 }
 
 /// Why a path that exists is not checked.
-fn not_a_file(meta: &fs::Metadata) -> String {
+pub fn not_a_file(meta: &Metadata) -> String {
     #[cfg(unix)]
     {
         use std::os::unix::fs::FileTypeExt;
@@ -115,11 +137,35 @@ fn not_a_file(meta: &fs::Metadata) -> String {
     "not a regular file: not read".to_string()
 }
 
+/// What a path that `fs::metadata` (which follows links) could not look at is.
+pub fn describe_stat_error(path: &Path, e: &io::Error) -> String {
+    let is_link = fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink());
+    if is_loop(e) {
+        "a symbolic link loop (too many levels of symbolic links)".to_string()
+    } else if is_link && e.kind() == io::ErrorKind::NotFound {
+        "a broken symbolic link (its target does not exist)".to_string()
+    } else if is_link {
+        format!("a symbolic link whose target cannot be read: {}", describe_io_error(e))
+    } else {
+        describe_io_error(e)
+    }
+}
+
+fn is_loop(e: &io::Error) -> bool {
+    #[cfg(unix)]
+    if e.raw_os_error() == Some(libc::ELOOP) {
+        return true;
+    }
+    let _ = e;
+    false
+}
+
 /// An I/O error as a short sentence without Rust's "(os error N)" noise.
 pub fn describe_io_error(e: &io::Error) -> String {
     match e.kind() {
         io::ErrorKind::NotFound => "no such file or directory".to_string(),
         io::ErrorKind::PermissionDenied => "permission denied".to_string(),
+        _ if is_loop(e) => "a symbolic link loop (too many levels of symbolic links)".to_string(),
         _ => {
             let text = e.to_string();
             match text.find(" (os error") {
@@ -128,21 +174,4 @@ pub fn describe_io_error(e: &io::Error) -> String {
             }
         }
     }
-}
-
-/// Reads a whole input.
-pub fn read(input: &Input) -> io::Result<Vec<u8>> {
-    match input {
-        Input::Stdin => {
-            let mut bytes = Vec::new();
-            io::stdin().lock().read_to_end(&mut bytes)?;
-            Ok(bytes)
-        }
-        Input::File { path, .. } => fs::read(path),
-    }
-}
-
-/// Whether the bytes look binary: a NUL byte in the first 8 KiB.
-pub fn looks_binary(bytes: &[u8]) -> bool {
-    memchr::memchr(0, &bytes[..bytes.len().min(8192)]).is_some()
 }

@@ -1,25 +1,30 @@
 //! The binary side: arguments, inputs, output formats and the exit status.
 
 mod args;
+mod chunks;
 mod escape;
 mod explain;
 mod input;
+mod locate;
 mod output;
+mod progress;
+mod run;
+mod stats;
+mod walk;
 
 use std::io::{self, IsTerminal, Write};
 use std::process::ExitCode;
 use std::time::Instant;
 
 use clap::Parser;
-use gbcheck::check::{check_bytes, EncodingChoice, Options};
+use gbcheck::check::{EncodingChoice, Options};
 use gbcheck::finding::{Rule, Severity};
 use gbcheck::profile::Profile;
-use gbcheck::report::Summary;
 use gbcheck::rules::RuleSet;
 
 use args::{CheckArgs, Cli, ColorArg, Command, EncodingArg, FailLevelArg, FormatArg, ProfileArg};
-use input::{describe_io_error, expand, looks_binary, read, Found, Input};
-use output::{human::Human, jsonl::JsonLines, DisplayPath, Reporter};
+use input::describe_io_error;
+use output::{human::Human, jsonl::JsonLines, Reporter};
 
 /// Exit status: no finding at or above the fail level, no operational error.
 const EXIT_CLEAN: u8 = 0;
@@ -126,64 +131,85 @@ fn options(args: &CheckArgs) -> Result<Options, String> {
     })
 }
 
+/// The number of worker threads: `-j N`, or one per core.
+fn thread_count(args: &CheckArgs) -> usize {
+    match args.threads {
+        Some(n) if n > 0 => n,
+        _ => std::thread::available_parallelism().map_or(1, |n| n.get()),
+    }
+}
+
 fn run_check(args: &CheckArgs) -> io::Result<u8> {
     let started = Instant::now();
+    let fail = |message: &str| -> io::Result<u8> {
+        writeln!(io::stderr(), "gbcheck: error: {message}")?;
+        Ok(EXIT_ERROR)
+    };
     let options = match options(args) {
         Ok(options) => options,
-        Err(message) => {
-            writeln!(io::stderr(), "gbcheck: error: {message}")?;
-            return Ok(EXIT_ERROR);
-        }
+        Err(message) => return fail(&message),
     };
     let fail_level = match args.fail_level {
         FailLevelArg::Error => Severity::Error,
         FailLevelArg::Warning => Severity::Warning,
     };
-    let stdout = io::stdout().lock();
+    let threads = thread_count(args);
+    let progress = progress::Progress::start(!args.quiet && !args.no_progress);
+
+    // The paths: named, listed in --files-from, or `.`.
+    let mut paths = args.paths.clone();
+    if let Some(list) = &args.files_from {
+        if list.as_os_str() == "-" && paths.iter().any(|p| p.as_os_str() == "-") {
+            return fail("standard input cannot be both the --files-from list and an input");
+        }
+        match walk::read_file_list(list, args.null) {
+            Ok(listed) => paths.extend(listed),
+            Err(e) => {
+                return fail(&format!(
+                    "cannot read --files-from {}: {}",
+                    list.display(),
+                    describe_io_error(&e)
+                ))
+            }
+        }
+    } else if paths.is_empty() {
+        paths.push(".".into());
+    }
+    let walk_options = walk::WalkOptions {
+        hidden: args.hidden,
+        no_ignore: args.no_ignore,
+        excludes: args.exclude.clone(),
+        force_exclude: args.force_exclude,
+        threads,
+    };
+    let entries = match walk::collect(&paths, &walk_options) {
+        Ok(entries) => entries,
+        Err(message) => return fail(&message),
+    };
+    progress.set_total(entries.len() as u64);
+
+    let stdout = progress.writer(io::stdout().lock());
+    let stderr = progress.writer(io::stderr());
     let mut reporter: Box<dyn Reporter> = match args.format {
         FormatArg::Human => {
-            Box::new(Human::new(io::BufWriter::new(stdout), io::stderr(), use_color(args.color), args.quiet))
+            Box::new(Human::new(io::BufWriter::new(stdout), stderr, use_color(args.color), args.quiet))
         }
         FormatArg::Jsonl => Box::new(JsonLines::new(io::BufWriter::new(stdout))),
     };
-
-    let mut summary = Summary::default();
-    for found in expand(&args.paths) {
-        match found {
-            Found::Input(input) => {
-                let (path, explicit) = match &input {
-                    Input::Stdin => (DisplayPath::stdin(), true),
-                    Input::File { path, explicit } => (DisplayPath::of(path), *explicit),
-                };
-                let bytes = match read(&input) {
-                    Ok(bytes) => bytes,
-                    Err(e) => {
-                        summary.operational_errors += 1;
-                        reporter.error(&path, &describe_io_error(&e))?;
-                        continue;
-                    }
-                };
-                if !args.binary && looks_binary(&bytes) {
-                    summary.files_skipped += 1;
-                    let reason = "binary file (a NUL byte in the first 8 KiB); use --binary to check it";
-                    reporter.skipped(&path, reason, explicit)?;
-                    continue;
-                }
-                let report = check_bytes(&bytes, &options);
-                summary.add(&report);
-                reporter.file(&path, &bytes, &report)?;
-            }
-            Found::Error(path, message) => {
-                summary.operational_errors += 1;
-                reporter.error(&DisplayPath::of(&path), &message)?;
-            }
-            Found::Skipped(path, reason) => {
-                summary.files_skipped += 1;
-                reporter.skipped(&DisplayPath::of(&path), &reason, false)?;
-            }
-        }
-    }
-    reporter.summary(&summary, started.elapsed())?;
+    let settings = run::Settings {
+        options: Options { max_findings: usize::MAX, ..options },
+        max_shown: options.max_findings,
+        snippets: args.format == FormatArg::Human,
+        binary: args.binary,
+        max_filesize: args.max_filesize,
+        chunk: args.chunk_size.max(1),
+        threads,
+    };
+    let runner = run::Runner::new(settings, reporter.as_mut(), &progress, stats::Stats::new(args.stats))?;
+    let result = runner.run(entries);
+    progress.finish();
+    let (summary, stats) = result?;
+    reporter.summary(&summary, &stats, started.elapsed())?;
     Ok(if summary.operational_errors > 0 {
         EXIT_ERROR
     } else if !args.exit_zero && summary.counts.reaches(fail_level) {

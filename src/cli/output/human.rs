@@ -5,15 +5,11 @@ use std::io::{self, Write};
 use std::time::Duration;
 
 use gbcheck::finding::{HexBytes, Severity};
-use gbcheck::lines::{line_end, line_start, Locator, LOOKAHEAD};
-use gbcheck::report::{FileReport, Summary};
+use gbcheck::report::Summary;
 
-use super::snippet::{render, Line};
-use super::{DisplayPath, Reporter};
+use super::{DisplayPath, Located, Reporter};
 use crate::cli::escape::escape_str;
-
-/// Lines longer than this many columns are cut around the finding.
-const MAX_LINE_WIDTH: usize = 100;
+use crate::cli::stats::Stats;
 
 /// ANSI styles, or nothing when colour is off.
 #[derive(Clone, Copy)]
@@ -54,34 +50,22 @@ impl<O: Write, E: Write> Human<O, E> {
 }
 
 impl<O: Write, E: Write> Reporter for Human<O, E> {
-    fn file(&mut self, path: &DisplayPath, bytes: &[u8], report: &FileReport) -> io::Result<()> {
+    fn finding(&mut self, path: &DisplayPath, located: &Located) -> io::Result<()> {
         let shown_path = escape_str(&path.text);
-        let mut locator = Locator::new(bytes, report.encoding);
-        for finding in &report.findings {
-            let position = locator.locate(finding.span.start);
-            let start = finding.span.start as usize;
-            let end = start + finding.span.len as usize;
-            let severity = finding.severity;
-            writeln!(
-                self.out,
-                "{}: {} {}: {} (bytes {} at byte {})",
-                self.style.paint("1", &format!("{shown_path}:{}:{}", position.line, position.column)),
-                self.style.severity(severity, &format!("{severity}[{}]", finding.rule.id())),
-                finding.rule.name(),
-                escape_str(&finding.message(&bytes[start..end])),
-                HexBytes(&bytes[start..end]),
-                finding.span.start,
-            )?;
-            let line_from = line_start(bytes, start);
-            let line_to = line_end(bytes, start);
-            let shown_to = (line_to + LOOKAHEAD).min(bytes.len());
-            let line = Line {
-                bytes: &bytes[line_from..shown_to],
-                len: line_to - line_from,
-                at_end: shown_to == bytes.len(),
-            };
-            let snippet = render(&line, report.encoding, start - line_from, end - start, MAX_LINE_WIDTH);
-            let number = position.line.to_string();
+        let finding = &located.finding;
+        let severity = finding.severity;
+        writeln!(
+            self.out,
+            "{}: {} {}: {} (bytes {} at byte {})",
+            self.style.paint("1", &format!("{shown_path}:{}:{}", located.line, located.column)),
+            self.style.severity(severity, &format!("{severity}[{}]", finding.rule.id())),
+            finding.rule.name(),
+            escape_str(&located.message),
+            HexBytes(&located.bytes),
+            finding.span.start,
+        )?;
+        if let Some(snippet) = &located.snippet {
+            let number = located.line.to_string();
             let gutter = " ".repeat(number.len());
             let bar = self.style.paint("1;34", "|");
             writeln!(self.out, "{gutter} {bar}")?;
@@ -89,8 +73,12 @@ impl<O: Write, E: Write> Reporter for Human<O, E> {
             let caret = self.style.severity(severity, &"^".repeat(snippet.caret_width));
             writeln!(self.out, "{gutter} {bar} {}{caret}", " ".repeat(snippet.caret_start))?;
         }
-        let hidden = report.counts.findings - report.findings.len() as u64;
+        Ok(())
+    }
+
+    fn file_done(&mut self, path: &DisplayPath, hidden: u64) -> io::Result<()> {
         if hidden > 0 {
+            let shown_path = escape_str(&path.text);
             writeln!(self.out, "{shown_path}: {hidden} more finding(s) not shown (--max-findings)")?;
         }
         self.out.flush()
@@ -114,12 +102,15 @@ impl<O: Write, E: Write> Reporter for Human<O, E> {
         Ok(())
     }
 
-    fn summary(&mut self, summary: &Summary, elapsed: Duration) -> io::Result<()> {
+    fn summary(&mut self, summary: &Summary, stats: &Stats, elapsed: Duration) -> io::Result<()> {
         self.out.flush()?;
-        if self.quiet {
-            return Ok(());
+        if !self.quiet {
+            writeln!(self.err, "gbcheck: {}", summary_line(summary, elapsed))?;
         }
-        writeln!(self.err, "gbcheck: {}", summary_line(summary, elapsed))
+        if stats.show {
+            write!(self.err, "{}", stats_block(summary, stats, elapsed))?;
+        }
+        self.err.flush()
     }
 }
 
@@ -156,6 +147,54 @@ fn summary_line(summary: &Summary, elapsed: Duration) -> String {
         ));
     }
     line
+}
+
+/// The `--stats` block: one fact a line, aligned.
+fn stats_block(summary: &Summary, stats: &Stats, elapsed: Duration) -> String {
+    let mut lines: Vec<(String, String)> = Vec::new();
+    lines.push(("files checked".into(), summary.files_checked.to_string()));
+    let mut skipped = summary.files_skipped.to_string();
+    let reasons = stats.skipped_reasons();
+    if !reasons.is_empty() {
+        let parts: Vec<String> = reasons.iter().map(|(why, n)| format!("{n} {why}")).collect();
+        skipped.push_str(&format!(" ({})", parts.join(", ")));
+    }
+    lines.push(("files skipped".into(), skipped));
+    lines.push(("paths not checked".into(), summary.operational_errors.to_string()));
+    lines.push((
+        "bytes checked".into(),
+        format!("{} ({} bytes)", human_bytes(summary.bytes_checked), summary.bytes_checked),
+    ));
+    let counts = summary.counts;
+    lines.push((
+        "findings".into(),
+        format!(
+            "{} ({}, {}) in {}",
+            counts.findings,
+            plural(counts.errors, "error", "errors"),
+            plural(counts.warnings, "warning", "warnings"),
+            plural(summary.files_with_findings, "file", "files")
+        ),
+    ));
+    for (rule, n) in stats.by_rule() {
+        lines.push((format!("  {} {}", rule.id(), rule.name()), n.to_string()));
+    }
+    let seconds = elapsed.as_secs_f64();
+    lines.push(("elapsed".into(), format!("{seconds:.3} s")));
+    lines.push((
+        "throughput".into(),
+        format!(
+            "{}/s, {:.0} files/s",
+            human_bytes(Stats::per_second(summary.bytes_checked, elapsed)),
+            summary.files_checked as f64 / seconds.max(1e-9)
+        ),
+    ));
+    let width = lines.iter().map(|(k, _)| k.chars().count()).max().unwrap_or(0);
+    let mut text = String::from("gbcheck: stats\n");
+    for (key, value) in lines {
+        text.push_str(&format!("  {key:<width$}  {value}\n"));
+    }
+    text
 }
 
 fn human_bytes(n: u64) -> String {

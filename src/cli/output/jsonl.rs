@@ -1,15 +1,16 @@
 //! `--format jsonl`: one JSON object a line, as the contract in DESIGN.md fixes it.
 
+use std::collections::BTreeMap;
 use std::io::{self, Write};
 use std::time::Duration;
 
 use base64::Engine as _;
 use gbcheck::finding::HexBytes;
-use gbcheck::lines::Locator;
-use gbcheck::report::{FileReport, Summary};
+use gbcheck::report::Summary;
 use serde::Serialize;
 
-use super::{DisplayPath, Reporter};
+use super::{DisplayPath, Located, Reporter};
+use crate::cli::stats::Stats;
 
 /// The version of the JSON Lines schema; bumped on any incompatible change.
 pub const SCHEMA_VERSION: u32 = 1;
@@ -55,6 +56,10 @@ enum Record<'a> {
         warnings: u64,
         operational_errors: u64,
         elapsed_ms: u64,
+        /// Findings of each rule that fired, by rule id (additions to schema version 1).
+        findings_by_rule: BTreeMap<&'static str, u64>,
+        bytes_per_second: u64,
+        files_per_second: u64,
     },
 }
 
@@ -80,27 +85,25 @@ fn base64_of(path: &DisplayPath) -> Option<String> {
 }
 
 impl<W: Write> Reporter for JsonLines<W> {
-    fn file(&mut self, path: &DisplayPath, bytes: &[u8], report: &FileReport) -> io::Result<()> {
-        let mut locator = Locator::new(bytes, report.encoding);
-        for finding in &report.findings {
-            let position = locator.locate(finding.span.start);
-            let start = finding.span.start as usize;
-            let span = &bytes[start..start + finding.span.len as usize];
-            self.write(&Record::Finding {
-                path: &path.text,
-                path_base64: base64_of(path),
-                rule: finding.rule.id(),
-                name: finding.rule.name(),
-                severity: finding.severity.as_str(),
-                line: position.line,
-                column: position.column,
-                byte_offset: finding.span.start,
-                byte_len: finding.span.len,
-                bytes: HexBytes(span).to_string(),
-                char: finding.scalar.map(|c| format!("U+{:04X}", c as u32)),
-                message: finding.message(span),
-            })?;
-        }
+    fn finding(&mut self, path: &DisplayPath, located: &Located) -> io::Result<()> {
+        let finding = &located.finding;
+        self.write(&Record::Finding {
+            path: &path.text,
+            path_base64: base64_of(path),
+            rule: finding.rule.id(),
+            name: finding.rule.name(),
+            severity: finding.severity.as_str(),
+            line: located.line,
+            column: located.column,
+            byte_offset: finding.span.start,
+            byte_len: finding.span.len,
+            bytes: HexBytes(&located.bytes).to_string(),
+            char: finding.scalar.map(|c| format!("U+{:04X}", c as u32)),
+            message: located.message.clone(),
+        })
+    }
+
+    fn file_done(&mut self, _: &DisplayPath, _: u64) -> io::Result<()> {
         self.out.flush()
     }
 
@@ -115,7 +118,7 @@ impl<W: Write> Reporter for JsonLines<W> {
         Ok(())
     }
 
-    fn summary(&mut self, summary: &Summary, elapsed: Duration) -> io::Result<()> {
+    fn summary(&mut self, summary: &Summary, stats: &Stats, elapsed: Duration) -> io::Result<()> {
         self.write(&Record::Summary {
             schema_version: SCHEMA_VERSION,
             files_checked: summary.files_checked,
@@ -127,6 +130,9 @@ impl<W: Write> Reporter for JsonLines<W> {
             warnings: summary.counts.warnings,
             operational_errors: summary.operational_errors,
             elapsed_ms: elapsed.as_millis() as u64,
+            findings_by_rule: stats.by_rule().into_iter().map(|(rule, n)| (rule.id(), n)).collect(),
+            bytes_per_second: Stats::per_second(summary.bytes_checked, elapsed),
+            files_per_second: Stats::per_second(summary.files_checked, elapsed),
         })?;
         self.out.flush()
     }

@@ -2,20 +2,25 @@
 
 pub mod human;
 pub mod jsonl;
-mod snippet;
+pub mod snippet;
 
 use std::io;
 use std::path::Path;
 use std::time::Duration;
 
-use gbcheck::report::{FileReport, Summary};
+use gbcheck::finding::Finding;
+use gbcheck::report::Summary;
 
-/// A path as it is shown: lossy UTF-8 for reading, and the exact bytes when they are not UTF-8.
+use crate::cli::stats::Stats;
+use snippet::Snippet;
+
+/// A path as it is shown: lossy UTF-8 for reading, and the exact bytes when the text alone
+/// could mislead (not UTF-8, or holding control characters such as a newline).
 #[derive(Clone, Debug)]
 pub struct DisplayPath {
     /// The path as text, with invalid UTF-8 replaced by U+FFFD.
     pub text: String,
-    /// The exact bytes, only when the path is not valid UTF-8.
+    /// The exact bytes, when the path is not valid UTF-8 or holds a control character.
     pub raw: Option<Vec<u8>>,
 }
 
@@ -29,7 +34,10 @@ impl DisplayPath {
     pub fn of(path: &Path) -> DisplayPath {
         let bytes = path.as_os_str().as_encoded_bytes();
         match std::str::from_utf8(bytes) {
-            Ok(text) => DisplayPath { text: text.to_string(), raw: None },
+            Ok(text) if !text.chars().any(char::is_control) => {
+                DisplayPath { text: text.to_string(), raw: None }
+            }
+            Ok(text) => DisplayPath { text: text.to_string(), raw: Some(bytes.to_vec()) },
             Err(_) => {
                 DisplayPath { text: String::from_utf8_lossy(bytes).into_owned(), raw: Some(bytes.to_vec()) }
             }
@@ -37,17 +45,41 @@ impl DisplayPath {
     }
 }
 
-/// Writes results in one format. Called in output order: files, then the summary.
-pub trait Reporter {
-    /// One checked input; `bytes` is its content, for positions and source lines.
-    fn file(&mut self, path: &DisplayPath, bytes: &[u8], report: &FileReport) -> io::Result<()>;
+/// A finding ready to print: where it is as line and column, its bytes, its message, and
+/// (for the human format) the source line around it. Everything that needs the file's bytes
+/// is computed while the bytes (a whole small file, or one chunk of a big one) are in memory,
+/// so a reporter never needs the file.
+#[derive(Clone, Debug)]
+pub struct Located {
+    /// The finding itself (rule, severity, absolute span, character).
+    pub finding: Finding,
+    /// 1-based line.
+    pub line: u64,
+    /// 1-based column, in characters.
+    pub column: u64,
+    /// The bytes of the span.
+    pub bytes: Vec<u8>,
+    /// The human-readable message.
+    pub message: String,
+    /// The source line, rendered, with the caret's place; only when the format shows it.
+    pub snippet: Option<Snippet>,
+}
 
-    /// An input that could not be checked.
+/// Writes results in one format. Called in output order: for each input its findings then
+/// `file_done` (or one `error` or `skipped`), and the summary at the end.
+pub trait Reporter {
+    /// One finding of the input `path`.
+    fn finding(&mut self, path: &DisplayPath, finding: &Located) -> io::Result<()>;
+
+    /// The end of an input's findings; `hidden` were not shown (`--max-findings`).
+    fn file_done(&mut self, path: &DisplayPath, hidden: u64) -> io::Result<()>;
+
+    /// An input that could not be checked (or not completely).
     fn error(&mut self, path: &DisplayPath, message: &str) -> io::Result<()>;
 
     /// An input passed over on purpose; `explicit` when the user named it.
     fn skipped(&mut self, path: &DisplayPath, reason: &str, explicit: bool) -> io::Result<()>;
 
     /// The end of the run.
-    fn summary(&mut self, summary: &Summary, elapsed: Duration) -> io::Result<()>;
+    fn summary(&mut self, summary: &Summary, stats: &Stats, elapsed: Duration) -> io::Result<()>;
 }

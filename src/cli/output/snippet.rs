@@ -8,7 +8,7 @@ use unicode_width::UnicodeWidthChar;
 use crate::cli::escape::{needs_escape, push_bytes, push_char};
 
 /// A rendered line and where the caret goes, in terminal columns.
-#[derive(Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Snippet {
     /// The line, escaped, maybe cut to a window around the finding.
     pub text: String,
@@ -61,6 +61,11 @@ pub struct Line<'a> {
     pub len: usize,
     /// Whether `bytes` reaches the end of the input.
     pub at_end: bool,
+    /// Whether the line starts before `bytes` (a very long line, cut at a chunk of a big
+    /// file): the text is then shown as a window with `…` before it.
+    pub cut_before: bool,
+    /// Whether the line goes on after `bytes` (the same, at its end).
+    pub cut_after: bool,
 }
 
 /// Renders a line with the bytes `span_start..span_start + span_len` (relative to the line)
@@ -95,7 +100,8 @@ pub fn render(
     // Choose the window of pieces [from, to) to show.
     let total: usize = pieces.iter().map(|p| p.width).sum();
     let (mut from, mut to) = (0, pieces.len());
-    if total > max_width {
+    // A line known only in part is long: shown as a window, like any long line.
+    if total > max_width || line.cut_before || line.cut_after {
         let mut budget = max_width / 3;
         from = first;
         while from > 0 && pieces[from - 1].width <= budget {
@@ -112,7 +118,7 @@ pub fn render(
 
     let mut text = String::new();
     let mut column = 0;
-    if from > 0 {
+    if from > 0 || line.cut_before {
         text.push('…');
         column += 1;
     }
@@ -126,7 +132,7 @@ pub fn render(
         text.push_str(&piece.text);
         column += piece.width;
     }
-    if to < pieces.len() {
+    if to < pieces.len() || line.cut_after {
         text.push('…');
     }
     // A finding at the end of a line (such as a truncated sequence) points just past it.
@@ -138,7 +144,7 @@ mod tests {
     use super::*;
 
     fn whole(bytes: &[u8]) -> Line<'_> {
-        Line { bytes, len: bytes.len(), at_end: true }
+        Line { bytes, len: bytes.len(), at_end: true, cut_before: false, cut_after: false }
     }
 
     #[test]
@@ -146,7 +152,7 @@ mod tests {
         // `81 30` then LF: the lead alone is malformed and `0` is a character; cut at the
         // line's end, `81 30` alone would look like one truncated sequence.
         let bytes = b"\x81\x30\n";
-        let line = Line { bytes, len: 2, at_end: true };
+        let line = Line { bytes, len: 2, at_end: true, cut_before: false, cut_after: false };
         let snippet = render(&line, Encoding::Gb18030, 0, 1, 100);
         assert_eq!(snippet.text, "\\x810");
         assert_eq!((snippet.caret_start, snippet.caret_width), (0, 4));
@@ -155,7 +161,8 @@ mod tests {
     #[test]
     fn a_crlf_line_ending_is_not_shown() {
         let bytes = b"a\xFF\r\n";
-        let snippet = render(&Line { bytes, len: 3, at_end: true }, Encoding::Gb18030, 1, 1, 100);
+        let line = Line { bytes, len: 3, at_end: true, cut_before: false, cut_after: false };
+        let snippet = render(&line, Encoding::Gb18030, 1, 1, 100);
         assert_eq!(snippet.text, "a\\xff");
     }
 

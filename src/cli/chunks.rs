@@ -1,0 +1,351 @@
+//! Big files: read in bounded chunks, cut just after a byte `00-2F`.
+//!
+//! No byte `00-2F` is ever part of a GB 18030 or UTF-8 multi-byte sequence, so after one a
+//! decoder is in its initial state whatever came before, and a run of mojibake (GB009) has
+//! ended too (runs end at ASCII). A chunk starting there is checked on its own
+//! ([`gbcheck::check::FileChecker::new`] at the chunk's offset) with exactly the findings a
+//! whole-file scan gives there. The cut is put after the chunk's last LF when it is in the
+//! second half of the chunk (so a chunk usually starts a line), else after its last byte
+//! `00-2F`; a chunk with none (not text) grows until one comes.
+//!
+//! Which encoding a file is checked as, and GB008, need whole-file facts: whether it starts
+//! with a BOM, whether it is valid UTF-8, whether it holds non-ASCII bytes, and (checked as
+//! UTF-8) whether it is clean GB 18030. [`plan`] gets them in a streaming pre-pass before the
+//! chunks are checked, stopping as soon as the answer is known: at the first invalid UTF-8
+//! sequence, which in GB 18030 text comes within the first few non-ASCII bytes. Only a file
+//! that is valid UTF-8 (or all ASCII) is read to its end twice.
+
+use std::fs::File;
+use std::io;
+
+use gbcheck::check::{Encoding, EncodingChoice, Options, UTF8_BOM};
+use gbcheck::finding::{Finding, Rule};
+use gbcheck::scan::{fast, Visitor};
+
+use crate::cli::input::size_change;
+use crate::cli::locate::CONTEXT;
+
+/// Reads up to `buf.len()` bytes at `offset`, retrying when interrupted.
+fn read_at(file: &File, buf: &mut [u8], offset: u64) -> io::Result<usize> {
+    loop {
+        #[cfg(unix)]
+        let result = std::os::unix::fs::FileExt::read_at(file, buf, offset);
+        #[cfg(windows)]
+        let result = std::os::windows::fs::FileExt::seek_read(file, buf, offset);
+        match result {
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            other => return other,
+        }
+    }
+}
+
+/// Reads `file[offset..offset + len]` (less at its end).
+pub fn read_range(file: &File, offset: u64, len: usize) -> io::Result<Vec<u8>> {
+    let mut buf = vec![0; len];
+    let mut filled = 0;
+    while filled < len {
+        match read_at(file, &mut buf[filled..], offset + filled as u64)? {
+            0 => break,
+            n => filled += n,
+        }
+    }
+    buf.truncate(filled);
+    Ok(buf)
+}
+
+/// A chunk with the bytes around it.
+pub struct Chunk {
+    /// Context before, the chunk, context after.
+    pub data: Vec<u8>,
+    /// The chunk is `data[start..end]`.
+    pub start: usize,
+    /// See `start`.
+    pub end: usize,
+    /// The chunk's absolute offset.
+    pub offset: u64,
+    /// Whether `data` starts a line.
+    pub starts_line: bool,
+    /// Whether `data` reaches the end of the file.
+    pub reaches_end: bool,
+}
+
+/// Reads a file from its start in chunks cut just after a byte `00-2F`, and notices when the
+/// file shrinks or grows meanwhile (against `size`, its length when opened).
+pub struct ChunkReader<'f> {
+    file: &'f File,
+    size: u64,
+    /// Offset of the next byte to read from the file.
+    pos: u64,
+    /// Bytes read and not yet handed out are `buf[head..]`.
+    buf: Vec<u8>,
+    head: usize,
+    eof: bool,
+    /// The last bytes handed out (at most [`CONTEXT`]), and how many were handed out in all.
+    history: Vec<u8>,
+    consumed: u64,
+}
+
+/// Whether a chunk may end just after `b`.
+#[inline]
+fn is_cut(b: u8) -> bool {
+    b <= 0x2F
+}
+
+/// Where to cut `window`: after its last LF if that is in its second half, else after its
+/// last byte `00-2F`.
+fn find_cut(window: &[u8]) -> Option<usize> {
+    let half = window.len() / 2;
+    if let Some(lf) = memchr::memrchr(b'\n', &window[half..]) {
+        return Some(half + lf + 1);
+    }
+    window.iter().rposition(|&b| is_cut(b)).map(|i| i + 1)
+}
+
+impl<'f> ChunkReader<'f> {
+    /// A reader from the start of `file`, which had `size` bytes when opened.
+    pub fn new(file: &'f File, size: u64) -> ChunkReader<'f> {
+        ChunkReader {
+            file,
+            size,
+            pos: 0,
+            buf: Vec::new(),
+            head: 0,
+            eof: false,
+            history: Vec::new(),
+            consumed: 0,
+        }
+    }
+
+    /// Bytes handed out so far.
+    pub fn consumed(&self) -> u64 {
+        self.consumed
+    }
+
+    /// Reads until `want` bytes are waiting or the file has ended.
+    fn fill(&mut self, want: usize) -> io::Result<()> {
+        while self.buf.len() - self.head < want && !self.eof {
+            if self.head > 0 && self.head >= self.buf.len() / 2 {
+                self.buf.drain(..self.head);
+                self.head = 0;
+            }
+            if self.pos == self.size {
+                // Read one byte past the length the file had: there must be none.
+                let mut probe = [0u8; 1];
+                let n = read_at(self.file, &mut probe, self.pos)?;
+                if let Some(message) = size_change(self.size, self.pos + n as u64) {
+                    return Err(io::Error::other(message));
+                }
+                self.eof = true;
+                break;
+            }
+            let room = (want - (self.buf.len() - self.head)).max(64 * 1024);
+            let room = room.min((self.size - self.pos) as usize);
+            let len = self.buf.len();
+            self.buf.resize(len + room, 0);
+            let n = read_at(self.file, &mut self.buf[len..], self.pos)?;
+            self.buf.truncate(len + n);
+            if n == 0 {
+                let message = size_change(self.size, self.pos).unwrap_or_default();
+                return Err(io::Error::other(message));
+            }
+            self.pos += n as u64;
+        }
+        Ok(())
+    }
+
+    /// The next chunk of about `target` bytes, or `None` at the end of the file.
+    pub fn next_chunk(&mut self, target: usize) -> io::Result<Option<Chunk>> {
+        let target = target.max(1);
+        self.fill(target + CONTEXT)?;
+        let avail = self.buf.len() - self.head;
+        if avail == 0 {
+            return Ok(None);
+        }
+        let cut = if self.eof && avail <= target {
+            avail
+        } else {
+            match find_cut(&self.buf[self.head..self.head + target.min(avail)]) {
+                Some(cut) => cut,
+                None => self.cut_beyond(target)?,
+            }
+        };
+        Ok(Some(self.take(cut)))
+    }
+
+    /// A chunk with no byte `00-2F` in its first `target` bytes: it ends after the first one
+    /// that comes, or at the end of the file.
+    fn cut_beyond(&mut self, target: usize) -> io::Result<usize> {
+        let mut searched = target;
+        loop {
+            let avail = self.buf.len() - self.head;
+            let from = self.head + searched;
+            if let Some(i) = self.buf[from..].iter().position(|&b| is_cut(b)) {
+                return Ok(searched + i + 1);
+            }
+            if self.eof {
+                return Ok(avail);
+            }
+            searched = avail;
+            self.fill(avail + target)?;
+        }
+    }
+
+    /// Hands out the next `cut` bytes as a chunk with its context.
+    fn take(&mut self, cut: usize) -> Chunk {
+        let from = self.head;
+        let to = from + cut;
+        // The context before: from the last LF in the history (a line start), else from just
+        // after its first byte 00-2F (a sequence boundary), else none.
+        let (prefix, starts_line) = if self.consumed == self.history.len() as u64 {
+            (&self.history[..], true)
+        } else if let Some(lf) = memchr::memrchr(b'\n', &self.history) {
+            (&self.history[lf + 1..], true)
+        } else {
+            match self.history.iter().position(|&b| is_cut(b)) {
+                Some(i) => (&self.history[i + 1..], false),
+                None => (&self.history[..0], false),
+            }
+        };
+        let suffix_end = (to + CONTEXT).min(self.buf.len());
+        let mut data = Vec::with_capacity(prefix.len() + suffix_end - from);
+        data.extend_from_slice(prefix);
+        data.extend_from_slice(&self.buf[from..suffix_end]);
+        let start = prefix.len();
+        let chunk = Chunk {
+            start,
+            end: start + cut,
+            offset: self.consumed,
+            starts_line,
+            reaches_end: self.eof && suffix_end == self.buf.len(),
+            data,
+        };
+        // Keep the last CONTEXT bytes handed out.
+        let taken = &self.buf[from..to];
+        if taken.len() >= CONTEXT {
+            self.history.clear();
+            self.history.extend_from_slice(&taken[taken.len() - CONTEXT..]);
+        } else {
+            let keep = CONTEXT - taken.len();
+            if self.history.len() > keep {
+                self.history.drain(..self.history.len() - keep);
+            }
+            self.history.extend_from_slice(taken);
+        }
+        self.head = to;
+        self.consumed += cut as u64;
+        chunk
+    }
+}
+
+/// How a big file is to be checked, decided before its chunks are.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Plan {
+    /// Check the chunks as this encoding.
+    Check(Encoding),
+    /// The file is plainly in the other encoding than the one given: one GB008 finding.
+    WrongEncoding(Finding),
+}
+
+/// Whether a GB 18030 scan found anything.
+#[derive(Default)]
+struct AnyFinding(bool);
+
+impl Visitor for AnyFinding {
+    fn finding(&mut self, _: Finding) {
+        self.0 = true;
+    }
+}
+
+/// The whole-file facts the plan needs, read as a stream.
+struct Facts {
+    valid_utf8: bool,
+    first_non_ascii: Option<u64>,
+    clean_gb18030: bool,
+}
+
+/// Reads the file (from the start, in blocks) until the facts are settled: stops at the first
+/// invalid UTF-8 sequence, and, when `gb18030` is set, goes on only while the file is still
+/// clean GB 18030.
+fn facts(file: &File, size: u64, gb18030: bool) -> io::Result<Facts> {
+    const BLOCK: usize = 1 << 20;
+    let mut facts = Facts { valid_utf8: true, first_non_ascii: None, clean_gb18030: gb18030 };
+    let mut scanner = fast::Scanner::new();
+    let mut any = AnyFinding::default();
+    let mut carry: Vec<u8> = Vec::new();
+    let mut buf = vec![0u8; BLOCK];
+    let mut pos = 0u64;
+    while pos < size {
+        let want = BLOCK.min((size - pos) as usize);
+        let n = read_at(file, &mut buf[..want], pos)?;
+        if n == 0 {
+            return Err(io::Error::other(size_change(size, pos).unwrap_or_default()));
+        }
+        let block = &buf[..n];
+        if facts.first_non_ascii.is_none() {
+            facts.first_non_ascii = block.iter().position(|b| !b.is_ascii()).map(|i| pos + i as u64);
+        }
+        if facts.valid_utf8 {
+            carry.extend_from_slice(block);
+            match std::str::from_utf8(&carry) {
+                Ok(_) => carry.clear(),
+                Err(e) if e.error_len().is_none() => {
+                    carry.drain(..e.valid_up_to());
+                }
+                Err(_) => facts.valid_utf8 = false,
+            }
+        }
+        if facts.clean_gb18030 {
+            scanner.feed(block, &mut any);
+            facts.clean_gb18030 = !any.0;
+        }
+        pos += n as u64;
+        if !facts.valid_utf8 && !facts.clean_gb18030 {
+            return Ok(facts);
+        }
+    }
+    if !carry.is_empty() {
+        facts.valid_utf8 = false;
+    }
+    if facts.clean_gb18030 {
+        scanner.finish(&mut any);
+        facts.clean_gb18030 = !any.0;
+    }
+    Ok(facts)
+}
+
+/// Decides how to check a big file, as [`gbcheck::check::check_bytes`] decides for a file in
+/// memory: `auto` takes UTF-8 for a file that starts with a UTF-8 BOM or is valid UTF-8 with
+/// non-ASCII bytes; with an explicit encoding, a file plainly in the other one gets a single
+/// GB008 finding (when GB008 is on).
+pub fn plan(file: &File, size: u64, options: &Options) -> io::Result<Plan> {
+    let gb008 = options.rules.severity(Rule::WrongEncoding);
+    let expected = match options.encoding {
+        EncodingChoice::Auto => {
+            if read_range(file, 0, UTF8_BOM.len())? == UTF8_BOM {
+                return Ok(Plan::Check(Encoding::Utf8));
+            }
+            let facts = facts(file, size, false)?;
+            let utf8 = facts.valid_utf8 && facts.first_non_ascii.is_some();
+            return Ok(Plan::Check(if utf8 { Encoding::Utf8 } else { Encoding::Gb18030 }));
+        }
+        EncodingChoice::Gb18030 => Encoding::Gb18030,
+        EncodingChoice::Utf8 => Encoding::Utf8,
+    };
+    let Some(severity) = gb008 else {
+        return Ok(Plan::Check(expected));
+    };
+    let facts = facts(file, size, expected == Encoding::Utf8)?;
+    let wrong = match expected {
+        Encoding::Gb18030 => facts.valid_utf8,
+        Encoding::Utf8 => !facts.valid_utf8 && facts.clean_gb18030,
+    };
+    match facts.first_non_ascii {
+        Some(first_non_ascii) if wrong => {
+            let cause = gbcheck::finding::Cause::WrongEncoding { expected, first_non_ascii };
+            let mut finding = Finding::bytes(Rule::WrongEncoding, 0, 0, cause);
+            finding.severity = severity;
+            Ok(Plan::WrongEncoding(finding))
+        }
+        _ => Ok(Plan::Check(expected)),
+    }
+}

@@ -1,0 +1,427 @@
+//! Checking the listed inputs in parallel and reporting them in order, as they complete.
+//!
+//! - A pool of worker threads (rayon, jobs started first-in first-out) opens, reads and
+//!   checks the inputs; each job also locates its findings (line, column, source line) while
+//!   the bytes are in memory, so that what goes to the reporter no longer needs the file.
+//! - The calling thread reports the inputs strictly in list order: it keeps at most a window
+//!   of inputs started ahead of the one it waits for, buffers the results that come early,
+//!   and writes each input's findings together as soon as every input before it is written.
+//!   Output is therefore sorted and deterministic whatever the scheduling, and it streams.
+//! - A file bigger than one chunk is read by the calling thread when its turn comes, in
+//!   chunks cut just after a byte `00-2F` ([`crate::cli::chunks`]); the chunks are checked by
+//!   the pool in parallel, at most a few at a time, and reported in order, with the line and
+//!   column carried from one chunk to the next. Memory stays about (2 x threads + 4) chunks.
+//!
+//! Worker jobs never wait for one another (only the calling thread waits), so there is no
+//! way for the pool to deadlock, whatever the number of threads.
+
+use std::collections::{BTreeMap, HashMap};
+use std::fs::File;
+use std::io;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+use crossbeam_channel::{unbounded, Receiver, RecvTimeoutError, Sender};
+use gbcheck::check::{check_bytes, Encoding, FileChecker, Options};
+use gbcheck::report::{Counts, FileReport, Summary};
+
+use crate::cli::chunks::{plan, read_range, ChunkReader, Plan};
+use crate::cli::input::{describe_io_error, looks_binary, open, read_stdin, Entry, EntryKind, Opened};
+use crate::cli::locate::{carry, locate, Carry, Cursor, Window};
+use crate::cli::output::{DisplayPath, Located, Reporter};
+use crate::cli::progress::Progress;
+use crate::cli::stats::{RuleCounts, SkipReason, Stats};
+
+/// The reason shown for a skipped binary file.
+const BINARY: &str = "binary file (a NUL byte in the first 8 KiB); use --binary to check it";
+
+/// How to check, shared by the workers.
+pub struct Settings {
+    /// The library's options; `max_findings` is unlimited so that counts by rule are exact.
+    pub options: Options,
+    /// Findings shown per input (`--max-findings`).
+    pub max_shown: usize,
+    /// Whether findings carry source lines (human format).
+    pub snippets: bool,
+    /// Check files that look binary.
+    pub binary: bool,
+    /// Skip files larger than this.
+    pub max_filesize: Option<u64>,
+    /// Files larger than this are read in chunks of about this size.
+    pub chunk: u64,
+    /// Worker threads.
+    pub threads: usize,
+}
+
+/// A checked input (or chunk), ready to report.
+struct Checked {
+    findings: Vec<Located>,
+    counts: Counts,
+    by_rule: RuleCounts,
+    bytes: u64,
+}
+
+/// What a worker found out about an input.
+enum Outcome {
+    Checked(Checked),
+    Big(File, u64),
+    Skipped(SkipReason, String),
+    Error(String),
+}
+
+/// Checks a whole input held in memory.
+fn check_small(bytes: &[u8], settings: &Settings) -> Outcome {
+    if !settings.binary && looks_binary(bytes) {
+        return Outcome::Skipped(SkipReason::Binary, BINARY.to_string());
+    }
+    let report = check_bytes(bytes, &settings.options);
+    Outcome::Checked(checked(&Window::whole(bytes), &report, settings))
+}
+
+fn checked(window: &Window, report: &FileReport, settings: &Settings) -> Checked {
+    Checked {
+        findings: locate(window, report, settings.max_shown, settings.snippets),
+        counts: report.counts,
+        by_rule: RuleCounts::of(&report.findings),
+        bytes: report.bytes_checked,
+    }
+}
+
+/// A worker's job for one input.
+fn job(path: Option<PathBuf>, settings: &Settings) -> Outcome {
+    let Some(path) = path else {
+        return match read_stdin() {
+            Ok(bytes) => check_small(&bytes, settings),
+            Err(e) => Outcome::Error(describe_io_error(&e)),
+        };
+    };
+    match open(&path, settings.chunk, settings.max_filesize) {
+        Opened::Small(bytes) => check_small(&bytes, settings),
+        Opened::Big(file, size) => Outcome::Big(file, size),
+        Opened::TooLarge(size) => {
+            Outcome::Skipped(SkipReason::TooLarge, format!("larger than --max-filesize ({size} bytes)"))
+        }
+        Opened::Error(message) => Outcome::Error(message),
+    }
+}
+
+/// A checked chunk of a big file.
+struct ChunkDone {
+    checked: Checked,
+    carry: Carry,
+}
+
+/// Runs the checks and reports everything; returns the totals.
+pub struct Runner<'a> {
+    settings: Arc<Settings>,
+    pool: rayon::ThreadPool,
+    reporter: &'a mut dyn Reporter,
+    progress: &'a Progress,
+    summary: Summary,
+    stats: Stats,
+}
+
+impl<'a> Runner<'a> {
+    /// A runner with its worker pool.
+    pub fn new(
+        settings: Settings,
+        reporter: &'a mut dyn Reporter,
+        progress: &'a Progress,
+        stats: Stats,
+    ) -> io::Result<Runner<'a>> {
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(settings.threads)
+            .thread_name(|i| format!("gbcheck-{i}"))
+            .build()
+            .map_err(io::Error::other)?;
+        Ok(Runner {
+            settings: Arc::new(settings),
+            pool,
+            reporter,
+            progress,
+            summary: Summary::default(),
+            stats,
+        })
+    }
+
+    /// Checks and reports every entry, in order.
+    pub fn run(mut self, entries: Vec<Entry>) -> io::Result<(Summary, Stats)> {
+        let window = 8 * self.settings.threads + 8;
+        let (tx, rx) = unbounded::<(usize, Outcome)>();
+        let mut early: HashMap<usize, Outcome> = HashMap::new();
+        let mut started = 0;
+        for head in 0..entries.len() {
+            while started < entries.len() && started < head + window {
+                self.start(started, &entries[started], &tx);
+                started += 1;
+            }
+            let entry = &entries[head];
+            let path = match entry.kind {
+                EntryKind::Stdin => DisplayPath::stdin(),
+                _ => DisplayPath::of(&entry.path),
+            };
+            match &entry.kind {
+                EntryKind::Error(message) => self.error(&path, message)?,
+                EntryKind::Skipped(reason, message) => self.skipped(&path, *reason, message, false)?,
+                EntryKind::File { explicit } => {
+                    let outcome = self.wait(head, &rx, &mut early);
+                    self.report(&path, *explicit, outcome)?;
+                }
+                EntryKind::Stdin => {
+                    let outcome = self.wait(head, &rx, &mut early);
+                    self.report(&path, true, outcome)?;
+                }
+            }
+            self.progress.file_done(self.summary.bytes_checked);
+        }
+        Ok((self.summary, self.stats))
+    }
+
+    /// Starts the job for an entry that needs one.
+    fn start(&self, index: usize, entry: &Entry, tx: &Sender<(usize, Outcome)>) {
+        let path = match entry.kind {
+            EntryKind::File { .. } => Some(entry.path.clone()),
+            EntryKind::Stdin => None,
+            _ => return,
+        };
+        let settings = Arc::clone(&self.settings);
+        let tx = tx.clone();
+        self.pool.spawn_fifo(move || {
+            let _ = tx.send((index, job(path, &settings)));
+        });
+    }
+
+    /// Waits for the outcome of entry `index`, keeping the ones that come before it.
+    fn wait(
+        &self,
+        index: usize,
+        rx: &Receiver<(usize, Outcome)>,
+        early: &mut HashMap<usize, Outcome>,
+    ) -> Outcome {
+        loop {
+            if let Some(outcome) = early.remove(&index) {
+                return outcome;
+            }
+            match rx.recv_timeout(Duration::from_millis(200)) {
+                Ok((i, outcome)) => {
+                    early.insert(i, outcome);
+                }
+                Err(RecvTimeoutError::Timeout) => self.progress.bytes(self.summary.bytes_checked),
+                Err(RecvTimeoutError::Disconnected) => {
+                    return Outcome::Error("internal error: a worker stopped".to_string())
+                }
+            }
+        }
+    }
+
+    fn error(&mut self, path: &DisplayPath, message: &str) -> io::Result<()> {
+        self.summary.operational_errors += 1;
+        self.reporter.error(path, message)
+    }
+
+    fn skipped(
+        &mut self,
+        path: &DisplayPath,
+        reason: SkipReason,
+        message: &str,
+        explicit: bool,
+    ) -> io::Result<()> {
+        self.summary.files_skipped += 1;
+        self.stats.skipped(reason);
+        self.reporter.skipped(path, message, explicit)
+    }
+
+    /// Reports one input's outcome.
+    fn report(&mut self, path: &DisplayPath, explicit: bool, outcome: Outcome) -> io::Result<()> {
+        match outcome {
+            Outcome::Checked(checked) => {
+                let hidden = checked.counts.findings - checked.findings.len() as u64;
+                for located in &checked.findings {
+                    self.reporter.finding(path, located)?;
+                }
+                self.reporter.file_done(path, hidden)?;
+                self.count(&checked, true);
+                Ok(())
+            }
+            Outcome::Skipped(reason, message) => self.skipped(path, reason, &message, explicit),
+            Outcome::Error(message) => self.error(path, &message),
+            Outcome::Big(file, size) => self.big(path, explicit, &file, size),
+        }
+    }
+
+    /// Adds a checked input (or chunk, `whole` false) to the totals.
+    fn count(&mut self, checked: &Checked, whole: bool) {
+        let summary = &mut self.summary;
+        if whole {
+            summary.files_checked += 1;
+            summary.files_with_findings += u64::from(checked.counts.findings > 0);
+        }
+        summary.bytes_checked += checked.bytes;
+        summary.counts.findings += checked.counts.findings;
+        summary.counts.errors += checked.counts.errors;
+        summary.counts.warnings += checked.counts.warnings;
+        self.stats.add_by_rule(&checked.by_rule);
+    }
+
+    /// Checks and reports a file bigger than one chunk.
+    fn big(&mut self, path: &DisplayPath, explicit: bool, file: &File, size: u64) -> io::Result<()> {
+        if !self.settings.binary {
+            match read_range(file, 0, 8192) {
+                Ok(head) if looks_binary(&head) => {
+                    return self.skipped(path, SkipReason::Binary, BINARY, explicit);
+                }
+                Ok(_) => {}
+                Err(e) => return self.error(path, &describe_io_error(&e)),
+            }
+        }
+        let plan = match plan(file, size, &self.settings.options) {
+            Ok(plan) => plan,
+            Err(e) => return self.error(path, &format!("{}; not checked", describe_io_error(&e))),
+        };
+        let encoding = match plan {
+            Plan::Check(encoding) => encoding,
+            Plan::WrongEncoding(finding) => return self.wrong_encoding(path, file, size, finding),
+        };
+
+        let (tx, rx) = unbounded::<(usize, ChunkDone)>();
+        let most = 2 * self.settings.threads + 2;
+        let mut reader = ChunkReader::new(file, size);
+        let mut done: BTreeMap<usize, ChunkDone> = BTreeMap::new();
+        let mut file_totals = FileTotals::default();
+        let (mut sent, mut next) = (0usize, 0usize);
+        let mut failure = None;
+        loop {
+            match reader.next_chunk(self.settings.chunk as usize) {
+                Ok(Some(chunk)) => {
+                    self.check_chunk(sent, chunk, encoding, &tx);
+                    sent += 1;
+                }
+                Ok(None) => break,
+                Err(e) => {
+                    failure = Some(describe_io_error(&e));
+                    break;
+                }
+            }
+            // Report what is ready; wait while too many chunks are out.
+            loop {
+                let message = if sent - next >= most { rx.recv().ok() } else { rx.try_recv().ok() };
+                let Some((k, chunk)) = message else { break };
+                done.insert(k, chunk);
+                while let Some(chunk) = done.remove(&next) {
+                    self.report_chunk(path, chunk, &mut file_totals)?;
+                    next += 1;
+                }
+            }
+        }
+        while next < sent {
+            let (k, chunk) = rx.recv().map_err(io::Error::other)?;
+            done.insert(k, chunk);
+            while let Some(chunk) = done.remove(&next) {
+                self.report_chunk(path, chunk, &mut file_totals)?;
+                next += 1;
+            }
+        }
+        let hidden = file_totals.findings - file_totals.shown;
+        self.reporter.file_done(path, hidden)?;
+        match failure {
+            Some(message) => {
+                let message = format!(
+                    "{message}; findings up to byte {} are reported, the rest was not checked",
+                    reader.consumed()
+                );
+                self.error(path, &message)
+            }
+            None => {
+                self.summary.files_checked += 1;
+                self.summary.files_with_findings += u64::from(file_totals.findings > 0);
+                Ok(())
+            }
+        }
+    }
+
+    /// Starts the check of one chunk.
+    fn check_chunk(
+        &self,
+        index: usize,
+        chunk: crate::cli::chunks::Chunk,
+        encoding: Encoding,
+        tx: &Sender<(usize, ChunkDone)>,
+    ) {
+        let settings = Arc::clone(&self.settings);
+        let tx = tx.clone();
+        self.pool.spawn_fifo(move || {
+            let window = Window {
+                data: &chunk.data,
+                start: chunk.start,
+                end: chunk.end,
+                offset: chunk.offset,
+                starts_line: chunk.starts_line,
+                reaches_end: chunk.reaches_end,
+            };
+            let mut checker = FileChecker::new(encoding, &settings.options, chunk.offset);
+            checker.feed(&chunk.data[chunk.start..chunk.end]);
+            let report = checker.finish();
+            let done =
+                ChunkDone { checked: checked(&window, &report, &settings), carry: carry(&window, encoding) };
+            let _ = tx.send((index, done));
+        });
+    }
+
+    /// Reports a chunk's findings at their place in the file.
+    fn report_chunk(
+        &mut self,
+        path: &DisplayPath,
+        chunk: ChunkDone,
+        totals: &mut FileTotals,
+    ) -> io::Result<()> {
+        for mut located in chunk.checked.findings.iter().cloned() {
+            if totals.shown >= self.settings.max_shown as u64 {
+                break;
+            }
+            totals.cursor.place(&mut located);
+            self.reporter.finding(path, &located)?;
+            totals.shown += 1;
+        }
+        totals.cursor.advance(chunk.carry);
+        totals.findings += chunk.checked.counts.findings;
+        self.count(&chunk.checked, false);
+        self.progress.bytes(self.summary.bytes_checked);
+        Ok(())
+    }
+
+    /// Reports the single GB008 finding of a big file in the other encoding.
+    fn wrong_encoding(
+        &mut self,
+        path: &DisplayPath,
+        file: &File,
+        size: u64,
+        finding: gbcheck::finding::Finding,
+    ) -> io::Result<()> {
+        let head = match read_range(file, 0, 64 * 1024) {
+            Ok(head) => head,
+            Err(e) => return self.error(path, &describe_io_error(&e)),
+        };
+        let encoding = match finding.cause {
+            gbcheck::finding::Cause::WrongEncoding { expected, .. } => expected,
+            _ => Encoding::Gb18030,
+        };
+        let mut counts = Counts { findings: 1, ..Counts::default() };
+        match finding.severity {
+            gbcheck::finding::Severity::Error => counts.errors = 1,
+            gbcheck::finding::Severity::Warning => counts.warnings = 1,
+        }
+        let report = FileReport { encoding, bytes_checked: size, findings: vec![finding], counts };
+        let window = Window { reaches_end: head.len() as u64 == size, ..Window::whole(&head) };
+        let checked = checked(&window, &report, &self.settings);
+        self.report(path, false, Outcome::Checked(Checked { bytes: size, ..checked }))
+    }
+}
+
+/// A big file's running totals.
+#[derive(Default)]
+struct FileTotals {
+    cursor: Cursor,
+    findings: u64,
+    shown: u64,
+}

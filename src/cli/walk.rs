@@ -1,0 +1,235 @@
+//! Finding the inputs: the paths named (on the command line or in `--files-from`), and the
+//! files below the directories among them, walked in parallel with the `ignore` crate.
+//!
+//! The walk only lists; nothing is opened here (file types come from the directory entries,
+//! and symbolic links are looked through with `stat`). The list is then sorted by path, so
+//! the output order never depends on thread scheduling.
+//!
+//! - `.gitignore`, `.ignore` and `.git/info/exclude` are respected (inside a Git repository or
+//!   not), and hidden entries are passed over, unless `--no-ignore` / `--hidden`.
+//! - `--exclude GLOB` (gitignore syntax, matched against paths relative to the current
+//!   directory) prunes the walk; with `--force-exclude` it also drops named paths.
+//! - Symbolic links are never followed into directories (so a link loop cannot trap the
+//!   walk); a link to a file is checked, a broken link or a loop is an error.
+//! - FIFOs, sockets and devices are never opened: they are errors ("not a regular file").
+
+use std::io::{self, Read};
+use std::path::{Path, PathBuf};
+use std::sync::mpsc;
+
+use ignore::overrides::{Override, OverrideBuilder};
+use ignore::{WalkBuilder, WalkState};
+
+use crate::cli::input::{describe_io_error, describe_stat_error, not_a_file, Entry, EntryKind};
+use crate::cli::stats::SkipReason;
+
+/// How to walk.
+pub struct WalkOptions {
+    /// Check hidden files and directories too.
+    pub hidden: bool,
+    /// Do not respect ignore files.
+    pub no_ignore: bool,
+    /// Globs to exclude (gitignore syntax).
+    pub excludes: Vec<String>,
+    /// Apply the excludes to named paths too.
+    pub force_exclude: bool,
+    /// Threads for the walk.
+    pub threads: usize,
+}
+
+/// Reads the paths listed in `--files-from`: one a line (or NUL-separated with `-0`), given
+/// exactly as bytes; empty entries are skipped.
+pub fn read_file_list(source: &Path, null: bool) -> io::Result<Vec<PathBuf>> {
+    let mut bytes = Vec::new();
+    if source.as_os_str() == "-" {
+        io::stdin().lock().read_to_end(&mut bytes)?;
+    } else {
+        std::fs::File::open(source)?.read_to_end(&mut bytes)?;
+    }
+    let separator = if null { b'\0' } else { b'\n' };
+    Ok(bytes
+        .split(|&b| b == separator)
+        .map(|name| if !null && name.ends_with(b"\r") { &name[..name.len() - 1] } else { name })
+        .filter(|name| !name.is_empty())
+        .map(path_from_bytes)
+        .collect())
+}
+
+#[cfg(unix)]
+fn path_from_bytes(bytes: &[u8]) -> PathBuf {
+    use std::os::unix::ffi::OsStrExt;
+    PathBuf::from(std::ffi::OsStr::from_bytes(bytes))
+}
+
+#[cfg(not(unix))]
+fn path_from_bytes(bytes: &[u8]) -> PathBuf {
+    PathBuf::from(String::from_utf8_lossy(bytes).into_owned())
+}
+
+/// Builds the `--exclude` matcher.
+pub fn excludes(globs: &[String]) -> Result<Override, String> {
+    let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
+    let mut builder = OverrideBuilder::new(cwd);
+    for glob in globs {
+        builder.add(&format!("!{glob}")).map_err(|e| format!("bad --exclude glob '{glob}': {e}"))?;
+    }
+    builder.build().map_err(|e| format!("bad --exclude globs: {e}"))
+}
+
+/// Whether a named path, or a directory above it, matches an exclude.
+fn is_excluded(excludes: &Override, path: &Path, is_dir: bool) -> bool {
+    if excludes.is_empty() {
+        return false;
+    }
+    let path = path.strip_prefix("./").unwrap_or(path);
+    if excludes.matched(path, is_dir).is_ignore() {
+        return true;
+    }
+    path.ancestors()
+        .skip(1)
+        .filter(|p| !p.as_os_str().is_empty() && *p != Path::new("/"))
+        .any(|p| excludes.matched(p, true).is_ignore())
+}
+
+/// Lists every entry to report on, sorted by path (standard input last).
+pub fn collect(paths: &[PathBuf], options: &WalkOptions) -> Result<Vec<Entry>, String> {
+    let excludes = excludes(&options.excludes)?;
+    let mut entries = Vec::new();
+    let mut roots = Vec::new();
+    for path in paths {
+        if path.as_os_str() == "-" {
+            entries.push(Entry { path: PathBuf::new(), kind: EntryKind::Stdin });
+            continue;
+        }
+        let kind = match std::fs::metadata(path) {
+            Err(e) => EntryKind::Error(describe_stat_error(path, &e)),
+            Ok(meta) if options.force_exclude && is_excluded(&excludes, path, meta.is_dir()) => continue,
+            Ok(meta) if meta.is_dir() => {
+                roots.push(path.clone());
+                continue;
+            }
+            Ok(meta) if meta.is_file() => EntryKind::File { explicit: true },
+            Ok(meta) => EntryKind::Error(not_a_file(&meta)),
+        };
+        entries.push(Entry { path: path.clone(), kind });
+    }
+    if !roots.is_empty() {
+        walk(&roots, options, excludes, &mut entries);
+    }
+    // Sorted by path, component by component (as a sorted recursive walk would list them);
+    // standard input comes last, so that a pipe left open cannot hold up the files.
+    entries.sort_by(|a, b| {
+        let a_stdin = matches!(a.kind, EntryKind::Stdin);
+        let b_stdin = matches!(b.kind, EntryKind::Stdin);
+        a_stdin.cmp(&b_stdin).then_with(|| a.path.cmp(&b.path))
+    });
+    // A path named twice (or found under two roots) is checked once.
+    entries.dedup_by(|b, a| {
+        a.path == b.path && !matches!(a.kind, EntryKind::Stdin) && !matches!(b.kind, EntryKind::Stdin)
+    });
+    if entries.iter().filter(|e| matches!(e.kind, EntryKind::Stdin)).count() > 1 {
+        let mut seen = false;
+        entries.retain(|e| !matches!(e.kind, EntryKind::Stdin) || !std::mem::replace(&mut seen, true));
+    }
+    Ok(entries)
+}
+
+/// Walks the directories in parallel and appends what it finds.
+fn walk(roots: &[PathBuf], options: &WalkOptions, excludes: Override, entries: &mut Vec<Entry>) {
+    let respect = !options.no_ignore;
+    let mut builder = WalkBuilder::new(&roots[0]);
+    for root in &roots[1..] {
+        builder.add(root);
+    }
+    builder
+        .hidden(!options.hidden)
+        .ignore(respect)
+        .git_ignore(respect)
+        .git_exclude(respect)
+        .git_global(respect)
+        .parents(respect)
+        .require_git(false)
+        .follow_links(false)
+        .overrides(excludes)
+        .threads(options.threads);
+    let (tx, rx) = mpsc::channel::<Entry>();
+    builder.build_parallel().run(|| {
+        let tx = tx.clone();
+        Box::new(move |result| {
+            for entry in classify(result) {
+                let _ = tx.send(entry);
+            }
+            WalkState::Continue
+        })
+    });
+    drop(tx);
+    entries.extend(rx);
+}
+
+/// What one result of the walk means.
+fn classify(result: Result<ignore::DirEntry, ignore::Error>) -> Vec<Entry> {
+    let dent = match result {
+        Ok(dent) => dent,
+        Err(e) => return walk_errors(&e, None),
+    };
+    let path = dent.path().to_path_buf();
+    let Some(kind) = dent.file_type() else {
+        return Vec::new();
+    };
+    let kind = if kind.is_dir() {
+        return Vec::new();
+    } else if kind.is_file() {
+        EntryKind::File { explicit: false }
+    } else if kind.is_symlink() {
+        match std::fs::metadata(&path) {
+            Ok(meta) if meta.is_file() => EntryKind::File { explicit: false },
+            Ok(meta) if meta.is_dir() => EntryKind::Skipped(
+                SkipReason::LinkToDirectory,
+                "a symbolic link to a directory: not followed".to_string(),
+            ),
+            Ok(meta) => EntryKind::Error(not_a_file(&meta)),
+            Err(e) => EntryKind::Error(describe_stat_error(&path, &e)),
+        }
+    } else {
+        match std::fs::symlink_metadata(&path) {
+            Ok(meta) => EntryKind::Error(not_a_file(&meta)),
+            Err(e) => EntryKind::Error(describe_io_error(&e)),
+        }
+    };
+    vec![Entry { path, kind }]
+}
+
+/// The errors inside an error of the walk, each with its path.
+fn walk_errors(error: &ignore::Error, path: Option<&Path>) -> Vec<Entry> {
+    use ignore::Error as E;
+    match error {
+        E::Partial(errors) => errors.iter().flat_map(|e| walk_errors(e, path)).collect(),
+        E::WithPath { path, err } => walk_errors(err, Some(path)),
+        E::WithDepth { err, .. } => walk_errors(err, path),
+        E::WithLineNumber { line, err } => walk_errors(err, path)
+            .into_iter()
+            .map(|mut entry| {
+                if let EntryKind::Error(message) = &mut entry.kind {
+                    *message = format!("line {line}: {message}");
+                }
+                entry
+            })
+            .collect(),
+        E::Io(e) => {
+            let message = match path {
+                Some(p) if e.kind() == io::ErrorKind::PermissionDenied && p.is_dir() => {
+                    "permission denied: the directory cannot be read".to_string()
+                }
+                _ => describe_io_error(e),
+            };
+            vec![Entry {
+                path: path.map(Path::to_path_buf).unwrap_or_default(),
+                kind: EntryKind::Error(message),
+            }]
+        }
+        other => vec![Entry {
+            path: path.map(Path::to_path_buf).unwrap_or_default(),
+            kind: EntryKind::Error(other.to_string()),
+        }],
+    }
+}
