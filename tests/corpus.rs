@@ -2,6 +2,11 @@
 //! binary, and the findings must equal the expected ones (`corpus/README.md`). The expectations
 //! are written by `corpus/make_corpus.py` by construction from the standard, never by running
 //! gbcheck; the last test makes sure the committed files are what the script writes.
+//!
+//! A sample that needs options has them in `F.args`, one command-line argument a line, passed
+//! before the path; `F.jsonl` is then what the run with those options must print, and
+//! `F.default.jsonl` what the default options give, which the whole-directory run (no options)
+//! compares against.
 
 use std::collections::BTreeMap;
 use std::fs;
@@ -42,21 +47,52 @@ fn files_below(base: &Path, dir: &Path) -> Vec<String> {
 struct Case {
     /// The path relative to the repository root, such as `corpus/gb18030/unassigned.txt`.
     path: String,
+    /// Extra command-line arguments, from `F.args` (empty when there is none).
+    args: Vec<String>,
+    /// What `gbcheck check --format jsonl ARGS... F` prints (`F.jsonl`).
     expected: Vec<Map<String, Value>>,
+    /// What the default options give, for a sample with arguments (`F.default.jsonl`).
+    default_expected: Option<Vec<Map<String, Value>>>,
+}
+
+fn errors(findings: &[Map<String, Value>]) -> u64 {
+    findings.iter().filter(|f| f["severity"] == "error").count() as u64
+}
+
+fn warnings(findings: &[Map<String, Value>]) -> u64 {
+    findings.iter().filter(|f| f["severity"] == "warning").count() as u64
 }
 
 impl Case {
-    fn errors(&self) -> u64 {
-        self.expected.iter().filter(|f| f["severity"] == "error").count() as u64
+    /// The findings of the whole-directory run, which uses the default options.
+    fn expected_by_default(&self) -> &[Map<String, Value>] {
+        self.default_expected.as_deref().unwrap_or(&self.expected)
     }
 
-    fn warnings(&self) -> u64 {
-        self.expected.iter().filter(|f| f["severity"] == "warning").count() as u64
+    /// The files that belong to this sample: itself, its reports and its arguments.
+    fn files(&self) -> Vec<String> {
+        let mut files = vec![self.path.clone(), format!("{}.jsonl", self.path)];
+        if !self.args.is_empty() {
+            files.push(format!("{}.args", self.path));
+            files.push(format!("{}.default.jsonl", self.path));
+        }
+        files
     }
 
     fn size(&self) -> u64 {
         fs::metadata(root().join(&self.path)).expect("sample exists").len()
     }
+}
+
+/// Reads an expected report: one JSON object a line.
+fn read_report(path: &str) -> Vec<Map<String, Value>> {
+    let text = fs::read_to_string(root().join(path)).unwrap_or_else(|e| panic!("{path}: {e}"));
+    text.lines()
+        .map(|line| match serde_json::from_str(line) {
+            Ok(Value::Object(map)) => map,
+            other => panic!("{path}: not a JSON object: {line} ({other:?})"),
+        })
+        .collect()
 }
 
 /// Every sample with a `.jsonl` beside it.
@@ -67,26 +103,35 @@ fn cases() -> Vec<Case> {
         .iter()
         .filter(|path| !path.ends_with(".jsonl") && all.contains(&format!("{path}.jsonl")))
         .map(|path| {
-            let text = fs::read_to_string(root.join(format!("{path}.jsonl"))).expect("read .jsonl");
-            let expected = text
-                .lines()
-                .map(|line| match serde_json::from_str(line) {
-                    Ok(Value::Object(map)) => map,
-                    other => panic!("{path}.jsonl: not a JSON object: {line} ({other:?})"),
-                })
-                .collect();
-            Case { path: path.clone(), expected }
+            let args_file = format!("{path}.args");
+            let default_file = format!("{path}.default.jsonl");
+            let args: Vec<String> = if all.contains(&args_file) {
+                let text = fs::read_to_string(root.join(&args_file)).expect("read .args");
+                text.lines().filter(|line| !line.is_empty()).map(str::to_string).collect()
+            } else {
+                Vec::new()
+            };
+            assert_eq!(
+                all.contains(&args_file),
+                all.contains(&default_file),
+                "{path}: a sample has both F.args and F.default.jsonl, or neither"
+            );
+            assert!(!all.contains(&args_file) || !args.is_empty(), "{args_file} is empty");
+            let default_expected = all.contains(&default_file).then(|| read_report(&default_file));
+            Case {
+                path: path.clone(),
+                args,
+                expected: read_report(&format!("{path}.jsonl")),
+                default_expected,
+            }
         })
         .collect();
     assert!(cases.len() >= 10, "expected the corpus samples, found {}", cases.len());
-    // Every other file is either a report or one of the few hand-written ones.
+    // Every other file belongs to a sample or is one of the few hand-written ones.
     for path in &all {
-        let is_report =
-            path.ends_with(".jsonl") && cases.iter().any(|c| format!("{}.jsonl", c.path) == *path);
-        let is_sample = cases.iter().any(|c| c.path == *path);
         assert!(
-            is_report || is_sample || NOT_GENERATED.contains(&path.as_str()),
-            "{path}: a corpus file without an expected report"
+            cases.iter().any(|c| c.files().contains(path)) || NOT_GENERATED.contains(&path.as_str()),
+            "{path}: a corpus file that belongs to no sample"
         );
     }
     cases
@@ -101,15 +146,23 @@ struct Run {
     transcript: String,
 }
 
-fn run_check(path: &str) -> Run {
+fn run_check(args: &[String], path: &str) -> Run {
     let output: Output = Command::new(env!("CARGO_BIN_EXE_gbcheck"))
-        .args(["check", "--format", "jsonl", path])
+        .args(["check", "--format", "jsonl"])
+        .args(args)
+        .arg(path)
         .current_dir(root())
         .output()
         .expect("run gbcheck");
     let stdout = String::from_utf8(output.stdout).expect("JSON Lines output is UTF-8");
+    let command: Vec<&str> = ["gbcheck", "check", "--format", "jsonl"]
+        .into_iter()
+        .chain(args.iter().map(String::as_str))
+        .chain([path])
+        .collect();
     let transcript = format!(
-        "$ gbcheck check --format jsonl {path}\nstatus: {:?}\nstdout:\n{stdout}stderr:\n{}",
+        "$ {}\nstatus: {:?}\nstdout:\n{stdout}stderr:\n{}",
+        command.join(" "),
         output.status.code(),
         String::from_utf8_lossy(&output.stderr)
     );
@@ -198,7 +251,7 @@ fn fail_on(problems: Vec<String>) {
 fn every_sample_gets_its_expected_report() {
     let mut problems = Vec::new();
     for case in cases() {
-        let run = run_check(&case.path);
+        let run = run_check(&case.args, &case.path);
         let before = problems.len();
         let path = &case.path;
         for (i, (want, got)) in case.expected.iter().zip(&run.findings).enumerate() {
@@ -220,13 +273,13 @@ fn every_sample_gets_its_expected_report() {
                 ("files_skipped", 0),
                 ("bytes_checked", case.size()),
                 ("findings", case.expected.len() as u64),
-                ("errors", case.errors()),
-                ("warnings", case.warnings()),
+                ("errors", errors(&case.expected)),
+                ("warnings", warnings(&case.expected)),
             ],
             &mut problems,
             path,
         );
-        let want_status = if case.errors() > 0 { 1 } else { 0 };
+        let want_status = if errors(&case.expected) > 0 { 1 } else { 0 };
         if run.status != Some(want_status) {
             problems.push(format!("{path}: exit status: expected {want_status}, got {:?}", run.status));
         }
@@ -245,9 +298,9 @@ fn canonical(finding: &Map<String, Value>) -> BTreeMap<String, String> {
 #[test]
 fn the_whole_directory_gives_the_union_of_the_reports() {
     let cases = cases();
-    let run = run_check("corpus");
+    let run = run_check(&[], "corpus");
     let mut problems = Vec::new();
-    let mut want: Vec<_> = cases.iter().flat_map(|c| c.expected.iter().map(canonical)).collect();
+    let mut want: Vec<_> = cases.iter().flat_map(|c| c.expected_by_default().iter().map(canonical)).collect();
     let mut got: Vec<_> =
         run.findings.iter().map(|f| canonical(&without_message(f, &mut problems, "corpus"))).collect();
     want.sort();
@@ -261,22 +314,22 @@ fn the_whole_directory_gives_the_union_of_the_reports() {
     if want.len() != got.len() {
         problems.push(format!("expected {} findings, got {}", want.len(), got.len()));
     }
-    let errors: u64 = cases.iter().map(Case::errors).sum();
-    let warnings: u64 = cases.iter().map(Case::warnings).sum();
-    let files_with_findings = cases.iter().filter(|c| !c.expected.is_empty()).count() as u64;
+    let total_errors: u64 = cases.iter().map(|c| errors(c.expected_by_default())).sum();
+    let total_warnings: u64 = cases.iter().map(|c| warnings(c.expected_by_default())).sum();
+    let files_with_findings = cases.iter().filter(|c| !c.expected_by_default().is_empty()).count() as u64;
     compare_summary(
         &run.summary,
         &[
             ("findings", want.len() as u64),
-            ("errors", errors),
-            ("warnings", warnings),
+            ("errors", total_errors),
+            ("warnings", total_warnings),
             ("files_with_findings", files_with_findings),
         ],
         &mut problems,
         "corpus",
     );
-    // The walk also checks the hand-written files (README.md, make_corpus.py); hidden ones
-    // are passed over.
+    // The walk also checks the hand-written files (README.md, make_corpus.py) and the `.args`
+    // files, which report nothing; hidden ones are passed over.
     let files_checked = run.summary.get("files_checked").and_then(Value::as_u64).unwrap_or(0);
     if files_checked < cases.len() as u64 {
         problems.push(format!("files_checked {files_checked} < {} samples", cases.len()));
