@@ -216,7 +216,7 @@ impl<'f> ChunkReader<'f> {
             end: start + cut,
             offset: self.consumed,
             starts_line,
-            reaches_end: self.eof && suffix_end == self.buf.len(),
+            reaches_end: self.pos == self.size && suffix_end == self.buf.len(),
             data,
         };
         // Keep the last CONTEXT bytes handed out.
@@ -347,5 +347,88 @@ pub fn plan(file: &File, size: u64, options: &Options) -> io::Result<Plan> {
             Ok(Plan::WrongEncoding(finding))
         }
         _ => Ok(Plan::Check(expected)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::fs::{self, OpenOptions};
+    use std::io::Write;
+
+    fn chunks(file: &File, size: u64, target: usize) -> io::Result<Vec<Chunk>> {
+        let mut reader = ChunkReader::new(file, size);
+        let mut out = Vec::new();
+        while let Some(chunk) = reader.next_chunk(target)? {
+            out.push(chunk);
+        }
+        Ok(out)
+    }
+
+    #[test]
+    fn chunks_end_just_after_a_byte_00_2f_and_cover_the_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("f");
+        let mut bytes = Vec::new();
+        for i in 0..500u32 {
+            bytes.extend_from_slice(b"\xD6\xD0\xCE\xC4");
+            bytes.extend_from_slice(if i % 7 == 0 {
+                b"\n"
+            } else if i % 3 == 0 {
+                b" "
+            } else {
+                b""
+            });
+            if i % 50 == 0 {
+                bytes.extend_from_slice(&b"\xB0\xA1".repeat(100)); // no byte 00-2F for 200 bytes
+            }
+        }
+        fs::write(&path, &bytes).unwrap();
+        let file = File::open(&path).unwrap();
+        for target in [1, 7, 64, 100, 4096] {
+            let chunks = chunks(&file, bytes.len() as u64, target).unwrap();
+            let mut joined = Vec::new();
+            for (i, chunk) in chunks.iter().enumerate() {
+                assert_eq!(chunk.offset, joined.len() as u64);
+                let body = &chunk.data[chunk.start..chunk.end];
+                if i + 1 < chunks.len() {
+                    assert!(
+                        is_cut(*body.last().unwrap()),
+                        "chunk {i} ends with {:02x}",
+                        body.last().unwrap()
+                    );
+                }
+                // The context is the file's own bytes around the chunk.
+                let from = chunk.offset as usize - chunk.start;
+                assert_eq!(&chunk.data[..], &bytes[from..from + chunk.data.len()]);
+                assert_eq!(chunk.starts_line, from == 0 || bytes[from - 1] == b'\n');
+                assert_eq!(chunk.reaches_end, from + chunk.data.len() == bytes.len());
+                joined.extend_from_slice(body);
+            }
+            assert_eq!(joined, bytes);
+        }
+    }
+
+    #[test]
+    fn a_file_that_grows_or_shrinks_while_read_is_an_error() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("f");
+        fs::write(&path, b"line\n".repeat(100)).unwrap();
+        let file = File::open(&path).unwrap();
+        let size = file.metadata().unwrap().len();
+        OpenOptions::new().append(true).open(&path).unwrap().write_all(b"more\n").unwrap();
+        let error = chunks(&file, size, 64).err().expect("growth noticed");
+        assert!(error.to_string().contains("grew while it was read"), "{error}");
+
+        fs::write(&path, b"line\n".repeat(100)).unwrap();
+        let file = File::open(&path).unwrap();
+        OpenOptions::new().write(true).open(&path).unwrap().set_len(120).unwrap();
+        let error = chunks(&file, 500, 64).err().expect("shrinking noticed");
+        assert!(
+            error.to_string().contains("shrank while it was read (500 bytes when opened, 120 read)"),
+            "{error}"
+        );
+        let error = plan(&file, 500, &Options::default()).err().expect("shrinking noticed by the pre-pass");
+        assert!(error.to_string().contains("shrank"), "{error}");
     }
 }

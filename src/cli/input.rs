@@ -175,3 +175,36 @@ pub fn describe_io_error(e: &io::Error) -> String {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_file_that_vanished_is_said_so() {
+        let dir = tempfile::tempdir().unwrap();
+        match open(&dir.path().join("gone"), 1024, None) {
+            Opened::Error(message) => assert!(message.contains("vanished"), "{message}"),
+            _ => panic!("opened a missing file"),
+        }
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_fifo_is_opened_without_blocking_and_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let fifo = dir.path().join("fifo");
+        assert!(std::process::Command::new("mkfifo").arg(&fifo).status().unwrap().success());
+        match open(&fifo, 1024, None) {
+            Opened::Error(message) => assert!(message.contains("FIFO"), "{message}"),
+            _ => panic!("read a FIFO"),
+        }
+    }
+
+    #[test]
+    fn size_changes_are_described() {
+        assert_eq!(size_change(10, 10), None);
+        assert!(size_change(10, 4).unwrap().contains("shrank"));
+        assert!(size_change(10, 11).unwrap().contains("grew"));
+    }
+}

@@ -118,10 +118,10 @@ pub fn collect(paths: &[PathBuf], options: &WalkOptions) -> Result<Vec<Entry>, S
     }
     // Sorted by path, component by component (as a sorted recursive walk would list them);
     // standard input comes last, so that a pipe left open cannot hold up the files.
-    entries.sort_by(|a, b| {
+    entries.sort_unstable_by(|a, b| {
         let a_stdin = matches!(a.kind, EntryKind::Stdin);
         let b_stdin = matches!(b.kind, EntryKind::Stdin);
-        a_stdin.cmp(&b_stdin).then_with(|| a.path.cmp(&b.path))
+        a_stdin.cmp(&b_stdin).then_with(|| path_order(&a.path, &b.path))
     });
     // A path named twice (or found under two roots) is checked once.
     entries.dedup_by(|b, a| {
@@ -132,6 +132,15 @@ pub fn collect(paths: &[PathBuf], options: &WalkOptions) -> Result<Vec<Entry>, S
         entries.retain(|e| !matches!(e.kind, EntryKind::Stdin) || !std::mem::replace(&mut seen, true));
     }
     Ok(entries)
+}
+
+/// Orders paths component by component, as a sorted recursive walk lists them (`a/b` before
+/// `a.txt`): bytes compared with the separator lowest. Quicker than `Path::cmp`, which parses
+/// components.
+fn path_order(a: &Path, b: &Path) -> std::cmp::Ordering {
+    let key = |b: &u8| if std::path::is_separator(char::from(*b)) { 0 } else { u16::from(*b) + 1 };
+    let (a, b) = (a.as_os_str().as_encoded_bytes(), b.as_os_str().as_encoded_bytes());
+    a.iter().map(key).cmp(b.iter().map(key))
 }
 
 /// Walks the directories in parallel and appends what it finds.

@@ -1,0 +1,430 @@
+//! Big inputs, run through the real binary: a file checked in chunks (the hidden
+//! `--chunk-size` makes chunks of a few bytes, so that small generated files have hundreds of
+//! cuts) gives exactly the output of a whole-file check, in every format and encoding; files
+//! whose size changes while read are errors; `--stats`, the summary's added keys, the
+//! progress bar's rules, and streaming output.
+//!
+//! The 4 GiB memory measurement is not a test: `benches/bigfile.sh` makes the file and runs
+//! `/usr/bin/time -v` (figures in `benches/README.md`).
+
+use std::fs;
+use std::io::{BufRead, BufReader, Write};
+use std::path::Path;
+use std::process::{Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+use serde_json::Value;
+
+fn gbcheck() -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_gbcheck"));
+    command.env_remove("NO_COLOR").env_remove("CI").stdin(Stdio::null());
+    command
+}
+
+fn run(args: &[&str], dir: &Path) -> Output {
+    gbcheck().args(args).current_dir(dir).output().expect("run gbcheck")
+}
+
+fn json_lines(stdout: &[u8]) -> Vec<Value> {
+    String::from_utf8(stdout.to_vec())
+        .expect("JSON Lines output is UTF-8")
+        .lines()
+        .map(|line| serde_json::from_str(line).unwrap_or_else(|e| panic!("not JSON: {line}: {e}")))
+        .collect()
+}
+
+/// A small deterministic generator (xorshift), so that failures can be replayed by seed.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n as u64) as usize
+    }
+}
+
+/// GB 18030 text with every kind of defect, placed at random, so that with chunks of a few
+/// dozen bytes defects fall on every side of every cut: invalid and truncated sequences,
+/// a lead byte before LF, reserved four-byte codes, private use, controls, mojibake runs
+/// (UTF-8 read as GBK), long lines, CRLF, and stretches with no byte 00-2F at all.
+fn gb18030_text(rng: &mut Rng, pieces: usize) -> Vec<u8> {
+    let parts: &[&[u8]] = &[
+        b"\xD6\xD0\xCE\xC4",                 // 中文
+        b"\xB0\xD7\xC8\xD5\xD2\xC0\xC9\xBD", // 白日依山
+        b"\n",
+        b"\r\n",
+        b" ",
+        b"plain ascii words",
+        b"\xFF",
+        b"\x80",
+        b"\x81",
+        b"\x81\x30",
+        b"\x81\x30\x41",
+        b"\x84\x31\xA4\x40",
+        b"\x84\x31\xA5\x30",         // reserved four-byte code
+        b"\xAA\xA1",                 // private use
+        b"\x1B[0m",                  // a control character
+        b"\xE4\xBD\xA0\xE5\xA5\xBD", // 你好 as UTF-8: read as GBK it is mojibake (浣犲ソ)
+        b"\xE4\xB8\xAD\xE6\x96\x87\xE6\xB5\x8B\xE8\xAF\x95",
+        b"\x81\x39\xEE\x39", // a four-byte code
+        b"\x95\x32\x82\x36", // U+20000, four bytes
+    ];
+    let mut out = Vec::new();
+    for _ in 0..pieces {
+        let roll = rng.below(100);
+        if roll < 3 {
+            // A stretch without any byte 00-2F: the chunk cannot be cut inside it.
+            for _ in 0..rng.below(60) {
+                out.extend_from_slice(b"\xD6\xD0");
+            }
+        } else {
+            out.extend_from_slice(parts[rng.below(parts.len())]);
+        }
+    }
+    out
+}
+
+/// UTF-8 text with defects: invalid bytes, truncated sequences, private use, controls, BOMs.
+fn utf8_text(rng: &mut Rng, pieces: usize) -> Vec<u8> {
+    let parts: &[&[u8]] = &[
+        "中文测试".as_bytes(),
+        "白日依山尽，黄河入海流。".as_bytes(),
+        b"\n",
+        b" ",
+        b"ascii",
+        "\u{E000}".as_bytes(),
+        "\u{FEFF}".as_bytes(),
+        "\u{FFFD}".as_bytes(),
+        b"\x1B",
+        b"\xFF",
+        b"\xE4\xB8",
+        "𠀀".as_bytes(),
+        "æµ£çŠ²ã‚½".as_bytes(),
+    ];
+    let mut out = Vec::new();
+    if rng.below(2) == 0 {
+        out.extend_from_slice(b"\xEF\xBB\xBF");
+    }
+    for _ in 0..pieces {
+        out.extend_from_slice(parts[rng.below(parts.len())]);
+    }
+    out
+}
+
+/// The output without what differs from run to run (elapsed time and throughput).
+fn stable(format: &str, stdout: &[u8], stderr: &[u8]) -> String {
+    let mut text = String::new();
+    match format {
+        "jsonl" => {
+            for mut record in json_lines(stdout) {
+                if record["type"] == "summary" {
+                    let object = record.as_object_mut().unwrap();
+                    for key in ["elapsed_ms", "bytes_per_second", "files_per_second"] {
+                        assert!(object.remove(key).is_some(), "summary lacks {key}");
+                    }
+                }
+                text.push_str(&record.to_string());
+                text.push('\n');
+            }
+        }
+        _ => {
+            text.push_str(&String::from_utf8_lossy(stdout));
+            let stderr = String::from_utf8_lossy(stderr);
+            for line in stderr.lines() {
+                // "1 file checked (1.2 KiB in 3 ms): ..." : drop the time.
+                let line = match (line.find(" in "), line.find(" ms)")) {
+                    (Some(a), Some(b)) if a < b => format!("{}{}", &line[..a], &line[b + 3..]),
+                    _ => line.to_string(),
+                };
+                text.push_str(&line);
+                text.push('\n');
+            }
+        }
+    }
+    text
+}
+
+/// Runs gbcheck on `file` whole and in chunks of each size, and asserts equal output.
+fn assert_chunked_equals_whole(dir: &Path, file: &str, encodings: &[&str]) {
+    for encoding in encodings {
+        for format in ["jsonl", "human"] {
+            let args = ["check", "--format", format, "--encoding", encoding, "--color", "never", file];
+            let whole = run(&args, dir);
+            assert!(matches!(whole.status.code(), Some(0 | 1)), "{}", String::from_utf8_lossy(&whole.stderr));
+            let expected = stable(format, &whole.stdout, &whole.stderr);
+            if format == "jsonl" {
+                check_lines_independently(&fs::read(dir.join(file)).unwrap(), &whole.stdout);
+            }
+            for chunk in ["16", "61", "64", "100", "257", "1000"] {
+                let mut chunked_args = args.to_vec();
+                chunked_args.extend(["--chunk-size", chunk]);
+                for threads in ["1", "3"] {
+                    let mut with_threads = chunked_args.clone();
+                    with_threads.extend(["-j", threads]);
+                    let chunked = run(&with_threads, dir);
+                    assert_eq!(chunked.status.code(), whole.status.code());
+                    let got = stable(format, &chunked.stdout, &chunked.stderr);
+                    if got != expected {
+                        let first = got.lines().zip(expected.lines()).position(|(a, b)| a != b);
+                        panic!(
+                            "{file} --encoding {encoding} --format {format} --chunk-size {chunk} -j {threads}: \
+                             output differs from the whole-file check at line {first:?}\n\
+                             chunked: {:?}\nwhole:   {:?}",
+                            first.and_then(|i| got.lines().nth(i)),
+                            first.and_then(|i| expected.lines().nth(i)),
+                        );
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Every finding's line is one more than the LFs before its offset, and a finding just after
+/// an LF is in column 1: checked from the bytes, not from gbcheck.
+fn check_lines_independently(bytes: &[u8], stdout: &[u8]) {
+    for record in json_lines(stdout).iter().filter(|r| r["type"] == "finding") {
+        let offset = record["byte_offset"].as_u64().unwrap() as usize;
+        let newlines = bytes[..offset].iter().filter(|&&b| b == b'\n').count() as u64;
+        assert_eq!(record["line"].as_u64(), Some(newlines + 1), "{record}");
+        if offset == 0 || bytes[offset - 1] == b'\n' {
+            assert_eq!(record["column"].as_u64(), Some(1), "{record}");
+        }
+    }
+}
+
+#[test]
+fn chunked_gb18030_equals_whole_file() {
+    let dir = tempfile::tempdir().unwrap();
+    for seed in 1..=6u64 {
+        let mut rng = Rng(seed.wrapping_mul(0x9E37_79B9_7F4A_7C15));
+        let name = format!("gb{seed}.txt");
+        let mut text = gb18030_text(&mut rng, 400);
+        if seed % 2 == 0 {
+            // Truncated at the very end: GB002 in the last chunk.
+            text.extend_from_slice(b"\x81\x30\x81");
+        }
+        fs::write(dir.path().join(&name), text).unwrap();
+        assert_chunked_equals_whole(dir.path(), &name, &["auto", "gb18030", "utf-8"]);
+    }
+}
+
+#[test]
+fn chunked_utf8_equals_whole_file() {
+    let dir = tempfile::tempdir().unwrap();
+    for seed in 1..=4u64 {
+        let mut rng = Rng(seed.wrapping_mul(0x2545_F491_4F6C_DD1D));
+        let name = format!("u{seed}.txt");
+        fs::write(dir.path().join(&name), utf8_text(&mut rng, 300)).unwrap();
+        assert_chunked_equals_whole(dir.path(), &name, &["auto", "utf-8", "gb18030"]);
+    }
+}
+
+#[test]
+fn chunked_wrong_encoding_and_clean_files_equal_whole_file() {
+    let dir = tempfile::tempdir().unwrap();
+    // Valid UTF-8 Chinese: auto takes it as UTF-8; --encoding gb18030 gives a single GB008.
+    fs::write(dir.path().join("utf8.txt"), "第一行\n白日依山尽，黄河入海流。\n".repeat(40)).unwrap();
+    // Clean GB 18030: --encoding utf-8 gives a single GB008 (the pre-pass reads it all).
+    let gb: Vec<u8> = b"\xB0\xD7\xC8\xD5\xD2\xC0\xC9\xBD\xBE\xA1\n".repeat(60);
+    fs::write(dir.path().join("gb.txt"), gb).unwrap();
+    // All ASCII, and a UTF-8 file whose first non-ASCII byte comes late (after many chunks).
+    fs::write(dir.path().join("ascii.txt"), "plain text line\n".repeat(100)).unwrap();
+    let mut late = "ascii only here\n".repeat(100).into_bytes();
+    late.extend_from_slice("然后是中文\n".as_bytes());
+    fs::write(dir.path().join("late.txt"), late).unwrap();
+    for file in ["utf8.txt", "gb.txt", "ascii.txt", "late.txt"] {
+        assert_chunked_equals_whole(dir.path(), file, &["auto", "gb18030", "utf-8"]);
+    }
+}
+
+#[test]
+fn max_findings_counts_and_rules_match_across_chunks() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut rng = Rng(77);
+    fs::write(dir.path().join("f.txt"), gb18030_text(&mut rng, 500)).unwrap();
+    let whole = run(&["check", "--format", "jsonl", "--max-findings", "7", "f.txt"], dir.path());
+    let chunked = run(
+        &["check", "--format", "jsonl", "--max-findings", "7", "--chunk-size", "50", "f.txt"],
+        dir.path(),
+    );
+    let (whole, chunked) = (json_lines(&whole.stdout), json_lines(&chunked.stdout));
+    assert_eq!(whole.iter().filter(|r| r["type"] == "finding").count(), 7);
+    assert_eq!(whole[..7], chunked[..7]);
+    let (a, b) = (whole.last().unwrap(), chunked.last().unwrap());
+    for key in ["findings", "errors", "warnings", "findings_by_rule", "bytes_checked"] {
+        assert_eq!(a[key], b[key], "{key}");
+    }
+    // Counts by rule cover every finding, shown or not.
+    let by_rule: u64 = a["findings_by_rule"].as_object().unwrap().values().map(|v| v.as_u64().unwrap()).sum();
+    assert_eq!(by_rule, a["findings"].as_u64().unwrap());
+    assert!(by_rule > 7);
+}
+
+#[test]
+fn a_binary_big_file_is_skipped_by_its_first_8_kib() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut bytes = b"text\n".repeat(100);
+    bytes[300] = 0;
+    fs::write(dir.path().join("blob"), &bytes).unwrap();
+    let output = run(&["check", "--format", "jsonl", "--chunk-size", "64", "blob"], dir.path());
+    assert_eq!(output.status.code(), Some(0));
+    let records = json_lines(&output.stdout);
+    assert_eq!(records[0]["type"], "skipped");
+    assert_eq!(records.last().unwrap()["files_skipped"], 1);
+}
+
+/// `/sys` files say 4096 bytes and hold fewer; `/proc` files say 0 bytes and hold more. Both
+/// are real files whose length changes between `fstat` and the end of the read.
+#[test]
+fn files_that_shrink_or_grow_while_read_are_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(dir.path().join("good.txt"), b"\xFF\n").unwrap();
+    let shrinking = "/sys/kernel/mm/transparent_hugepage/enabled";
+    let growing = "/proc/self/status";
+    let sys_ok =
+        fs::metadata(shrinking).is_ok_and(|m| m.len() > fs::read(shrinking).map_or(0, |b| b.len()) as u64);
+    let proc_ok = fs::metadata(growing).is_ok_and(|m| m.len() == 0);
+    if !sys_ok || !proc_ok {
+        eprintln!("skipped: this system has no /sys or /proc file whose size changes when read");
+        return;
+    }
+    for chunk in ["1M", "16"] {
+        let output = run(
+            &["check", "--format", "jsonl", "--chunk-size", chunk, shrinking, growing, "good.txt"],
+            dir.path(),
+        );
+        assert_eq!(output.status.code(), Some(2), "{}", String::from_utf8_lossy(&output.stderr));
+        let records = json_lines(&output.stdout);
+        let error_of = |path: &str| {
+            records
+                .iter()
+                .find(|r| r["type"] == "error" && r["path"] == path)
+                .unwrap_or_else(|| panic!("no error for {path}: {records:?}"))["message"]
+                .as_str()
+                .unwrap()
+                .to_string()
+        };
+        assert!(error_of(shrinking).contains("shrank while it was read"), "{}", error_of(shrinking));
+        assert!(error_of(growing).contains("grew while it was read"), "{}", error_of(growing));
+        // The scan went on.
+        assert!(records.iter().any(|r| r["type"] == "finding" && r["path"] == "good.txt"));
+        assert_eq!(records.last().unwrap()["operational_errors"], 2);
+    }
+    // Human format: one line each on stderr.
+    let output = run(&["check", shrinking], dir.path());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.lines().any(|l| l.starts_with("gbcheck: error: ") && l.contains("shrank")), "{stderr}");
+}
+
+#[test]
+fn stats_give_files_bytes_findings_by_rule_and_throughput() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(dir.path().join("a.txt"), b"\xFF\xAA\xA1\n").unwrap(); // GB001, GB007
+    fs::write(dir.path().join("b.txt"), b"\xFF\n").unwrap(); // GB001
+    fs::write(dir.path().join("c.bin"), b"\x00\x01").unwrap(); // binary: skipped
+    let output = run(&["check", "--stats", "--color", "never", "."], dir.path());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    for expected in [
+        "files checked",
+        "files skipped",
+        "1 binary",
+        "bytes checked",
+        "GB001 invalid-sequence",
+        "GB007 private-use",
+        "elapsed",
+        "throughput",
+    ] {
+        assert!(stderr.contains(expected), "no {expected:?} in:\n{stderr}");
+    }
+    let line = |key: &str| stderr.lines().find(|l| l.trim_start().starts_with(key)).unwrap().to_string();
+    assert!(line("files checked").ends_with(" 2"), "{stderr}");
+    assert!(line("GB001").ends_with(" 2"), "{stderr}");
+    assert!(line("bytes checked").contains("(6 bytes)"), "{stderr}");
+
+    let output = run(&["check", "--format", "jsonl", "."], dir.path());
+    let summary = json_lines(&output.stdout).pop().unwrap();
+    assert_eq!(summary["files_checked"], 2);
+    assert_eq!(summary["files_skipped"], 1);
+    assert_eq!(summary["bytes_checked"], 6);
+    assert_eq!(summary["findings_by_rule"], serde_json::json!({"GB001": 2, "GB007": 1}));
+    assert!(summary["bytes_per_second"].is_u64() && summary["files_per_second"].is_u64());
+}
+
+/// Output streams: the findings of a file are written while a later input (standard input,
+/// which comes last and is held open here) is still being read.
+#[test]
+fn output_streams_before_the_scan_ends() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(dir.path().join("a.txt"), b"\xFF\n").unwrap();
+    let mut child = gbcheck()
+        .args(["check", "--format", "jsonl", "-", "a.txt"])
+        .current_dir(dir.path())
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let first = lines.next().unwrap().unwrap();
+    assert!(first.contains("\"path\":\"a.txt\""), "{first}");
+    // Only now does standard input end.
+    stdin.write_all(b"\xFF").unwrap();
+    drop(stdin);
+    let rest: Vec<String> = lines.map(Result::unwrap).collect();
+    assert!(rest[0].contains("<stdin>"), "{rest:?}");
+    assert_eq!(child.wait().unwrap().code(), Some(1));
+}
+
+/// The bar is for people watching a terminal: never in a pipe, never with CI=true. On a
+/// terminal (a pseudo-terminal made by `script`), it appears once the run takes a second.
+#[test]
+fn progress_bar_only_on_a_terminal_outside_ci() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(dir.path().join("a.txt"), b"ok\n").unwrap();
+    // A pipe: no bar even when the run is slow (standard input held open 1.5 s).
+    let started = Instant::now();
+    let mut child = gbcheck()
+        .args(["check", "a.txt", "-"])
+        .current_dir(dir.path())
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let stdin = child.stdin.take().unwrap();
+    std::thread::sleep(Duration::from_millis(1500));
+    drop(stdin);
+    let output = child.wait_with_output().unwrap();
+    assert!(started.elapsed() >= Duration::from_millis(1500));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(!stderr.contains('\u{1b}') && !stderr.contains('\r'), "{stderr:?}");
+
+    if Command::new("script").arg("--version").output().is_err() {
+        eprintln!("skipped the terminal half: no `script` command to make a pseudo-terminal");
+        return;
+    }
+    let bin = env!("CARGO_BIN_EXE_gbcheck");
+    let shell = format!("sleep 1.6 | {bin} check a.txt -");
+    let on_terminal = |ci: Option<&str>| {
+        let mut command = Command::new("script");
+        command.args(["-qec", &shell, "/dev/null"]).current_dir(dir.path()).env("TERM", "xterm");
+        match ci {
+            Some(value) => command.env("CI", value),
+            None => command.env_remove("CI"),
+        };
+        let output = command.stdin(Stdio::null()).output().unwrap();
+        String::from_utf8_lossy(&output.stdout).into_owned()
+    };
+    let shown = on_terminal(None);
+    assert!(shown.contains("files,"), "no progress bar on a terminal: {shown:?}");
+    let in_ci = on_terminal(Some("true"));
+    assert!(!in_ci.contains("files,"), "a progress bar in CI: {in_ci:?}");
+    assert!(in_ci.contains("1 file checked") || in_ci.contains("2 files checked"), "{in_ci:?}");
+}
