@@ -178,8 +178,14 @@ proptest! {
             prop_assert_eq!(&events, &whole_events.0, "pieces {:?} of [{}]", pieces, hex(&input));
         }
     }
+}
 
-    /// (c) The UTF-8 scanner agrees with std, from_utf8_lossy and encoding_rs.
+proptest! {
+    // Fewer cases: each one runs the streaming UTF-8 scanner at every split of the input.
+    #![proptest_config(ProptestConfig { cases: 4_000, ..ProptestConfig::default() })]
+
+    /// (c) The UTF-8 scanner agrees with std, from_utf8_lossy and encoding_rs, whole and
+    /// streaming.
     #[test]
     fn utf8_agrees_with_std(input in utf8_input()) {
         check_utf8(&input);

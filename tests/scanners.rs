@@ -8,7 +8,7 @@
 
 mod common;
 
-use common::{assert_scanners_agree, check_utf8, hex, oracle_events};
+use common::{assert_scanners_agree, check_utf8, check_utf8_whole, hex, oracle_events};
 use gbcheck::finding::{Cause, Finding, Rule};
 use gbcheck::scan::Event;
 
@@ -310,22 +310,31 @@ fn utf8_hand_cases() {
 }
 
 #[test]
-fn utf8_every_two_byte_input_and_three_byte_leads() {
+fn utf8_every_two_byte_input_and_four_byte_combinations() {
     for a in 0..=255u8 {
         for b in 0..=255u8 {
             check_utf8(&[a, b]);
         }
     }
-    // Every lead with every pair of bytes from an interesting set, inside text.
+    // Every lead C0-FF followed by every triple of bytes from an interesting set (the edges of
+    // the continuation ranges E0, ED, F0 and F4 restrict), alone and inside text. The
+    // streaming checks run on one input in seven.
     let interesting: Vec<u8> =
         [0x00, 0x41, 0x7F, 0x80, 0x8F, 0x90, 0x9F, 0xA0, 0xBF, 0xC0, 0xC2, 0xE0, 0xED, 0xF0, 0xF4, 0xFF]
             .to_vec();
+    let mut n = 0u32;
     for lead in 0xC0..=0xFFu8 {
         for &b in &interesting {
             for &c in &interesting {
                 for &d in &interesting {
-                    check_utf8(&[lead, b, c, d]);
-                    check_utf8(&[b'x', lead, b, c, d, b'y']);
+                    n += 1;
+                    for input in [&[lead, b, c, d][..], &[b'x', lead, b, c, d, b'y'][..]] {
+                        if n % 7 == 0 {
+                            check_utf8(input);
+                        } else {
+                            check_utf8_whole(input);
+                        }
+                    }
                 }
             }
         }

@@ -18,7 +18,7 @@ use encoding_rs::DecoderResult;
 use gbcheck::finding::{Cause, Finding, Rule, Span};
 use gbcheck::scan::fast::Scanner;
 use gbcheck::scan::reference::Reference;
-use gbcheck::scan::utf8::scan_utf8;
+use gbcheck::scan::utf8::{scan_utf8, Utf8Scanner};
 use gbcheck::scan::{Event, Events, Visitor};
 
 /// Lowercase hex, space separated, for assertion messages.
@@ -573,8 +573,16 @@ pub fn encoding_rs_utf8_spans(input: &[u8]) -> Vec<Span> {
     }
 }
 
-/// Checks `scan_utf8` on one input against std, `from_utf8_lossy` and encoding_rs.
+/// Checks `scan_utf8` on one input against std, `from_utf8_lossy` and encoding_rs, and the
+/// streaming `Utf8Scanner` against `scan_utf8` however the input is cut.
 pub fn check_utf8(input: &[u8]) {
+    let (events, findings) = check_utf8_whole(input);
+    assert_utf8_streaming_agrees(input, &events);
+    assert_utf8_streaming_agrees(input, &findings);
+}
+
+/// [`check_utf8`] without the streaming part (cheaper); returns what `scan_utf8` gave.
+pub fn check_utf8_whole(input: &[u8]) -> (Events, Vec<Finding>) {
     let mut findings: Vec<Finding> = Vec::new();
     scan_utf8(input, &mut findings);
     assert_eq!(findings, std_utf8_findings(input), "UTF-8 findings on [{}]", hex(input));
@@ -606,6 +614,58 @@ pub fn check_utf8(input: &[u8]) {
     // An independent UTF-8 decoder marks the same spans.
     let spans: Vec<Span> = findings.iter().map(|f| f.span).collect();
     assert_eq!(spans, encoding_rs_utf8_spans(input), "encoding_rs UTF-8 spans on [{}]", hex(input));
+    (events, findings)
+}
+
+/// The streaming UTF-8 scanner (starting at `offset`) over `chunks`, then finished.
+pub fn utf8_chunks_at<V: Collect>(offset: u64, chunks: &[&[u8]]) -> V {
+    let mut v = V::default();
+    let mut s = Utf8Scanner::at_offset(offset);
+    for chunk in chunks {
+        s.feed(chunk, &mut v);
+    }
+    s.finish(&mut v);
+    v
+}
+
+/// `Utf8Scanner` gives `whole` (what `scan_utf8` gives) fed whole, after 0..64 bytes of
+/// ASCII, at an offset, split at every position (a sample for long inputs), in three chunks
+/// with empty ones between (short inputs) and one byte at a time.
+pub fn assert_utf8_streaming_agrees<V: Collect>(input: &[u8], whole: &V) {
+    let name = std::any::type_name::<V>();
+    let v: V = utf8_chunks_at(0, &[input]);
+    assert_eq!(&v, whole, "{name}: Utf8Scanner whole on [{}]", hex(input));
+    let prefixes: &[usize] = if input.len() <= 16 { &[1, 7, 8, 9, 63] } else { &[0] };
+    for &k in prefixes {
+        let buf = [&ascii_prefix(k)[..], input].concat();
+        let v: V = utf8_chunks_at(0, &[&buf]);
+        assert_eq!(
+            v,
+            whole.with_prefix(&buf[..k]),
+            "{name}: Utf8Scanner after {k} bytes of ASCII on [{}]",
+            hex(input)
+        );
+    }
+    for offset in [3u64, 4_294_967_299] {
+        let v: V = utf8_chunks_at(offset, &[input]);
+        assert_eq!(v, whole.shifted(offset), "{name}: Utf8Scanner at offset {offset} on [{}]", hex(input));
+    }
+    for i in split_points(input.len()) {
+        let v: V = utf8_chunks_at(0, &[&input[..i], &input[i..]]);
+        assert_eq!(&v, whole, "{name}: Utf8Scanner split at {i} of [{}]", hex(input));
+    }
+    if input.len() <= 8 {
+        for i in 0..=input.len() {
+            for j in i..=input.len() {
+                let chunks = [&input[..i], &[][..], &input[i..j], &input[j..], &[][..]];
+                let v: V = utf8_chunks_at(0, &chunks);
+                assert_eq!(&v, whole, "{name}: Utf8Scanner split at {i} and {j} of [{}]", hex(input));
+            }
+        }
+    }
+    let bytes: Vec<&[u8]> = input.chunks(1).collect();
+    let v: V = utf8_chunks_at(0, &bytes);
+    assert_eq!(&v, whole, "{name}: Utf8Scanner one byte at a time on [{}]", hex(input));
 }
 
 // ---------------------------------------------------------------------------------------------
