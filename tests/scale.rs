@@ -244,6 +244,28 @@ fn chunked_wrong_encoding_and_clean_files_equal_whole_file() {
     }
 }
 
+/// A stretch with no byte 00-2F longer than a chunk cannot be cut: it is checked as one
+/// stream and located by a second read, with the same output as a whole-file check.
+#[test]
+fn stretches_that_cannot_be_cut_equal_whole_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut text = b"first line\n".to_vec();
+    // Two thousand characters with no byte 00-2F, defects among them, then more lines.
+    for i in 0..2000 {
+        text.extend_from_slice(match i % 97 {
+            13 => b"\xFF",
+            50 => b"\xAA\xA1",
+            77 => b"\x81\x81",
+            _ => b"\xD6\xD0",
+        });
+    }
+    text.extend_from_slice(b"\x1b tail\n\xB0\xA1\xFF\n");
+    text.extend_from_slice(&b"\xE4\xBD\xA0\xE5\xA5\xBD".repeat(300)); // mojibake, no 00-2F
+    text.extend_from_slice(b"\x81");
+    fs::write(dir.path().join("stretch.txt"), text).unwrap();
+    assert_chunked_equals_whole(dir.path(), "stretch.txt", &["auto", "gb18030"]);
+}
+
 #[test]
 fn max_findings_counts_and_rules_match_across_chunks() {
     let dir = tempfile::tempdir().unwrap();

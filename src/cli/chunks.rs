@@ -6,7 +6,10 @@
 //! ([`gbcheck::check::FileChecker::new`] at the chunk's offset) with exactly the findings a
 //! whole-file scan gives there. The cut is put after the chunk's last LF when it is in the
 //! second half of the chunk (so a chunk usually starts a line), else after its last byte
-//! `00-2F`; a chunk with none (not text) grows until one comes.
+//! `00-2F`. A stretch with no such byte in a whole chunk's worth (not text: no newline, no
+//! space, no ASCII punctuation) cannot be cut: it is checked as one stream, read in parts of
+//! a chunk, and located by a second streaming read ([`Piece::Stretch`]), so memory stays
+//! bounded whatever the file holds.
 //!
 //! Which encoding a file is checked as, and GB008, need whole-file facts: whether it starts
 //! with a BOM, whether it is valid UTF-8, whether it holds non-ASCII bytes, and (checked as
@@ -67,6 +70,16 @@ pub struct Chunk {
     pub starts_line: bool,
     /// Whether `data` reaches the end of the file.
     pub reaches_end: bool,
+}
+
+/// What comes next in a big file.
+pub enum Piece {
+    /// A chunk to check on its own.
+    Chunk(Chunk),
+    /// A stretch with no byte `00-2F` in the next chunk's worth of bytes (not text: no
+    /// newline, no space, no digit-less punctuation): it cannot be cut, so it is checked as
+    /// one stream, read in parts with [`ChunkReader::stretch_part`] until such a byte comes.
+    Stretch,
 }
 
 /// Reads a file from its start in chunks cut just after a byte `00-2F`, and notices when the
@@ -153,8 +166,8 @@ impl<'f> ChunkReader<'f> {
         Ok(())
     }
 
-    /// The next chunk of about `target` bytes, or `None` at the end of the file.
-    pub fn next_chunk(&mut self, target: usize) -> io::Result<Option<Chunk>> {
+    /// The next piece of about `target` bytes, or `None` at the end of the file.
+    pub fn next_piece(&mut self, target: usize) -> io::Result<Option<Piece>> {
         let target = target.max(1);
         self.fill(target + CONTEXT)?;
         let avail = self.buf.len() - self.head;
@@ -166,37 +179,33 @@ impl<'f> ChunkReader<'f> {
         } else {
             match find_cut(&self.buf[self.head..self.head + target.min(avail)]) {
                 Some(cut) => cut,
-                None => self.cut_beyond(target)?,
+                None => return Ok(Some(Piece::Stretch)),
             }
         };
-        Ok(Some(self.take(cut)))
+        Ok(Some(Piece::Chunk(self.take(cut))))
     }
 
-    /// A chunk with no byte `00-2F` in its first `target` bytes: it ends after the first one
-    /// that comes, or at the end of the file.
-    fn cut_beyond(&mut self, target: usize) -> io::Result<usize> {
-        let mut searched = target;
-        loop {
-            let avail = self.buf.len() - self.head;
-            let from = self.head + searched;
-            if let Some(i) = self.buf[from..].iter().position(|&b| is_cut(b)) {
-                return Ok(searched + i + 1);
-            }
-            if self.eof {
-                return Ok(avail);
-            }
-            searched = avail;
-            self.fill(avail + target)?;
-        }
+    /// Hands out the next part of a stretch, at most `max` bytes: up to and including its
+    /// first byte `00-2F`, and whether that ended the stretch (or the file did).
+    pub fn stretch_part(&mut self, max: usize) -> io::Result<(Vec<u8>, bool)> {
+        let max = max.max(1);
+        self.fill(max)?;
+        let avail = self.buf.len() - self.head;
+        let window = &self.buf[self.head..self.head + max.min(avail)];
+        let (n, ended) = match window.iter().position(|&b| is_cut(b)) {
+            Some(i) => (i + 1, true),
+            None => (window.len(), self.eof && window.len() == avail),
+        };
+        let part = window[..n].to_vec();
+        self.advance(n);
+        Ok((part, ended))
     }
 
-    /// Hands out the next `cut` bytes as a chunk with its context.
-    fn take(&mut self, cut: usize) -> Chunk {
-        let from = self.head;
-        let to = from + cut;
-        // The context before: from the last LF in the history (a line start), else from just
-        // after its first byte 00-2F (a sequence boundary), else none.
-        let (prefix, starts_line) = if self.consumed == self.history.len() as u64 {
+    /// The context before the next byte to hand out: from the last LF in the history (a line
+    /// start), else from just after its first byte 00-2F (a sequence boundary), else none;
+    /// and whether it starts a line.
+    pub fn prefix(&self) -> (&[u8], bool) {
+        if self.consumed == self.history.len() as u64 {
             (&self.history[..], true)
         } else if let Some(lf) = memchr::memrchr(b'\n', &self.history) {
             (&self.history[lf + 1..], true)
@@ -205,7 +214,20 @@ impl<'f> ChunkReader<'f> {
                 Some(i) => (&self.history[i + 1..], false),
                 None => (&self.history[..0], false),
             }
-        };
+        }
+    }
+
+    /// Whether the last byte handed out is an LF.
+    #[cfg(test)]
+    fn after_lf(&self) -> bool {
+        self.history.last() == Some(&b'\n')
+    }
+
+    /// Hands out the next `cut` bytes as a chunk with its context.
+    fn take(&mut self, cut: usize) -> Chunk {
+        let from = self.head;
+        let to = from + cut;
+        let (prefix, starts_line) = self.prefix();
         let suffix_end = (to + CONTEXT).min(self.buf.len());
         let mut data = Vec::with_capacity(prefix.len() + suffix_end - from);
         data.extend_from_slice(prefix);
@@ -219,8 +241,13 @@ impl<'f> ChunkReader<'f> {
             reaches_end: self.pos == self.size && suffix_end == self.buf.len(),
             data,
         };
-        // Keep the last CONTEXT bytes handed out.
-        let taken = &self.buf[from..to];
+        self.advance(cut);
+        chunk
+    }
+
+    /// Moves past the next `n` bytes, keeping the last [`CONTEXT`] bytes handed out.
+    fn advance(&mut self, n: usize) {
+        let taken = &self.buf[self.head..self.head + n];
         if taken.len() >= CONTEXT {
             self.history.clear();
             self.history.extend_from_slice(&taken[taken.len() - CONTEXT..]);
@@ -231,9 +258,8 @@ impl<'f> ChunkReader<'f> {
             }
             self.history.extend_from_slice(taken);
         }
-        self.head = to;
-        self.consumed += cut as u64;
-        chunk
+        self.head += n;
+        self.consumed += n as u64;
     }
 }
 
@@ -359,8 +385,26 @@ mod tests {
     fn chunks(file: &File, size: u64, target: usize) -> io::Result<Vec<Chunk>> {
         let mut reader = ChunkReader::new(file, size);
         let mut out = Vec::new();
-        while let Some(chunk) = reader.next_chunk(target)? {
-            out.push(chunk);
+        while let Some(piece) = reader.next_piece(target)? {
+            match piece {
+                Piece::Chunk(chunk) => out.push(chunk),
+                Piece::Stretch => {
+                    // The whole stretch as one chunk without context, for the test.
+                    let offset = reader.consumed();
+                    let starts_line = offset == 0 || reader.after_lf();
+                    let mut data = Vec::new();
+                    loop {
+                        let (part, ended) = reader.stretch_part(target)?;
+                        data.extend_from_slice(&part);
+                        if ended {
+                            break;
+                        }
+                    }
+                    assert!(data.len() > target, "a stretch is longer than a chunk");
+                    let reaches_end = offset + data.len() as u64 == size;
+                    out.push(Chunk { start: 0, end: data.len(), offset, starts_line, reaches_end, data });
+                }
+            }
         }
         Ok(out)
     }

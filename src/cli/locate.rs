@@ -7,12 +7,16 @@
 //! many characters follow its last LF. The caller adds them up in file order, so line and
 //! column come out exactly as a whole-file scan gives them.
 
+use std::collections::VecDeque;
+use std::io;
+
 use gbcheck::check::Encoding;
 use gbcheck::finding::Finding;
 use gbcheck::lines::{count_units, Locator, LOOKAHEAD};
 use gbcheck::report::FileReport;
+use gbcheck::scan::{fast, utf8::Utf8Scanner, Visitor};
 
-use crate::cli::output::snippet::{render, Line};
+use crate::cli::output::snippet::{render, Line, Snippet};
 use crate::cli::output::Located;
 
 /// Lines longer than this many columns are cut around the finding.
@@ -130,22 +134,174 @@ pub fn carry(window: &Window, encoding: Encoding) -> Carry {
 }
 
 /// The source line of a finding at `data[at]`, rendered.
-fn snippet(
-    window: &Window,
+fn snippet(window: &Window, at: usize, finding: &Finding, encoding: Encoding) -> Snippet {
+    render_at(window.data, at, finding.span.len as usize, encoding, window.starts_line, window.reaches_end)
+}
+
+/// Renders the line holding `data[at..at + len]`; `data` starts at a sequence boundary
+/// (a line start when `starts_line`) and ends at the end of the input when `reaches_end`.
+fn render_at(
+    data: &[u8],
     at: usize,
-    finding: &Finding,
+    len: usize,
     encoding: Encoding,
-) -> crate::cli::output::snippet::Snippet {
-    let data = window.data;
+    starts_line: bool,
+    reaches_end: bool,
+) -> Snippet {
     let from = memchr::memrchr(b'\n', &data[..at]).map_or(0, |lf| lf + 1);
     let to = memchr::memchr(b'\n', &data[at..]).map_or(data.len(), |lf| at + lf);
     let shown_to = (to + LOOKAHEAD).min(data.len());
     let line = Line {
         bytes: &data[from..shown_to],
         len: to - from,
-        at_end: shown_to == data.len() && window.reaches_end,
-        cut_before: from == 0 && !window.starts_line,
-        cut_after: to == data.len() && !window.reaches_end,
+        at_end: shown_to == data.len() && reaches_end,
+        cut_before: from == 0 && !starts_line,
+        cut_after: to == data.len() && !reaches_end,
     };
-    render(&line, encoding, at - from, finding.span.len as usize, MAX_LINE_WIDTH)
+    render(&line, encoding, at - from, len, MAX_LINE_WIDTH)
+}
+
+/// Gives each target offset (in increasing order) its column: one more than the characters
+/// and malformed spans before it; and keeps where the 40th unit before it starts, where a
+/// source line shown around it may begin.
+struct Columns<'a> {
+    targets: &'a [u64],
+    next: usize,
+    units: u64,
+    columns: Vec<u64>,
+    windows: Vec<u64>,
+    recent: VecDeque<u64>,
+}
+
+/// How far into a stretch a finding's source line is shown from the stretch's start.
+const NEAR: usize = 4096;
+
+/// Units of context kept before a finding in a stretch (the window shows at most a third of
+/// [`MAX_LINE_WIDTH`] columns before it, and a unit is at least one column wide).
+const UNITS_BEFORE: usize = 40;
+
+impl Columns<'_> {
+    fn unit(&mut self, start: u64) {
+        while self.next < self.targets.len() && self.targets[self.next] <= start {
+            self.columns.push(1 + self.units);
+            self.windows.push(self.recent.front().copied().unwrap_or(start));
+            self.next += 1;
+        }
+        self.units += 1;
+        if self.recent.len() == UNITS_BEFORE {
+            self.recent.pop_front();
+        }
+        self.recent.push_back(start);
+    }
+}
+
+impl Visitor for Columns<'_> {
+    const WANTS_CHARS: bool = true;
+
+    fn finding(&mut self, finding: Finding) {
+        self.unit(finding.span.start);
+    }
+
+    fn char(&mut self, start: u64, _: u8, _: char) {
+        self.unit(start);
+    }
+}
+
+/// A stretch of a big file with no byte `00-2F` inside (only, maybe, as its last byte): it is
+/// one part of one line, checked as a stream and located by a second streaming read.
+pub struct Stretch<'a> {
+    /// Reads `len` bytes at an offset (fewer at the end of the file).
+    pub read: &'a dyn Fn(u64, usize) -> io::Result<Vec<u8>>,
+    /// The stretch is `from..to` in the file.
+    pub from: u64,
+    /// See `from`.
+    pub to: u64,
+    /// The file's length.
+    pub size: u64,
+    /// Context before the stretch, from a sequence boundary.
+    pub prefix: &'a [u8],
+    /// Whether `prefix` starts a line.
+    pub prefix_starts_line: bool,
+}
+
+/// Locates a stretch's findings (line 1 and columns relative to the stretch, like a chunk)
+/// and says what it carries on, reading it once more in blocks: memory stays bounded however
+/// long the stretch is.
+pub fn locate_stretch(
+    stretch: &Stretch,
+    report: &FileReport,
+    limit: usize,
+    snippets: bool,
+) -> io::Result<(Vec<Located>, Carry)> {
+    const BLOCK: usize = 1 << 20;
+    let shown = &report.findings[..report.findings.len().min(limit)];
+    let targets: Vec<u64> = shown.iter().map(|f| f.span.start).collect();
+    let mut columns = Columns {
+        targets: &targets,
+        next: 0,
+        units: 0,
+        columns: Vec::new(),
+        windows: Vec::new(),
+        recent: VecDeque::new(),
+    };
+    let mut gb18030 = fast::Scanner::at_offset(stretch.from);
+    let mut utf8 = Utf8Scanner::at_offset(stretch.from);
+    let mut at = stretch.from;
+    let mut last = 0u8;
+    while at < stretch.to {
+        let block = (stretch.read)(at, BLOCK.min((stretch.to - at) as usize))?;
+        if block.is_empty() {
+            return Err(io::Error::other("the file shrank while it was read"));
+        }
+        match report.encoding {
+            Encoding::Gb18030 => gb18030.feed(&block, &mut columns),
+            Encoding::Utf8 => utf8.feed(&block, &mut columns),
+        }
+        last = *block.last().unwrap_or(&0);
+        at += block.len() as u64;
+    }
+    // The stretch ends after a byte 00-2F or at the end of the file: nothing is pending but
+    // at the end of the file.
+    match report.encoding {
+        Encoding::Gb18030 => gb18030.finish(&mut columns),
+        Encoding::Utf8 => utf8.finish(&mut columns),
+    }
+    while columns.next < targets.len() {
+        columns.columns.push(1 + columns.units);
+        columns.windows.push(columns.recent.front().copied().unwrap_or(stretch.from));
+        columns.next += 1;
+    }
+    let carry = if last == b'\n' {
+        Carry { newlines: 1, tail_units: 0 }
+    } else {
+        Carry { newlines: 0, tail_units: columns.units }
+    };
+    let mut located = Vec::with_capacity(shown.len());
+    for (i, finding) in shown.iter().enumerate() {
+        // Near the stretch's start, show from its start (and the context before it): the
+        // line may be short. Farther in, the line is long and shown as a window anyway.
+        let window =
+            if finding.span.start - stretch.from <= NEAR as u64 { stretch.from } else { columns.windows[i] };
+        let span = finding.span.len as usize;
+        let after = span + 4 * MAX_LINE_WIDTH + LOOKAHEAD;
+        let (mut data, mut at, mut starts_line) = (Vec::new(), 0, false);
+        if window == stretch.from {
+            data.extend_from_slice(stretch.prefix);
+            starts_line = stretch.prefix_starts_line;
+        }
+        at += data.len() + (finding.span.start - window) as usize;
+        let read = (stretch.read)(window, (finding.span.start - window) as usize + after)?;
+        let reaches_end = window + read.len() as u64 == stretch.size;
+        data.extend_from_slice(&read);
+        let bytes = data[at..(at + span).min(data.len())].to_vec();
+        located.push(Located {
+            finding: *finding,
+            line: 1,
+            column: columns.columns[i],
+            message: finding.message(&bytes),
+            snippet: snippets.then(|| render_at(&data, at, span, report.encoding, starts_line, reaches_end)),
+            bytes,
+        });
+    }
+    Ok((located, carry))
 }

@@ -26,9 +26,9 @@ use crossbeam_channel::{unbounded, Receiver, RecvTimeoutError, Sender};
 use gbcheck::check::{check_bytes, Encoding, FileChecker, Options};
 use gbcheck::report::{Counts, FileReport, Summary};
 
-use crate::cli::chunks::{plan, read_range, ChunkReader, Plan};
+use crate::cli::chunks::{plan, read_range, ChunkReader, Piece, Plan};
 use crate::cli::input::{describe_io_error, looks_binary, open, read_stdin, Entry, EntryKind, Opened};
-use crate::cli::locate::{carry, locate, Carry, Cursor, Window};
+use crate::cli::locate::{carry, locate, locate_stretch, Carry, Cursor, Stretch, Window};
 use crate::cli::output::{DisplayPath, Located, Reporter};
 use crate::cli::progress::Progress;
 use crate::cli::stats::{RuleCounts, SkipReason, Stats};
@@ -292,11 +292,21 @@ impl<'a> Runner<'a> {
         let (mut sent, mut next) = (0usize, 0usize);
         let mut failure = None;
         loop {
-            match reader.next_chunk(self.settings.chunk as usize) {
-                Ok(Some(chunk)) => {
+            match reader.next_piece(self.settings.chunk as usize) {
+                Ok(Some(Piece::Chunk(chunk))) => {
                     self.check_chunk(sent, chunk, encoding, &tx);
                     sent += 1;
                 }
+                Ok(Some(Piece::Stretch)) => match self.check_stretch(&mut reader, file, size, encoding) {
+                    Ok(done) => {
+                        let _ = tx.send((sent, done));
+                        sent += 1;
+                    }
+                    Err(e) => {
+                        failure = Some(describe_io_error(&e));
+                        break;
+                    }
+                },
                 Ok(None) => break,
                 Err(e) => {
                     failure = Some(describe_io_error(&e));
@@ -366,6 +376,41 @@ impl<'a> Runner<'a> {
                 ChunkDone { checked: checked(&window, &report, &settings), carry: carry(&window, encoding) };
             let _ = tx.send((index, done));
         });
+    }
+
+    /// Checks a stretch that cannot be cut (no byte `00-2F` in a chunk's worth of bytes) on
+    /// this thread, as one stream read in parts, and locates it with a second read.
+    fn check_stretch(
+        &self,
+        reader: &mut ChunkReader,
+        file: &File,
+        size: u64,
+        encoding: Encoding,
+    ) -> io::Result<ChunkDone> {
+        let from = reader.consumed();
+        let (prefix, prefix_starts_line) = {
+            let (prefix, starts_line) = reader.prefix();
+            (prefix.to_vec(), starts_line)
+        };
+        let mut checker = FileChecker::new(encoding, &self.settings.options, from);
+        loop {
+            let (part, ended) = reader.stretch_part(self.settings.chunk as usize)?;
+            checker.feed(&part);
+            if ended || part.is_empty() {
+                break;
+            }
+        }
+        let report = checker.finish();
+        let to = reader.consumed();
+        let read = |offset: u64, len: usize| read_range(file, offset, len);
+        let stretch = Stretch { read: &read, from, to, size, prefix: &prefix, prefix_starts_line };
+        let (findings, carry) =
+            locate_stretch(&stretch, &report, self.settings.max_shown, self.settings.snippets)?;
+        let by_rule = RuleCounts::of(&report.findings);
+        Ok(ChunkDone {
+            checked: Checked { findings, counts: report.counts, by_rule, bytes: to - from },
+            carry,
+        })
     }
 
     /// Reports a chunk's findings at their place in the file.
