@@ -1,64 +1,66 @@
-//! The decode loop on real Chinese prose: the fast scanner, the reference scanner, and
-//! encoding_rs decoding the same bytes into a reused buffer as the baseline.
+//! The decode loop: for each input kind and size, side by side, the byte scan alone (GB001-GB003),
+//! the full check with the default rules, and encoding_rs decoding the same bytes into a reused
+//! buffer (the baseline).
 //!
-//! Run with `cargo bench --bench scan`.
+//! `cargo bench --bench scan` runs everything (several minutes); `cargo bench --bench scan --
+//! prose/64KiB` runs one group. Throughput is in bytes of input.
 
-use criterion::{black_box, criterion_group, criterion_main, Criterion, Throughput};
+#[path = "inputs.rs"]
+mod inputs;
+
+use criterion::{black_box, criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
+use gbcheck::check::{Encoding, FileChecker, Options};
 use gbcheck::finding::Finding;
-use gbcheck::mapping::encode;
-use gbcheck::scan::{fast, reference::Reference, scan_gb18030};
+use gbcheck::scan::scan_gb18030;
 
-/// The classical poems (public domain), encoded as GB 18030 by gbcheck's own encoder and
-/// repeated to about 1 MiB.
-fn prose_gb18030() -> Vec<u8> {
-    let text = include_str!("data/classical-poems.utf8.txt");
-    let once: Vec<u8> = text.chars().flat_map(|c| encode(c).as_bytes().to_vec()).collect();
-    once.iter().copied().cycle().take(1 << 20).collect()
-}
-
-fn bench_prose(c: &mut Criterion) {
-    let input = prose_gb18030();
-    let mut group = c.benchmark_group("prose-gb18030-1MiB");
-    group.throughput(Throughput::Bytes(input.len() as u64));
-    group.bench_function("gbcheck-fast-scan", |b| {
-        b.iter(|| {
-            let mut findings: Vec<Finding> = Vec::new();
-            scan_gb18030(black_box(&input), &mut findings);
-            findings
-        })
-    });
-    group.bench_function("gbcheck-reference-scan", |b| {
-        b.iter(|| {
-            let mut findings: Vec<Finding> = Vec::new();
-            let mut scanner = Reference::new();
-            scanner.feed(black_box(&input), &mut findings);
-            scanner.finish(&mut findings);
-            findings
-        })
-    });
-    group.bench_function("gbcheck-fast-decode-chars", |b| {
-        b.iter(|| {
-            let mut events = gbcheck::scan::Events::default();
-            let mut scanner = fast::Scanner::new();
-            scanner.feed(black_box(&input), &mut events);
-            scanner.finish(&mut events);
-            events.0.len()
-        })
-    });
-    let mut out = vec![0u8; 64 * 1024 * 3];
-    group.bench_function("encoding_rs-decode-64KiB-chunks", |b| {
-        b.iter(|| {
-            let mut decoder = encoding_rs::GB18030.new_decoder_without_bom_handling();
-            let mut written_total = 0;
-            for chunk in black_box(&input).chunks(64 * 1024) {
-                let (_, _, written) = decoder.decode_to_utf8_without_replacement(chunk, &mut out, false);
-                written_total += written;
+fn bench(c: &mut Criterion) {
+    let options = Options::default();
+    let mut out = vec![0u8; 64 * 1024 * 3 + 16];
+    for kind in inputs::KINDS {
+        for (size_name, size) in inputs::SIZES {
+            let input = inputs::make(kind, size);
+            let mut group = c.benchmark_group(format!("{kind}/{size_name}"));
+            group.throughput(Throughput::Bytes(input.len() as u64));
+            if size > 1 << 20 {
+                group.sample_size(10);
             }
-            written_total
-        })
-    });
-    group.finish();
+            group.bench_function(BenchmarkId::from_parameter("byte-scan"), |b| {
+                b.iter(|| {
+                    let mut findings: Vec<Finding> = Vec::new();
+                    scan_gb18030(black_box(&input), &mut findings);
+                    findings
+                })
+            });
+            group.bench_function(BenchmarkId::from_parameter("full-check"), |b| {
+                b.iter(|| {
+                    let mut checker = FileChecker::new(Encoding::Gb18030, &options, 0);
+                    checker.feed(black_box(&input));
+                    checker.finish()
+                })
+            });
+            group.bench_function(BenchmarkId::from_parameter("encoding_rs"), |b| {
+                b.iter(|| {
+                    let mut decoder = encoding_rs::GB18030.new_decoder_without_bom_handling();
+                    let mut written_total = 0;
+                    for mut chunk in black_box(&input).chunks(64 * 1024) {
+                        // Without replacement, the decoder stops at each error: go on after it.
+                        loop {
+                            let (result, read, written) =
+                                decoder.decode_to_utf8_without_replacement(chunk, &mut out, false);
+                            written_total += written;
+                            chunk = &chunk[read..];
+                            if matches!(result, encoding_rs::DecoderResult::InputEmpty) {
+                                break;
+                            }
+                        }
+                    }
+                    written_total
+                })
+            });
+            group.finish();
+        }
+    }
 }
 
-criterion_group!(benches, bench_prose);
+criterion_group!(benches, bench);
 criterion_main!(benches);

@@ -8,6 +8,7 @@ use std::sync::Arc;
 
 pub use crate::encoding::{detect, is_non_ascii_utf8, Encoding, EncodingChoice, UTF8_BOM};
 use crate::finding::{Cause, Finding, Rule, Severity};
+use crate::profile::Profile;
 use crate::report::{Counts, FileReport};
 use crate::rules::{CompiledRules, FindingSink, Judge, RuleSet};
 use crate::scan::{fast, utf8::Utf8Scanner, Visitor};
@@ -104,24 +105,28 @@ impl FileChecker {
     }
 }
 
-/// Whether the bytes are GB 18030 with no byte-level finding and some non-ASCII text.
-fn is_clean_gb18030(bytes: &[u8]) -> bool {
-    struct AnyFinding(bool);
+/// Whether the bytes are GB 18030 with no byte-level finding under the profile (a lone `80`
+/// is the euro sign under GBK and WHATWG) and some non-ASCII text.
+fn is_clean_gb18030(bytes: &[u8], profile: Profile) -> bool {
+    struct AnyFinding {
+        euro_is_valid: bool,
+        any: bool,
+    }
     impl Visitor for AnyFinding {
-        fn finding(&mut self, _: Finding) {
-            self.0 = true;
+        fn finding(&mut self, finding: Finding) {
+            self.any |= !(self.euro_is_valid && finding.cause == Cause::BadLead(0x80));
         }
     }
-    let mut any = AnyFinding(false);
-    crate::scan::scan_gb18030(bytes, &mut any);
-    !any.0 && !bytes.is_ascii()
+    let mut visitor = AnyFinding { euro_is_valid: profile.decode(&[0x80]).is_some(), any: false };
+    crate::scan::scan_gb18030(bytes, &mut visitor);
+    !visitor.any && !bytes.is_ascii()
 }
 
 /// The file-level GB008 finding, when the input is plainly in the other encoding.
-fn wrong_encoding(bytes: &[u8], expected: Encoding) -> Option<Finding> {
+fn wrong_encoding(bytes: &[u8], expected: Encoding, profile: Profile) -> Option<Finding> {
     let is_other = match expected {
         Encoding::Gb18030 => is_non_ascii_utf8(bytes),
-        Encoding::Utf8 => std::str::from_utf8(bytes).is_err() && is_clean_gb18030(bytes),
+        Encoding::Utf8 => std::str::from_utf8(bytes).is_err() && is_clean_gb18030(bytes, profile),
     };
     let first_non_ascii = bytes.iter().position(|b| !b.is_ascii())? as u64;
     let cause = Cause::WrongEncoding { expected, first_non_ascii };
@@ -140,7 +145,7 @@ pub fn check_bytes(bytes: &[u8], options: &Options) -> FileReport {
     };
     let mut checker = FileChecker::new(encoding, options, 0);
     if options.encoding != EncodingChoice::Auto && options.rules.severity(Rule::WrongEncoding).is_some() {
-        if let Some(mut finding) = wrong_encoding(bytes, encoding) {
+        if let Some(mut finding) = wrong_encoding(bytes, encoding, options.rules.profile) {
             checker.bytes = bytes.len() as u64;
             finding.severity = options.rules.severity(Rule::WrongEncoding).unwrap_or(finding.severity);
             checker.judge.sink().push(finding);

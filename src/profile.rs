@@ -5,6 +5,7 @@
 //! generated tables carry.
 
 use std::fmt;
+use std::sync::OnceLock;
 
 use crate::mapping::{self, Encoded};
 use crate::scan::grammar::{four_byte_pointer, two_byte_pointer};
@@ -56,13 +57,15 @@ impl Profile {
     /// What a code means under this profile: `bytes` is one sequence that the grammar accepts
     /// (1, 2 or 4 bytes), or the lone byte `80`. `None` when the profile has no such code.
     pub fn decode(self, bytes: &[u8]) -> Option<char> {
-        if let Some((_, row)) = DECODE_DIFFERENCES.iter().find(|(code, _)| *code == bytes) {
-            return row[self.column()].and_then(char::from_u32);
+        if self == Profile::Gbk && bytes.len() == 4 {
+            return None;
+        }
+        if let Some(row) = editions_of_code(bytes) {
+            return row[self.column()];
         }
         match *bytes {
             [b] if b < 0x80 => Some(char::from(b)),
             [lead, trail] => Some(mapping::decode_two_byte(two_byte_pointer(lead, trail))),
-            [_, _, _, _] if self == Profile::Gbk => None,
             [b1, b2, b3, b4] => mapping::decode_four_byte(four_byte_pointer(b1, b2, b3, b4)),
             _ => None,
         }
@@ -73,8 +76,8 @@ impl Profile {
         if self == Profile::Gbk && c == '\u{20AC}' {
             return Some(Encoded::from_bytes(&[0x80]));
         }
-        let encoded = match ENCODE_DIFFERENCES.iter().find(|(scalar, _)| *scalar == u32::from(c)) {
-            Some((_, row)) => Encoded::from_bytes(row[self.column()]?),
+        let encoded = match editions_of_scalar(c) {
+            Some(row) => Encoded::from_bytes(row[self.column()]?),
             None => mapping::encode(c),
         };
         if self == Profile::Gbk && encoded.as_bytes().len() == 4 {
@@ -93,14 +96,56 @@ impl fmt::Display for Profile {
 /// The editions named in messages, in the order of the difference tables' columns.
 pub const EDITION_NAMES: [&str; 4] = ["GB 18030-2000", "GB 18030-2005", "GB 18030-2022", "WHATWG"];
 
+/// A code's bytes packed into a number, for lookups: `81 30 81 30` is `0x8130_8130`.
+fn pack(bytes: &[u8]) -> u32 {
+    bytes.iter().fold(0, |packed, &b| packed << 8 | u32::from(b))
+}
+
 /// What each edition makes of a code, when the editions disagree on it.
 pub fn editions_of_code(bytes: &[u8]) -> Option<[Option<char>; 4]> {
-    let (_, row) = DECODE_DIFFERENCES.iter().find(|(code, _)| *code == bytes)?;
-    Some(row.map(|scalar| scalar.and_then(char::from_u32)))
+    static SORTED: OnceLock<Vec<(u32, [Option<char>; 4])>> = OnceLock::new();
+    let sorted = SORTED.get_or_init(|| {
+        let mut rows: Vec<_> = DECODE_DIFFERENCES
+            .iter()
+            .map(|(code, row)| (pack(code), row.map(|scalar| scalar.and_then(char::from_u32))))
+            .collect();
+        rows.sort_unstable_by_key(|&(code, _)| code);
+        rows
+    });
+    if bytes.len() > 4 {
+        return None;
+    }
+    let key = pack(bytes);
+    sorted.binary_search_by_key(&key, |&(code, _)| code).ok().map(|i| sorted[i].1)
 }
 
 /// How each edition encodes a scalar, when the editions disagree on it.
 pub fn editions_of_scalar(c: char) -> Option<[Option<&'static [u8]>; 4]> {
-    let (_, row) = ENCODE_DIFFERENCES.iter().find(|(scalar, _)| *scalar == u32::from(c))?;
-    Some(*row)
+    // The table is sorted by scalar (the generator writes it in the order of the oracle file).
+    let i = ENCODE_DIFFERENCES.binary_search_by_key(&u32::from(c), |&(scalar, _)| scalar).ok()?;
+    Some(ENCODE_DIFFERENCES[i].1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_encode_table_is_sorted_for_binary_search() {
+        assert!(ENCODE_DIFFERENCES.windows(2).all(|w| w[0].0 < w[1].0));
+    }
+
+    #[test]
+    fn the_difference_tables_hold_only_bmp_scalars() {
+        // `CompiledRules` relies on it: the encoder treats all supplementary scalars alike.
+        assert!(ENCODE_DIFFERENCES.iter().all(|&(scalar, _)| scalar < 0x1_0000));
+        assert!(DECODE_DIFFERENCES.iter().flat_map(|(_, row)| row.iter().flatten()).all(|&s| s < 0x1_0000));
+    }
+
+    #[test]
+    fn packed_codes_are_distinct_across_lengths() {
+        // No one- or two-byte code packs to the same number as a four-byte one.
+        let keys: std::collections::HashSet<u32> = DECODE_DIFFERENCES.iter().map(|(c, _)| pack(c)).collect();
+        assert_eq!(keys.len(), DECODE_DIFFERENCES.len());
+    }
 }

@@ -443,10 +443,6 @@ fn gbk_decodes_one_and_two_byte_codes_as_encoding_rs() {
 }
 
 #[test]
-#[ignore = "bug: Profile::Gbk.decode returns a scalar for the 19 four-byte codes of the difference \
-            table (e.g. 82 35 90 37 -> U+9FB4, 81 35 F4 37 -> U+E7C7, 84 31 82 36 -> U+FE10) because \
-            DECODE_DIFFERENCES is looked up before the GBK four-byte check; GB18030.md section 2: \
-            GBK has no four-byte codes"]
 fn gbk_has_no_four_byte_codes() {
     // encoding_rs's GBK decoder is its GB18030 decoder (WHATWG), so it is no oracle here;
     // GB18030.md section 2 and DESIGN.md (GB006) say GBK has no four-byte codes at all.

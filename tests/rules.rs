@@ -545,11 +545,6 @@ fn gb006_four_byte_codes_in_gb_input_under_gbk() {
 }
 
 #[test]
-#[ignore = "bug: under gbk, the 19 four-byte codes of the difference table are decoded \
-            (Profile::Gbk.decode looks up DECODE_DIFFERENCES before refusing four-byte codes): \
-            82 35 90 37 gives GB004 (U+9FB4 re-encodes as FE 59) and GB005 instead of GB006, \
-            81 35 F4 37 gives GB006 with Cause::Unencodable plus GB005 and GB007 instead of \
-            GB006 with Cause::NotInProfile; DESIGN.md GB006: four-byte codes in a file checked as gbk"]
 fn gb006_every_four_byte_code_of_the_difference_table_under_gbk() {
     for (code, _) in edition_table().decode.iter().filter(|(b, _)| b.len() == 4) {
         let mut doc = Doc::default();
@@ -716,12 +711,6 @@ fn gb008_gb18030_where_utf8_is_expected() {
 }
 
 #[test]
-#[ignore = "bug: GB008 in UTF-8 mode asks whether the bytes are clean *strict* GB 18030 \
-            (check.rs is_clean_gb18030 scans with the strict scanner whatever the profile), so \
-            GBK text with a euro sign, 80 31 30 30 20 D6 D0 CE C4 0A (\"€100 中文\"), checked with \
-            --encoding utf-8 under --profile gbk or whatwg gets five GB001 UTF-8 findings instead \
-            of the single GB008 the same text without the 80 gets; under those profiles 80 is valid \
-            (GB18030.md section 2, encoding_rs)"]
 fn gb008_gbk_text_with_a_euro_sign_where_utf8_is_expected() {
     let mut doc = Doc::default();
     let euro = doc.push(&[0x80]);

@@ -8,11 +8,7 @@ pub fn is_reported_control(c: char) -> bool {
     matches!(c, '\0'..='\u{08}' | '\u{0B}' | '\u{0C}' | '\u{0E}'..='\u{1F}' | '\u{7F}'..='\u{9F}')
 }
 
-/// GB012 for one ASCII byte.
-#[inline]
-pub fn is_reported_control_byte(b: u8) -> bool {
-    (b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r')) || b == 0x7F
-}
+pub use crate::scan::grammar::is_reported_control_byte;
 
 /// GB007: the Private Use Areas (U+E000-U+F8FF, planes 15 and 16).
 #[inline]

@@ -16,6 +16,7 @@ use crate::encoding::Encoding;
 use crate::finding::{Cause, Finding, Rule, Severity};
 use crate::mapping;
 use crate::profile::{editions_of_code, editions_of_scalar, Profile};
+use crate::scan::grammar::TWO_BYTE_COUNT;
 use crate::scan::Visitor;
 use chars::{is_private_use, is_removed_code, is_reported_control, is_reported_control_byte, level_of};
 use mojibake::Tracker;
@@ -151,28 +152,69 @@ impl RuleSet {
 pub struct CompiledRules {
     rules: RuleSet,
     input: Encoding,
-    slow: Box<[u64]>,
+    /// BMP scalars for which `judge_char` reports something.
+    fires: Bits,
+    /// BMP scalars that need the slow path: `fires`, or they can start a run of mojibake.
+    slow: Bits,
+    /// For each two-byte pointer, nonzero when its strict scalar is in `slow` (GB 18030
+    /// input): a byte rather than a bit, one load in the hottest loop.
+    slow_two_byte: Box<[u8]>,
+    /// Whether every supplementary scalar needs judging (a level, or a profile that cannot
+    /// encode them); otherwise only the private-use planes 15 and 16 do.
+    all_supplementary: bool,
+}
+
+/// A fixed-size bit set.
+#[derive(Debug)]
+struct Bits(Box<[u64]>);
+
+impl Bits {
+    fn new(len: usize) -> Bits {
+        Bits(vec![0; len.div_ceil(64)].into_boxed_slice())
+    }
+
+    fn set(&mut self, i: usize) {
+        self.0[i / 64] |= 1 << (i % 64);
+    }
+
+    #[inline(always)]
+    fn get(&self, i: usize) -> bool {
+        self.0[i / 64] & (1 << (i % 64)) != 0
+    }
 }
 
 impl CompiledRules {
-    /// Builds the table (a few milliseconds); see [`CompiledRules::cached`].
+    /// Builds the tables (a few milliseconds); see [`CompiledRules::cached`].
     pub fn new(rules: RuleSet, input: Encoding) -> CompiledRules {
-        let mut slow = vec![0u64; 0x1_0000 / 64].into_boxed_slice();
+        let mut fires = Bits::new(0x1_0000);
+        let mut slow = Bits::new(0x1_0000);
         let mojibake_on = rules.on(Rule::Mojibake);
         for scalar in 0..0x1_0000u32 {
             let Some(c) = char::from_u32(scalar) else { continue };
-            let mut fires = mojibake_on && mojibake::can_start(c);
-            if !fires {
-                rules.judge_char(input, c, &mut |_, _, _| fires = true);
+            let mut any = false;
+            rules.judge_char(input, c, &mut |_, _, _| any = true);
+            if any {
+                fires.set(scalar as usize);
             }
-            if fires {
-                slow[scalar as usize / 64] |= 1 << (scalar % 64);
+            if any || (mojibake_on && mojibake::can_start(c)) {
+                slow.set(scalar as usize);
             }
         }
-        CompiledRules { rules, input, slow }
+        let slow_two_byte = (0..TWO_BYTE_COUNT)
+            .map(|pointer| u8::from(slow.get(mapping::decode_two_byte(pointer) as usize)))
+            .collect();
+        // Outside the private-use planes, what can fire for a supplementary scalar is the
+        // level (GB010, which depends on the scalar) and the profile's encoder (GB004, GB006),
+        // which treats all of them alike; the difference tables hold none (a unit test says
+        // so). Two probes from different planes stand for the encoder.
+        let mut all_supplementary = rules.on(Rule::OutsideLevel);
+        for probe in ['\u{10000}', '\u{20000}'] {
+            rules.judge_char(input, probe, &mut |_, _, _| all_supplementary = true);
+        }
+        CompiledRules { rules, input, fires, slow, slow_two_byte, all_supplementary }
     }
 
-    /// The compiled table for a rule set and encoding, built once per process.
+    /// The compiled tables for a rule set and encoding, built once per process.
     pub fn cached(rules: RuleSet, input: Encoding) -> Arc<CompiledRules> {
         type Cache = Mutex<HashMap<(RuleSet, Encoding), Arc<CompiledRules>>>;
         static CACHE: OnceLock<Cache> = OnceLock::new();
@@ -186,15 +228,31 @@ impl CompiledRules {
         &self.rules
     }
 
-    /// The input encoding the table was built for.
+    /// The input encoding the tables were built for.
     pub fn input(&self) -> Encoding {
         self.input
     }
 
-    #[inline]
-    fn needs_judging(&self, c: char) -> bool {
+    /// Whether `c` needs the slow path at all.
+    #[inline(always)]
+    fn is_slow(&self, c: char) -> bool {
         let scalar = c as u32;
-        scalar >= 0x1_0000 || self.slow[scalar as usize / 64] & (1 << (scalar % 64)) != 0
+        if scalar < 0x1_0000 {
+            self.slow.get(scalar as usize)
+        } else {
+            self.all_supplementary || scalar >= 0xF_0000
+        }
+    }
+
+    /// Whether `judge_char` can report something for `c`.
+    #[inline]
+    fn fires(&self, c: char) -> bool {
+        let scalar = c as u32;
+        if scalar < 0x1_0000 {
+            self.fires.get(scalar as usize)
+        } else {
+            self.all_supplementary || scalar >= 0xF_0000
+        }
     }
 }
 
@@ -256,32 +314,31 @@ impl<C: std::ops::Deref<Target = CompiledRules>, S: FindingSink> Judge<C, S> {
 
     /// The slow path: every rule, and the mojibake tracker.
     fn judge(&mut self, start: u64, len: u8, c: char) {
-        let compiled: &CompiledRules = &self.compiled;
-        let mut found: [Option<Finding>; 8] = [None; 8];
-        let mut count = 0;
-        compiled.rules.judge_char(compiled.input, c, &mut |rule, cause, scalar| {
-            let cause = match (rule, cause, start) {
-                (Rule::ByteOrderMark, Cause::Character, 0) => Cause::ByteOrderMark,
-                _ => cause,
-            };
-            if count < found.len() {
-                found[count] = Some(Finding::character(rule, start, u32::from(len), cause, scalar));
-                count += 1;
-            }
-        });
+        let Judge { compiled, sink, mojibake } = self;
+        let compiled: &CompiledRules = compiled;
+        if compiled.fires(c) {
+            compiled.rules.judge_char(compiled.input, c, &mut |rule, cause, scalar| {
+                let cause = match (rule, cause, start) {
+                    (Rule::ByteOrderMark, Cause::Character, 0) => Cause::ByteOrderMark,
+                    _ => cause,
+                };
+                if let Some(severity) = compiled.rules.severity(rule) {
+                    let finding = Finding::character(rule, start, u32::from(len), cause, scalar);
+                    sink.push(Finding { severity, ..finding });
+                }
+            });
+        }
         if compiled.rules.on(Rule::Mojibake) {
-            if let Some(run) = self.mojibake.push(start, len, c) {
+            if let Some(run) = mojibake.push(start, len, c) {
                 self.emit_mojibake(run);
             }
-        }
-        for finding in found.into_iter().flatten() {
-            self.emit(finding);
         }
     }
 }
 
 impl<C: std::ops::Deref<Target = CompiledRules>, S: FindingSink> Visitor for Judge<C, S> {
     const WANTS_CHARS: bool = true;
+    const STOP_AT_CONTROLS: bool = true;
 
     fn finding(&mut self, finding: Finding) {
         self.end_mojibake();
@@ -294,23 +351,25 @@ impl<C: std::ops::Deref<Target = CompiledRules>, S: FindingSink> Visitor for Jud
         self.emit(finding);
     }
 
-    #[inline]
+    #[inline(always)]
     fn char(&mut self, start: u64, len: u8, c: char) {
-        if self.mojibake.is_tracking() || self.compiled.needs_judging(c) {
+        if self.mojibake.is_tracking() || self.compiled.is_slow(c) {
             self.judge(start, len, c);
         }
     }
 
+    #[inline(always)]
+    fn wants_two_byte(&self, pointer: usize) -> bool {
+        self.mojibake.is_tracking() || self.compiled.slow_two_byte.get(pointer).is_none_or(|&slow| slow != 0)
+    }
+
+    #[inline]
     fn ascii(&mut self, start: u64, run: &[u8]) {
+        // The scanners stop ASCII runs at control bytes (STOP_AT_CONTROLS) and pass those to
+        // `char`, so a run holds nothing to judge; it only ends a run of mojibake.
+        debug_assert!(!run.iter().any(|&b| is_reported_control_byte(b)), "{start}");
         if self.mojibake.is_tracking() {
             self.end_mojibake();
-        }
-        if self.compiled.rules.on(Rule::ControlCharacter) {
-            for (i, &b) in run.iter().enumerate() {
-                if is_reported_control_byte(b) {
-                    self.judge(start + i as u64, 1, char::from(b));
-                }
-            }
         }
     }
 }

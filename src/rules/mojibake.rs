@@ -91,14 +91,6 @@ fn start_family(c: char) -> Option<Family> {
     single_byte(c).filter(|&b| b >= 0x81).map(|_| Family::SingleByte)
 }
 
-fn belongs(family: Family, c: char) -> bool {
-    match family {
-        Family::TwoByte => two_byte(c).is_some(),
-        Family::SingleByte => single_byte(c).is_some(),
-        Family::Repeat(r) => c == r,
-    }
-}
-
 /// A run of mojibake found: where, and what kind.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Detected {
@@ -108,6 +100,8 @@ pub struct Detected {
     pub len: u32,
     /// What the repair found.
     pub kind: MojibakeKind,
+    /// How many characters the run holds.
+    pub count: usize,
 }
 
 /// Watches the characters of an input go by and reports runs of mojibake.
@@ -117,6 +111,8 @@ pub struct Tracker {
     start: u64,
     /// The run's characters and their lengths in the input.
     chars: Vec<(char, u8)>,
+    /// The bytes the wrong decoder must have read for the run (kept as the run grows).
+    bytes: Vec<u8>,
 }
 
 impl Tracker {
@@ -129,39 +125,75 @@ impl Tracker {
     /// Offers the next character (at `start`, `len` bytes long). Returns a run that it ended.
     pub fn push(&mut self, start: u64, len: u8, c: char) -> Option<Detected> {
         if let Some(family) = self.family {
-            if belongs(family, c) && self.chars.len() < MAX_RUN {
+            if self.chars.len() < MAX_RUN && push_bytes(family, c, &mut self.bytes) {
                 self.chars.push((c, len));
-                return None;
+                if !is_dead(family, &self.bytes) {
+                    return None;
+                }
+                // The run can no longer be repaired: judge it now, so that ordinary text leaves
+                // the slow path after a character or two.
+                let with_c = self.chars.len();
+                let detected = self.end();
+                if detected.is_some_and(|d| d.count == with_c) {
+                    return detected;
+                }
+                self.start_run(start, len, c);
+                return detected;
             }
         }
         let detected = self.end();
+        self.start_run(start, len, c);
+        detected
+    }
+
+    fn start_run(&mut self, start: u64, len: u8, c: char) {
         if let Some(family) = start_family(c) {
             self.family = Some(family);
             self.start = start;
             self.chars.push((c, len));
+            push_bytes(family, c, &mut self.bytes);
         }
-        detected
     }
 
     /// Ends the current run (at ASCII, a malformed span or the end of input) and judges it.
     pub fn end(&mut self) -> Option<Detected> {
         let family = self.family.take()?;
-        let detected = judge(family, &self.chars).map(|(count, kind)| {
+        let detected = judge(family, self.chars.len(), &self.bytes).map(|(count, kind)| {
             let len: u32 = self.chars[..count].iter().map(|&(_, l)| u32::from(l)).sum();
-            Detected { start: self.start, len, kind }
+            Detected { start: self.start, len, kind, count }
         });
         self.chars.clear();
+        self.bytes.clear();
         detected
     }
 }
 
-/// Judges a run: how many of its characters are mojibake, and of what kind.
-fn judge(family: Family, chars: &[(char, u8)]) -> Option<(usize, MojibakeKind)> {
+/// Appends the bytes the wrong decoder read to make `c`; `false` (and nothing appended) when
+/// `c` cannot belong to a run of this family.
+fn push_bytes(family: Family, c: char, bytes: &mut Vec<u8>) -> bool {
     match family {
-        Family::Repeat(_) => (chars.len() >= FILL_RUN).then_some((chars.len(), MojibakeKind::Uninitialized)),
+        Family::TwoByte => two_byte(c).map(|pair| bytes.extend(pair)).is_some(),
+        Family::SingleByte => single_byte(c).map(|b| bytes.push(b)).is_some(),
+        Family::Repeat(r) => c == r,
+    }
+}
+
+/// Whether a UTF-8-as-GBK run has reached bytes that cannot be UTF-8, so it cannot grow into
+/// a longer repair.
+fn is_dead(family: Family, bytes: &[u8]) -> bool {
+    match family {
+        Family::TwoByte => std::str::from_utf8(bytes).is_err_and(|e| e.error_len().is_some()),
+        Family::SingleByte | Family::Repeat(_) => false,
+    }
+}
+
+/// Judges a run of `count` characters whose wrongly read bytes are `bytes`: how many of its
+/// characters are mojibake, and of what kind.
+fn judge(family: Family, count: usize, bytes: &[u8]) -> Option<(usize, MojibakeKind)> {
+    match family {
+        Family::Repeat(_) => (count >= FILL_RUN).then_some((count, MojibakeKind::Uninitialized)),
         Family::TwoByte => {
-            let bytes: Vec<u8> = chars.iter().filter_map(|&(c, _)| two_byte(c)).flatten().collect();
-            let (used, kind) = repaired_utf8(&bytes)?;
+            let (used, kind) = repaired_utf8(bytes)?;
             let kind = match kind {
                 Repaired::Common => MojibakeKind::Utf8AsGbk,
                 Repaired::Replacement => MojibakeKind::ReplacementAsGbk,
@@ -169,11 +201,10 @@ fn judge(family: Family, chars: &[(char, u8)]) -> Option<(usize, MojibakeKind)> 
             Some((used.div_ceil(2), kind))
         }
         Family::SingleByte => {
-            let bytes: Vec<u8> = chars.iter().filter_map(|&(c, _)| single_byte(c)).collect();
-            if let Some((used, Repaired::Common)) = repaired_utf8(&bytes) {
+            if let Some((used, Repaired::Common)) = repaired_utf8(bytes) {
                 return Some((used, MojibakeKind::Utf8AsWindows1252));
             }
-            repaired_gbk(&bytes).map(|used| (used, MojibakeKind::GbkAsLatin1))
+            repaired_gbk(bytes).map(|used| (used, MojibakeKind::GbkAsLatin1))
         }
     }
 }

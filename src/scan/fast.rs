@@ -1,14 +1,16 @@
 //! The fast GB 18030 scanner: the one the checker runs.
 //!
-//! Runs of ASCII are skipped eight bytes at a time, and only at a sequence boundary, never on
-//! a byte that is pending a trail. Two-byte codes, the bulk of Chinese text, take one table
+//! Runs of ASCII are skipped 16 or 32 bytes at a time (`simd`), and only at a sequence
+//! boundary, never on a byte that is pending a trail. Two-byte codes, the bulk of Chinese text, take one table
 //! lookup each. Everything else goes through `step_at`, which decodes one sequence. A
 //! sequence cut by the end of a chunk is kept (at most three bytes) and finished with the next
 //! chunk. The tests hold it to [`super::reference::Reference`] on every input they try.
 
 use super::grammar::{
-    four_byte_pointer, is_assigned_four_byte, is_digit, is_lead, is_two_byte_trail, two_byte_pointer,
+    four_byte_pointer, is_assigned_four_byte, is_digit, is_lead, is_reported_control_byte, is_two_byte_trail,
+    two_byte_pointer, TRAIL_INDEX,
 };
+use super::simd::ascii_run_end;
 use super::Visitor;
 use crate::finding::{Cause, Finding, Rule};
 use crate::mapping::{decode_four_byte, decode_two_byte};
@@ -119,25 +121,6 @@ fn emit<V: Visitor>(step: Step, start: u64, visitor: &mut V) -> usize {
     }
 }
 
-/// The index of the first non-ASCII byte at or after `i`, or `bytes.len()`.
-#[inline]
-fn ascii_run_end(bytes: &[u8], mut i: usize) -> usize {
-    const HIGH_BITS: u64 = 0x8080_8080_8080_8080;
-    while let Some(word) = bytes.get(i..i + 8) {
-        let mut buf = [0u8; 8];
-        buf.copy_from_slice(word);
-        let high = u64::from_le_bytes(buf) & HIGH_BITS;
-        if high != 0 {
-            return i + (high.trailing_zeros() / 8) as usize;
-        }
-        i += 8;
-    }
-    while i < bytes.len() && bytes[i] < 0x80 {
-        i += 1;
-    }
-    i
-}
-
 impl Scanner {
     /// A scanner at offset 0.
     pub fn new() -> Scanner {
@@ -207,24 +190,40 @@ impl Scanner {
     fn scan_from<V: Visitor>(&mut self, chunk: &[u8], mut i: usize, last: bool, visitor: &mut V) {
         let base = self.offset;
         let n = chunk.len();
+        let stop_at_controls = V::WANTS_CHARS && V::STOP_AT_CONTROLS;
         while i < n {
             let b1 = chunk[i];
             if b1 < 0x80 {
-                let end = ascii_run_end(chunk, i);
+                if stop_at_controls && is_reported_control_byte(b1) {
+                    visitor.char(base + i as u64, 1, char::from(b1));
+                    i += 1;
+                    continue;
+                }
+                let end = ascii_run_end(chunk, i, stop_at_controls);
                 if V::WANTS_CHARS {
                     visitor.ascii(base + i as u64, &chunk[i..end]);
                 }
                 i = end;
                 continue;
             }
-            if let Some(&b2) = chunk.get(i + 1) {
-                if is_lead(b1) && is_two_byte_trail(b2) {
-                    if V::WANTS_CHARS {
-                        visitor.char(base + i as u64, 2, decode_two_byte(two_byte_pointer(b1, b2)));
-                    }
-                    i += 2;
-                    continue;
+            // Two-byte codes, the bulk of Chinese text, in a tight loop: a lead is 81-FE, and
+            // one table lookup checks the trail and gives its part of the pointer.
+            while i + 1 < n {
+                let lead_index = chunk[i].wrapping_sub(0x81);
+                let trail_index = TRAIL_INDEX[usize::from(chunk[i + 1])];
+                if lead_index > 0xFE - 0x81 || trail_index == 0xFF {
+                    break;
                 }
+                if V::WANTS_CHARS {
+                    let pointer = usize::from(lead_index) * 190 + usize::from(trail_index);
+                    if visitor.wants_two_byte(pointer) {
+                        visitor.char(base + i as u64, 2, decode_two_byte(pointer));
+                    }
+                }
+                i += 2;
+            }
+            if i >= n || chunk[i] < 0x80 {
+                continue;
             }
             match step_at(&chunk[i..], last) {
                 Step::Incomplete => {

@@ -19,6 +19,27 @@ pub const fn is_digit(b: u8) -> bool {
     matches!(b, 0x30..=0x39)
 }
 
+/// The control bytes GB012 reports: C0 other than TAB, LF and CR, and DEL. The scanners can
+/// stop ASCII runs at them (see `Visitor::STOP_AT_CONTROLS`).
+#[inline(always)]
+pub const fn is_reported_control_byte(b: u8) -> bool {
+    (b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r')) || b == 0x7F
+}
+
+/// For each byte, its index as the trail of a two-byte code (`0..190`), or `0xFF` when it
+/// cannot be one: the trail check and the pointer arithmetic in one lookup.
+pub static TRAIL_INDEX: [u8; 256] = {
+    let mut table = [0xFFu8; 256];
+    let mut b = 0x40;
+    while b <= 0xFE {
+        if b != 0x7F {
+            table[b] = if b < 0x7F { b - 0x40 } else { b - 0x41 } as u8;
+        }
+        b += 1;
+    }
+    table
+};
+
 /// Number of two-byte codes: 126 leads times 190 trails.
 pub const TWO_BYTE_COUNT: usize = 23_940;
 
@@ -86,6 +107,17 @@ mod tests {
         assert_eq!(two_byte_pointer(0x81, 0x40), 0);
         assert_eq!(two_byte_pointer(0xA3, 0xA0), 6555);
         assert_eq!(two_byte_pointer(0xFE, 0xFE), TWO_BYTE_COUNT - 1);
+    }
+
+    #[test]
+    fn the_trail_table_matches_the_grammar() {
+        for b in 0..=255u8 {
+            let index = TRAIL_INDEX[usize::from(b)];
+            assert_eq!(index != 0xFF, is_two_byte_trail(b));
+            if index != 0xFF {
+                assert_eq!(two_byte_pointer(0x81, b), usize::from(index));
+            }
+        }
     }
 
     #[test]

@@ -13,6 +13,7 @@
 pub mod fast;
 pub mod grammar;
 pub mod reference;
+mod simd;
 pub mod tables;
 pub mod utf8;
 
@@ -24,6 +25,10 @@ pub trait Visitor {
     /// text without decoding them, which is much faster.
     const WANTS_CHARS: bool = false;
 
+    /// Whether ASCII runs must stop at the control bytes GB012 reports, which then come one by
+    /// one through [`Visitor::char`] (only with [`Visitor::WANTS_CHARS`]).
+    const STOP_AT_CONTROLS: bool = false;
+
     /// A byte-level finding.
     fn finding(&mut self, finding: Finding);
 
@@ -31,6 +36,15 @@ pub trait Visitor {
     /// Called only when [`Visitor::WANTS_CHARS`] is `true`.
     fn char(&mut self, start: u64, len: u8, c: char) {
         let _ = (start, len, c);
+    }
+
+    /// Whether [`Visitor::char`] is wanted for the two-byte code with this pointer (see
+    /// [`grammar::two_byte_pointer`]); lets a visitor skip the decoding of codes it does not
+    /// care about. By default, all of them when [`Visitor::WANTS_CHARS`] is `true`.
+    #[inline(always)]
+    fn wants_two_byte(&self, pointer: usize) -> bool {
+        let _ = pointer;
+        Self::WANTS_CHARS
     }
 
     /// A run of ASCII characters starting at `start`. Called instead of [`Visitor::char`] for

@@ -2,6 +2,8 @@
 //! reported exactly where Rust itself would reject it. Streaming, like the GB 18030 scanners:
 //! a sequence cut by the end of a chunk is kept (at most three bytes) for the next one.
 
+use super::grammar::is_reported_control_byte;
+use super::simd::ascii_run_end;
 use super::Visitor;
 use crate::finding::{Cause, Finding, Rule};
 
@@ -147,12 +149,18 @@ fn scan<V: Visitor>(bytes: &[u8], base: u64, at_end: bool, visitor: &mut V) -> O
     }
 }
 
-/// Reports valid text: ASCII in runs, other characters one by one.
+/// Reports valid text: ASCII in runs (stopped at control bytes when the visitor asks for
+/// it), other characters one by one.
 fn emit_text<V: Visitor>(text: &str, base: u64, visitor: &mut V) {
     let bytes = text.as_bytes();
     let mut i = 0;
     while i < bytes.len() {
-        let run = bytes[i..].iter().position(|b| !b.is_ascii()).unwrap_or(bytes.len() - i);
+        if V::STOP_AT_CONTROLS && is_reported_control_byte(bytes[i]) {
+            visitor.char(base + i as u64, 1, char::from(bytes[i]));
+            i += 1;
+            continue;
+        }
+        let run = ascii_run_end(bytes, i, V::STOP_AT_CONTROLS) - i;
         if run > 0 {
             visitor.ascii(base + i as u64, &bytes[i..i + run]);
             i += run;
