@@ -24,15 +24,34 @@ pub fn decode_two_byte(pointer: usize) -> char {
 #[inline]
 pub fn decode_four_byte(pointer: u32) -> Option<char> {
     if pointer <= BMP_POINTER_LAST {
-        let run = FOUR_BYTE_BMP_RUNS.partition_point(|&(start, _)| u32::from(start) <= pointer) - 1;
-        let (start, first) = FOUR_BYTE_BMP_RUNS[run];
-        char::from_u32(u32::from(first) + (pointer - u32::from(start)))
+        char::from_u32(u32::from(FOUR_BYTE_BMP[pointer as usize]))
     } else if (SUPPLEMENTARY_POINTER_FIRST..=SUPPLEMENTARY_POINTER_LAST).contains(&pointer) {
         char::from_u32(0x1_0000 + pointer - SUPPLEMENTARY_POINTER_FIRST)
     } else {
         None
     }
 }
+
+/// The four-byte BMP table expanded from its runs at compile time: one load per code.
+static FOUR_BYTE_BMP: [u16; BMP_POINTER_LAST as usize + 1] = {
+    let mut table = [0u16; BMP_POINTER_LAST as usize + 1];
+    let mut run = 0;
+    while run < FOUR_BYTE_BMP_RUNS.len() {
+        let (start, first) = FOUR_BYTE_BMP_RUNS[run];
+        let end = if run + 1 < FOUR_BYTE_BMP_RUNS.len() {
+            FOUR_BYTE_BMP_RUNS[run + 1].0 as usize
+        } else {
+            BMP_POINTER_LAST as usize + 1
+        };
+        let mut pointer = start as usize;
+        while pointer < end {
+            table[pointer] = first + (pointer - start as usize) as u16;
+            pointer += 1;
+        }
+        run += 1;
+    }
+    table
+};
 
 /// The bytes of one encoded character: 1, 2 or 4 of them.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]

@@ -16,7 +16,7 @@ use crate::encoding::Encoding;
 use crate::finding::{Cause, Finding, Rule, Severity};
 use crate::mapping;
 use crate::profile::{editions_of_code, editions_of_scalar, Profile};
-use crate::scan::grammar::TWO_BYTE_COUNT;
+use crate::scan::grammar::{is_lead, is_two_byte_trail, two_byte_pointer};
 use crate::scan::Visitor;
 use chars::{is_private_use, is_removed_code, is_reported_control, is_reported_control_byte, level_of};
 use mojibake::Tracker;
@@ -156,9 +156,10 @@ pub struct CompiledRules {
     fires: Bits,
     /// BMP scalars that need the slow path: `fires`, or they can start a run of mojibake.
     slow: Bits,
-    /// For each two-byte pointer, nonzero when its strict scalar is in `slow` (GB 18030
-    /// input): a byte rather than a bit, one load in the hottest loop.
-    slow_two_byte: Box<[u8]>,
+    /// For each pair of bytes `first << 8 | second` (GB 18030 input): whether it is a valid
+    /// two-byte code whose strict scalar is not `slow`, which the scanner may pass over
+    /// without judging (see `Visitor::skips_two_byte`).
+    skip_two_byte: Box<[bool]>,
     /// Whether every supplementary scalar needs judging (a level, or a profile that cannot
     /// encode them); otherwise only the private-use planes 15 and 16 do.
     all_supplementary: bool,
@@ -200,8 +201,15 @@ impl CompiledRules {
                 slow.set(scalar as usize);
             }
         }
-        let slow_two_byte = (0..TWO_BYTE_COUNT)
-            .map(|pointer| u8::from(slow.get(mapping::decode_two_byte(pointer) as usize)))
+        // The GB 18030 scanner's table; a UTF-8 input never uses it (all false: see everything).
+        let skip_two_byte = (0..0x1_0000usize)
+            .map(|pair| {
+                let (first, second) = ((pair >> 8) as u8, pair as u8);
+                input == Encoding::Gb18030
+                    && is_lead(first)
+                    && is_two_byte_trail(second)
+                    && !slow.get(mapping::decode_two_byte(two_byte_pointer(first, second)) as usize)
+            })
             .collect();
         // Outside the private-use planes, what can fire for a supplementary scalar is the
         // level (GB010, which depends on the scalar) and the profile's encoder (GB004, GB006),
@@ -211,7 +219,7 @@ impl CompiledRules {
         for probe in ['\u{10000}', '\u{20000}'] {
             rules.judge_char(input, probe, &mut |_, _, _| all_supplementary = true);
         }
-        CompiledRules { rules, input, fires, slow, slow_two_byte, all_supplementary }
+        CompiledRules { rules, input, fires, slow, skip_two_byte, all_supplementary }
     }
 
     /// The compiled tables for a rule set and encoding, built once per process.
@@ -359,8 +367,8 @@ impl<C: std::ops::Deref<Target = CompiledRules>, S: FindingSink> Visitor for Jud
     }
 
     #[inline(always)]
-    fn wants_two_byte(&self, pointer: usize) -> bool {
-        self.mojibake.is_tracking() || self.compiled.slow_two_byte.get(pointer).is_none_or(|&slow| slow != 0)
+    fn skips_two_byte(&self, first: u8, second: u8) -> bool {
+        !self.mojibake.is_tracking() && self.compiled.skip_two_byte[usize::from(first) << 8 | usize::from(second)]
     }
 
     #[inline]

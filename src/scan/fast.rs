@@ -192,6 +192,14 @@ impl Scanner {
         let n = chunk.len();
         let stop_at_controls = V::WANTS_CHARS && V::STOP_AT_CONTROLS;
         while i < n {
+            // The tightest loop: one table lookup per two-byte code that the visitor does not
+            // need to see.
+            while i + 1 < n && visitor.skips_two_byte(chunk[i], chunk[i + 1]) {
+                i += 2;
+            }
+            if i >= n {
+                break;
+            }
             let b1 = chunk[i];
             if b1 < 0x80 {
                 if stop_at_controls && is_reported_control_byte(b1) {
@@ -211,16 +219,37 @@ impl Scanner {
             while i + 1 < n {
                 let lead_index = chunk[i].wrapping_sub(0x81);
                 let trail_index = TRAIL_INDEX[usize::from(chunk[i + 1])];
-                if lead_index > 0xFE - 0x81 || trail_index == 0xFF {
+                if lead_index > 0xFE - 0x81 {
                     break;
+                }
+                if trail_index == 0xFF {
+                    // A valid, assigned four-byte code is the other common case (CJK Ext A and
+                    // B, emoji); anything else goes to `step_at`.
+                    let Some(&[_, b2, b3, b4]) = chunk.get(i..i + 4).and_then(|s| <&[u8; 4]>::try_from(s).ok()) else {
+                        break;
+                    };
+                    if !(is_digit(b2) && is_lead(b3) && is_digit(b4)) {
+                        break;
+                    }
+                    let pointer = four_byte_pointer(chunk[i], b2, b3, b4);
+                    if !is_assigned_four_byte(pointer) {
+                        break;
+                    }
+                    if V::WANTS_CHARS {
+                        let c = decode_four_byte(pointer).unwrap_or(char::REPLACEMENT_CHARACTER);
+                        visitor.char(base + i as u64, 4, c);
+                    }
+                    i += 4;
+                    continue;
                 }
                 if V::WANTS_CHARS {
                     let pointer = usize::from(lead_index) * 190 + usize::from(trail_index);
-                    if visitor.wants_two_byte(pointer) {
-                        visitor.char(base + i as u64, 2, decode_two_byte(pointer));
-                    }
+                    visitor.char(base + i as u64, 2, decode_two_byte(pointer));
                 }
                 i += 2;
+                if i + 1 < n && visitor.skips_two_byte(chunk[i], chunk[i + 1]) {
+                    break;
+                }
             }
             if i >= n || chunk[i] < 0x80 {
                 continue;

@@ -38,13 +38,13 @@ pub trait Visitor {
         let _ = (start, len, c);
     }
 
-    /// Whether [`Visitor::char`] is wanted for the two-byte code with this pointer (see
-    /// [`grammar::two_byte_pointer`]); lets a visitor skip the decoding of codes it does not
-    /// care about. By default, all of them when [`Visitor::WANTS_CHARS`] is `true`.
+    /// Whether the scanner may pass over the bytes `first, second` without telling the visitor
+    /// anything: they must be a valid two-byte code. The scanner's tightest loop asks it for
+    /// every code. By default, a visitor that wants characters sees every code, and one that
+    /// does not skips every valid one ([`VALID_TWO_BYTE`]).
     #[inline(always)]
-    fn wants_two_byte(&self, pointer: usize) -> bool {
-        let _ = pointer;
-        Self::WANTS_CHARS
+    fn skips_two_byte(&self, first: u8, second: u8) -> bool {
+        !Self::WANTS_CHARS && VALID_TWO_BYTE[usize::from(first) << 8 | usize::from(second)]
     }
 
     /// A run of ASCII characters starting at `start`. Called instead of [`Visitor::char`] for
@@ -55,6 +55,17 @@ pub trait Visitor {
         }
     }
 }
+
+/// For each pair of bytes `first << 8 | second`: whether it is a valid two-byte code.
+pub static VALID_TWO_BYTE: [bool; 0x1_0000] = {
+    let mut table = [false; 0x1_0000];
+    let mut i = 0;
+    while i < 0x1_0000 {
+        table[i] = grammar::is_lead((i >> 8) as u8) && grammar::is_two_byte_trail(i as u8);
+        i += 1;
+    }
+    table
+};
 
 impl Visitor for Vec<Finding> {
     fn finding(&mut self, finding: Finding) {
