@@ -85,36 +85,26 @@ pub fn encode(c: char) -> Encoded {
         let bytes = four_byte_code(scalar - 0x1_0000 + SUPPLEMENTARY_POINTER_FIRST);
         return Encoded { bytes, len: 4 };
     }
-    match inverse_bmp()[scalar as usize] {
-        BmpCode::TwoByte(pointer) => {
-            let [lead, trail] = two_byte_code(usize::from(pointer));
-            Encoded { bytes: [lead, trail, 0, 0], len: 2 }
-        }
-        BmpCode::FourByte(pointer) => Encoded { bytes: four_byte_code(u32::from(pointer)), len: 4 },
-        // Unreachable for a `char`: only surrogates and ASCII are left unset.
-        BmpCode::None => Encoded { bytes: [0x3F, 0, 0, 0], len: 1 },
-    }
+    // A two-byte code is packed with two zero bytes after it; a four-byte code ends in a digit.
+    let packed = inverse_bmp()[scalar as usize];
+    Encoded { bytes: packed.to_be_bytes(), len: if packed & 0xFF == 0 { 2 } else { 4 } }
 }
 
-#[derive(Clone, Copy)]
-enum BmpCode {
-    None,
-    TwoByte(u16),
-    FourByte(u16),
-}
-
-/// BMP scalar -> its code, built from the decode tables so the two can never disagree.
-fn inverse_bmp() -> &'static [BmpCode] {
-    static INVERSE: OnceLock<Box<[BmpCode]>> = OnceLock::new();
+/// BMP scalar -> its code's bytes packed big-endian into a `u32` (`D6 D0 00 00`,
+/// `81 30 81 30`). Built from the decode tables so the two can never disagree; surrogates
+/// (and ASCII, handled before) are left 0.
+fn inverse_bmp() -> &'static [u32] {
+    static INVERSE: OnceLock<Box<[u32]>> = OnceLock::new();
     INVERSE.get_or_init(|| {
-        let mut inverse = vec![BmpCode::None; 0x1_0000].into_boxed_slice();
+        let mut inverse = vec![0u32; 0x1_0000].into_boxed_slice();
         for pointer in 0..=BMP_POINTER_LAST {
             if let Some(c) = decode_four_byte(pointer) {
-                inverse[c as usize] = BmpCode::FourByte(pointer as u16);
+                inverse[c as usize] = u32::from_be_bytes(four_byte_code(pointer));
             }
         }
         for pointer in 0..TWO_BYTE_COUNT {
-            inverse[TWO_BYTE[pointer] as usize] = BmpCode::TwoByte(pointer as u16);
+            let [lead, trail] = two_byte_code(pointer);
+            inverse[TWO_BYTE[pointer] as usize] = u32::from_be_bytes([lead, trail, 0, 0]);
         }
         inverse
     })

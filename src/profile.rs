@@ -112,7 +112,8 @@ pub fn editions_of_code(bytes: &[u8]) -> Option<[Option<char>; 4]> {
         rows.sort_unstable_by_key(|&(code, _)| code);
         rows
     });
-    if bytes.len() > 4 {
+    // Every code of the table starts with one of a few bytes: most lookups end here.
+    if bytes.len() > 4 || !matches!(bytes.first(), Some(0x80 | 0x81 | 0x82 | 0x84 | 0xA3 | 0xA6 | 0xA8 | 0xFE)) {
         return None;
     }
     let key = pack(bytes);
@@ -140,6 +141,14 @@ mod tests {
         // `CompiledRules` relies on it: the encoder treats all supplementary scalars alike.
         assert!(ENCODE_DIFFERENCES.iter().all(|&(scalar, _)| scalar < 0x1_0000));
         assert!(DECODE_DIFFERENCES.iter().flat_map(|(_, row)| row.iter().flatten()).all(|&s| s < 0x1_0000));
+    }
+
+    #[test]
+    fn every_code_of_the_table_starts_with_a_listed_byte() {
+        // `editions_of_code` rejects other first bytes without a search.
+        for (code, _) in DECODE_DIFFERENCES.iter() {
+            assert!(matches!(code[0], 0x80 | 0x81 | 0x82 | 0x84 | 0xA3 | 0xA6 | 0xA8 | 0xFE), "{code:02X?}");
+        }
     }
 
     #[test]
