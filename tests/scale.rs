@@ -266,6 +266,35 @@ fn stretches_that_cannot_be_cut_equal_whole_file() {
     assert_chunked_equals_whole(dir.path(), "stretch.txt", &["auto", "gb18030"]);
 }
 
+/// With the default chunk size, chunks start small, grow while findings are sparse and shrink
+/// where they are dense; the output is still that of a whole-file check.
+#[test]
+fn adaptive_chunks_of_a_multi_megabyte_file_equal_whole_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut text = Vec::new();
+    let mut rng = Rng(1234);
+    while text.len() < 3 << 20 {
+        if rng.below(10) == 0 {
+            // A dense stretch: UTF-8 read as GB 18030, findings every few bytes.
+            for _ in 0..2000 {
+                text.extend_from_slice("中文测试，白日依山尽\n".as_bytes());
+            }
+        } else {
+            for _ in 0..5000 {
+                text.extend_from_slice(b"\xD6\xD0\xCE\xC4 plain line\n");
+            }
+            text.extend_from_slice(b"\xFF\n");
+        }
+    }
+    fs::write(dir.path().join("big.txt"), &text).unwrap();
+    let args = ["check", "--format", "jsonl", "--encoding", "gb18030", "big.txt"];
+    let chunked = run(&args, dir.path());
+    let whole = run(&[&args[..], &["--chunk-size", "1G"]].concat(), dir.path());
+    let (chunked, whole) = (stable("jsonl", &chunked.stdout, b""), stable("jsonl", &whole.stdout, b""));
+    assert!(chunked.lines().count() > 10_000);
+    assert!(chunked == whole, "chunked output differs from the whole-file check");
+}
+
 #[test]
 fn max_findings_counts_and_rules_match_across_chunks() {
     let dir = tempfile::tempdir().unwrap();

@@ -288,11 +288,11 @@ impl<'a> Runner<'a> {
         let most = 2 * self.settings.threads + 2;
         let mut reader = ChunkReader::new(file, size);
         let mut done: BTreeMap<usize, ChunkDone> = BTreeMap::new();
-        let mut file_totals = FileTotals::default();
+        let mut file_totals = FileTotals::new(self.settings.chunk as usize);
         let (mut sent, mut next) = (0usize, 0usize);
         let mut failure = None;
         loop {
-            match reader.next_piece(self.settings.chunk as usize) {
+            match reader.next_piece(file_totals.target) {
                 Ok(Some(Piece::Chunk(chunk))) => {
                     self.check_chunk(sent, chunk, encoding, &tx);
                     sent += 1;
@@ -430,6 +430,7 @@ impl<'a> Runner<'a> {
         }
         totals.cursor.advance(chunk.carry);
         totals.findings += chunk.checked.counts.findings;
+        totals.adapt(chunk.checked.bytes, chunk.checked.counts.findings);
         self.count(&chunk.checked, false);
         self.progress.bytes(self.summary.bytes_checked);
         Ok(())
@@ -463,10 +464,36 @@ impl<'a> Runner<'a> {
     }
 }
 
-/// A big file's running totals.
-#[derive(Default)]
+/// A big file's running totals, and the size of its next chunk.
 struct FileTotals {
     cursor: Cursor,
     findings: u64,
     shown: u64,
+    /// The size the next chunk is cut at.
+    target: usize,
+    /// The chunk size asked for, and the smallest size chunks shrink to.
+    full: usize,
+    floor: usize,
+}
+
+/// About how many findings a chunk should hold: a chunk's findings stay in memory, with their
+/// messages, until it is reported, and a few chunks are out at a time.
+const FINDINGS_PER_CHUNK: u64 = 4096;
+
+impl FileTotals {
+    fn new(full: usize) -> FileTotals {
+        let floor = full.min(16 * 1024);
+        FileTotals { cursor: Cursor::default(), findings: 0, shown: 0, target: floor, full, floor }
+    }
+
+    /// Sizes the next chunks by the density of findings so far: chunks start small and
+    /// double while they are sparse, and shrink where findings are dense (a UTF-8 file read
+    /// as GB 18030 can have one every few bytes), so memory stays bounded either way. Where
+    /// the cuts fall never changes the findings.
+    fn adapt(&mut self, bytes: u64, findings: u64) {
+        self.target = match bytes.saturating_mul(FINDINGS_PER_CHUNK).checked_div(findings) {
+            None => self.target.saturating_mul(2).min(self.full),
+            Some(fit) => (fit.min(self.target as u64 * 2) as usize).clamp(self.floor, self.full),
+        };
+    }
 }
