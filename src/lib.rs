@@ -28,6 +28,7 @@
 #![deny(clippy::print_stdout, clippy::print_stderr)]
 
 pub mod check;
+pub mod convert;
 pub mod encoding;
 pub mod finding;
 pub mod lines;
