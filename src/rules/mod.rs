@@ -159,7 +159,7 @@ pub struct CompiledRules {
     /// For each pair of bytes `first << 8 | second` (GB 18030 input): whether it is a valid
     /// two-byte code whose strict scalar is not `slow`, which the scanner may pass over
     /// without judging (see `Visitor::skips_two_byte`).
-    skip_two_byte: Box<[bool]>,
+    skip_two_byte: Box<[bool; 0x1_0000]>,
     /// Whether every supplementary scalar needs judging (a level, or a profile that cannot
     /// encode them); otherwise only the private-use planes 15 and 16 do.
     all_supplementary: bool,
@@ -202,7 +202,7 @@ impl CompiledRules {
             }
         }
         // The GB 18030 scanner's table; a UTF-8 input never uses it (all false: see everything).
-        let skip_two_byte = (0..0x1_0000usize)
+        let skip_two_byte: Box<[bool]> = (0..0x1_0000usize)
             .map(|pair| {
                 let (first, second) = ((pair >> 8) as u8, pair as u8);
                 input == Encoding::Gb18030
@@ -211,6 +211,8 @@ impl CompiledRules {
                     && !slow.get(mapping::decode_two_byte(two_byte_pointer(first, second)) as usize)
             })
             .collect();
+        let skip_two_byte: Box<[bool; 0x1_0000]> =
+            skip_two_byte.try_into().unwrap_or_else(|_| unreachable!("65,536 pairs"));
         // Outside the private-use planes, what can fire for a supplementary scalar is the
         // level (GB010, which depends on the scalar) and the profile's encoder (GB004, GB006),
         // which treats all of them alike; the difference tables hold none (a unit test says
@@ -367,8 +369,12 @@ impl<C: std::ops::Deref<Target = CompiledRules>, S: FindingSink> Visitor for Jud
     }
 
     #[inline(always)]
-    fn skips_two_byte(&self, first: u8, second: u8) -> bool {
-        !self.mojibake.is_tracking() && self.compiled.skip_two_byte[usize::from(first) << 8 | usize::from(second)]
+    fn skip_table(&self) -> Option<&[bool; 0x1_0000]> {
+        if self.mojibake.is_tracking() {
+            None
+        } else {
+            Some(&self.compiled.skip_two_byte)
+        }
     }
 
     #[inline]

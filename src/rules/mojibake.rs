@@ -158,7 +158,12 @@ impl Tracker {
     /// Ends the current run (at ASCII, a malformed span or the end of input) and judges it.
     pub fn end(&mut self) -> Option<Detected> {
         let family = self.family.take()?;
-        let detected = judge(family, self.chars.len(), &self.bytes).map(|(count, kind)| {
+        // Two repaired characters need at least three garbled ones (six bytes) in a two-byte
+        // run, and two in the others: shorter runs, the usual end in real text, need no judging.
+        let shortest = if family == Family::TwoByte { 3 } else { 2 };
+        let judged =
+            if self.chars.len() >= shortest { judge(family, self.chars.len(), &self.bytes) } else { None };
+        let detected = judged.map(|(count, kind)| {
             let len: u32 = self.chars[..count].iter().map(|&(_, l)| u32::from(l)).sum();
             Detected { start: self.start, len, kind, count }
         });
@@ -182,6 +187,9 @@ fn push_bytes(family: Family, c: char, bytes: &mut Vec<u8>) -> bool {
 /// a longer repair.
 fn is_dead(family: Family, bytes: &[u8]) -> bool {
     match family {
+        // Usually the second character already breaks UTF-8's shape: a lead E0-EF and a
+        // continuation must be followed by a continuation 80-BF.
+        Family::TwoByte if bytes.len() == 4 && !(0x80..=0xBF).contains(&bytes[2]) => true,
         Family::TwoByte => std::str::from_utf8(bytes).is_err_and(|e| e.error_len().is_some()),
         Family::SingleByte | Family::Repeat(_) => false,
     }

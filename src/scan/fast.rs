@@ -194,8 +194,10 @@ impl Scanner {
         while i < n {
             // The tightest loop: one table lookup per two-byte code that the visitor does not
             // need to see.
-            while i + 1 < n && visitor.skips_two_byte(chunk[i], chunk[i + 1]) {
-                i += 2;
+            if let Some(skip) = visitor.skip_table() {
+                while i + 1 < n && skip[usize::from(u16::from_be_bytes([chunk[i], chunk[i + 1]]))] {
+                    i += 2;
+                }
             }
             if i >= n {
                 break;
@@ -225,7 +227,9 @@ impl Scanner {
                 if trail_index == 0xFF {
                     // A valid, assigned four-byte code is the other common case (CJK Ext A and
                     // B, emoji); anything else goes to `step_at`.
-                    let Some(&[_, b2, b3, b4]) = chunk.get(i..i + 4).and_then(|s| <&[u8; 4]>::try_from(s).ok()) else {
+                    let Some(&[_, b2, b3, b4]) =
+                        chunk.get(i..i + 4).and_then(|s| <&[u8; 4]>::try_from(s).ok())
+                    else {
                         break;
                     };
                     if !(is_digit(b2) && is_lead(b3) && is_digit(b4)) {
@@ -247,7 +251,11 @@ impl Scanner {
                     visitor.char(base + i as u64, 2, decode_two_byte(pointer));
                 }
                 i += 2;
-                if i + 1 < n && visitor.skips_two_byte(chunk[i], chunk[i + 1]) {
+                if i + 1 < n
+                    && visitor
+                        .skip_table()
+                        .is_some_and(|skip| skip[usize::from(u16::from_be_bytes([chunk[i], chunk[i + 1]]))])
+                {
                     break;
                 }
             }

@@ -38,13 +38,18 @@ pub trait Visitor {
         let _ = (start, len, c);
     }
 
-    /// Whether the scanner may pass over the bytes `first, second` without telling the visitor
-    /// anything: they must be a valid two-byte code. The scanner's tightest loop asks it for
-    /// every code. By default, a visitor that wants characters sees every code, and one that
-    /// does not skips every valid one ([`VALID_TWO_BYTE`]).
+    /// The two-byte codes the scanner may pass over without telling the visitor anything, as a
+    /// table indexed by `first << 8 | second` (`true`: a valid code to skip), or `None` when the
+    /// visitor must see every code right now. The scanner's tightest loop looks up every code
+    /// in it. By default, a visitor that wants characters sees every code, and one that does
+    /// not skips every valid one ([`VALID_TWO_BYTE`]).
     #[inline(always)]
-    fn skips_two_byte(&self, first: u8, second: u8) -> bool {
-        !Self::WANTS_CHARS && VALID_TWO_BYTE[usize::from(first) << 8 | usize::from(second)]
+    fn skip_table(&self) -> Option<&[bool; 0x1_0000]> {
+        if Self::WANTS_CHARS {
+            None
+        } else {
+            Some(&VALID_TWO_BYTE)
+        }
     }
 
     /// A run of ASCII characters starting at `start`. Called instead of [`Visitor::char`] for
