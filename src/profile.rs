@@ -113,7 +113,9 @@ pub fn editions_of_code(bytes: &[u8]) -> Option<[Option<char>; 4]> {
         rows
     });
     // Every code of the table starts with one of a few bytes: most lookups end here.
-    if bytes.len() > 4 || !matches!(bytes.first(), Some(0x80 | 0x81 | 0x82 | 0x84 | 0xA3 | 0xA6 | 0xA8 | 0xFE)) {
+    if bytes.len() > 4
+        || !matches!(bytes.first(), Some(0x80 | 0x81 | 0x82 | 0x84 | 0xA3 | 0xA6 | 0xA8 | 0xFE))
+    {
         return None;
     }
     let key = pack(bytes);
