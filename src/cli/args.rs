@@ -18,6 +18,9 @@ pub enum Command {
     Check(CheckArgs),
     /// List every rule with its id, name, default severity and what it fires on.
     Rules,
+    /// Convert files between GB 18030 and UTF-8, exactly: anything lossy is refused and the
+    /// file left as it was.
+    Convert(ConvertArgs),
     /// Explain a rule: what it means, an example, and how to fix it.
     Explain {
         /// The rule's id (GB007) or name (private-use).
@@ -130,6 +133,63 @@ pub struct CheckArgs {
     /// tests and benchmarks).
     #[arg(long, value_name = "SIZE", value_parser = parse_size, default_value = "1M", hide = true)]
     pub chunk_size: u64,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ConvertArgs {
+    /// Files to convert. Without `--in-place` or `-o`, exactly one, written to standard output.
+    #[arg(value_name = "FILE", required = true)]
+    pub files: Vec<PathBuf>,
+
+    /// The encoding to convert to.
+    #[arg(long, value_enum)]
+    pub to: TargetArg,
+
+    /// The encoding the files are in. `auto`: UTF-8 when a file starts with a UTF-8 BOM or is
+    /// valid UTF-8 with non-ASCII bytes, GB 18030 otherwise.
+    #[arg(long, value_enum, default_value_t = EncodingArg::Auto)]
+    pub from: EncodingArg,
+
+    /// The profile the GB 18030 side is read or written with.
+    #[arg(long, value_enum, default_value_t = ProfileArg::Gb18030_2022)]
+    pub profile: ProfileArg,
+
+    /// Replace each file with its conversion (atomically: a temporary file in the same
+    /// directory, checked, then renamed over the original).
+    #[arg(long, conflicts_with = "output")]
+    pub in_place: bool,
+
+    /// With `--in-place`, keep the original beside the file as FILE + SUFFIX.
+    #[arg(long, value_name = "SUFFIX", requires = "in_place")]
+    pub backup: Option<String>,
+
+    /// Write the conversion of the one FILE to OUT (atomically, like `--in-place`).
+    #[arg(short, long = "output", value_name = "OUT")]
+    pub output: Option<PathBuf>,
+
+    /// Say what would be converted and what would be refused, and write nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+
+    /// Keep a byte order mark at the start of a file, as the target encoding's BOM (it is
+    /// dropped otherwise).
+    #[arg(long)]
+    pub keep_bom: bool,
+
+    /// Show at most N findings per refused file.
+    #[arg(long, value_name = "N", default_value_t = 20)]
+    pub max_findings: usize,
+
+    /// Bytes read at a time (for tests and benchmarks).
+    #[arg(long, value_name = "SIZE", value_parser = parse_size, default_value = "1M", hide = true)]
+    pub chunk_size: u64,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum TargetArg {
+    Gb18030,
+    #[value(name = "utf-8", alias = "utf8")]
+    Utf8,
 }
 
 /// Parses a size: a number of bytes, optionally followed by K, M or G (powers of 1024).

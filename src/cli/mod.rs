@@ -2,6 +2,7 @@
 
 mod args;
 mod chunks;
+mod convert;
 mod escape;
 mod explain;
 mod input;
@@ -46,6 +47,7 @@ pub fn main() -> ExitCode {
     let result = match cli.command {
         Command::Check(args) => run_check(&args),
         Command::Rules => print_rules(),
+        Command::Convert(args) => convert::run(&args),
         Command::Explain { rule } => explain::print(&rule),
     };
     match result {
