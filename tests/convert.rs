@@ -1,0 +1,506 @@
+//! `gbcheck convert`, run as a user would: exhaustive round trips, refusals that leave files
+//! untouched, BOMs, atomic in-place writes, a read-only directory.
+//!
+//! Expected bytes come from independent sources, never from gbcheck: glibc's strict
+//! GB 18030-2022 charmap (`oracle/glibc/GB18030.gz`), the four-byte arithmetic of
+//! `GB18030.md` section 1 for the supplementary planes the charmap does not list, and
+//! encoding_rs for GBK.
+
+use std::collections::HashMap;
+use std::fs;
+use std::io::Read;
+use std::path::Path;
+use std::process::{Command, Output, Stdio};
+use std::sync::OnceLock;
+use std::time::{Duration, SystemTime};
+
+use gbcheck::check::Encoding;
+use gbcheck::convert::{convert_bytes, Bom};
+use gbcheck::profile::Profile;
+
+fn gbcheck() -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_gbcheck"));
+    command.stdin(Stdio::null());
+    command
+}
+
+fn run(args: &[&str], dir: &Path) -> Output {
+    gbcheck().args(args).current_dir(dir).output().expect("run gbcheck")
+}
+
+fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+fn assert_status(output: &Output, code: i32) {
+    assert_eq!(output.status.code(), Some(code), "stderr: {}", stderr(output));
+}
+
+/// The section 1 formula: the four bytes of a four-byte pointer.
+fn four_byte_code(pointer: u32) -> [u8; 4] {
+    [
+        (pointer / 12_600) as u8 + 0x81,
+        (pointer / 1_260 % 10) as u8 + 0x30,
+        (pointer / 10 % 126) as u8 + 0x81,
+        (pointer % 10) as u8 + 0x30,
+    ]
+}
+
+fn pointer4(b: &[u8]) -> u32 {
+    (u32::from(b[0]) - 0x81) * 12_600
+        + (u32::from(b[1]) - 0x30) * 1_260
+        + (u32::from(b[2]) - 0x81) * 10
+        + (u32::from(b[3]) - 0x30)
+}
+
+/// glibc's strict GB 18030-2022 charmap: scalar -> bytes (ranges expanded).
+fn charmap() -> &'static HashMap<char, Vec<u8>> {
+    static CHARMAP: OnceLock<HashMap<char, Vec<u8>>> = OnceLock::new();
+    CHARMAP.get_or_init(|| {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/oracle/glibc/GB18030.gz");
+        let file = fs::File::open(path).expect("open the glibc charmap");
+        let mut text = String::new();
+        flate2::read::GzDecoder::new(file).read_to_string(&mut text).expect("gunzip");
+        let body = text.split("\nCHARMAP\n").nth(1).expect("CHARMAP").split("\nEND CHARMAP").next().unwrap();
+        let parse = |u: &str| {
+            let hex = u.strip_prefix("<U").and_then(|u| u.strip_suffix('>')).expect("<Uxxxx>");
+            u32::from_str_radix(hex, 16).expect("hex code point")
+        };
+        let mut map = HashMap::new();
+        for line in body.lines().filter(|l| l.starts_with("<U")) {
+            let mut fields = line.split_whitespace();
+            let names = fields.next().unwrap();
+            let bytes: Vec<u8> = fields
+                .next()
+                .unwrap()
+                .strip_prefix("/x")
+                .unwrap()
+                .split("/x")
+                .map(|h| u8::from_str_radix(h, 16).unwrap())
+                .collect();
+            let entries: Vec<(u32, Vec<u8>)> = match names.split_once("..") {
+                None => vec![(parse(names), bytes)],
+                Some((first, last)) => {
+                    let start = pointer4(&bytes);
+                    (parse(first)..=parse(last))
+                        .enumerate()
+                        .map(|(i, s)| (s, four_byte_code(start + i as u32).to_vec()))
+                        .collect()
+                }
+            };
+            for (scalar, bytes) in entries {
+                let c = char::from_u32(scalar).expect("scalar");
+                let old = map.insert(c, bytes.clone());
+                assert!(old.is_none_or(|old| old == bytes), "two codes for U+{scalar:04X}");
+            }
+        }
+        map
+    })
+}
+
+/// The strict 2022 code of a scalar: the charmap, or for the supplementary scalars it does not
+/// list, the standard's linear four-byte mapping (pointer 189000 + scalar - 0x10000).
+fn expected_2022(c: char) -> Vec<u8> {
+    match charmap().get(&c) {
+        Some(bytes) => bytes.clone(),
+        None => {
+            assert!(c as u32 >= 0x1_0000, "the charmap lacks BMP U+{:04X}", c as u32);
+            four_byte_code(189_000 + c as u32 - 0x1_0000).to_vec()
+        }
+    }
+}
+
+fn every_scalar() -> impl Iterator<Item = char> {
+    (0..=0x10_FFFFu32).filter_map(char::from_u32)
+}
+
+fn mtime(path: &Path) -> SystemTime {
+    fs::metadata(path).unwrap().modified().unwrap()
+}
+
+/// Sets a file's mtime an hour back, so that any rewrite would show.
+fn age(path: &Path) -> SystemTime {
+    let old = SystemTime::now() - Duration::from_secs(3600);
+    fs::File::options().write(true).open(path).unwrap().set_modified(old).unwrap();
+    mtime(path)
+}
+
+fn temp_files(dir: &Path) -> Vec<String> {
+    fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|name| name.contains(".gbcheck-tmp-"))
+        .collect()
+}
+
+/// Converts `input` with the binary (`-o`), asserting success, and returns the output bytes.
+fn convert_file(dir: &Path, input: &[u8], args: &[&str]) -> Vec<u8> {
+    fs::write(dir.join("in"), input).unwrap();
+    let _ = fs::remove_file(dir.join("out"));
+    let mut all = vec!["convert"];
+    all.extend_from_slice(args);
+    all.extend_from_slice(&["-o", "out", "in"]);
+    let output = run(&all, dir);
+    assert_status(&output, 0);
+    fs::read(dir.join("out")).unwrap()
+}
+
+#[test]
+fn every_scalar_converts_to_strict_gb18030_and_back() {
+    let dir = tempfile::tempdir().unwrap();
+    let text: String = every_scalar().collect();
+    let expected: Vec<u8> = every_scalar().flat_map(expected_2022).collect();
+    // A small chunk size puts sequences across chunk boundaries everywhere.
+    for chunk in ["1M", "4099"] {
+        let gb = convert_file(
+            dir.path(),
+            text.as_bytes(),
+            &["--to", "gb18030", "--from", "utf-8", "--chunk-size", chunk],
+        );
+        assert!(gb == expected, "UTF-8 -> GB 18030 differs from glibc's charmap (chunk {chunk})");
+        let back =
+            convert_file(dir.path(), &gb, &["--to", "utf-8", "--from", "gb18030", "--chunk-size", chunk]);
+        assert!(back == text.as_bytes(), "GB 18030 -> UTF-8 does not give the text back (chunk {chunk})");
+    }
+}
+
+#[test]
+fn every_valid_gb18030_code_converts_to_utf8_and_back() {
+    let dir = tempfile::tempdir().unwrap();
+    // Every valid code, in code order, built from the grammar (GB18030.md section 1).
+    let mut codes: Vec<Vec<u8>> = (0..0x80u8).map(|b| vec![b]).collect();
+    for lead in 0x81..=0xFEu8 {
+        for trail in (0x40..=0x7Eu8).chain(0x80..=0xFE) {
+            codes.push(vec![lead, trail]);
+        }
+    }
+    codes.extend((0..=39_419).chain(189_000..=1_237_575).map(|p| four_byte_code(p).to_vec()));
+    assert_eq!(codes.len(), 128 + 23_940 + 39_420 + 1_048_576);
+    let by_code: HashMap<Vec<u8>, char> = every_scalar().map(|c| (expected_2022(c), c)).collect();
+    let input: Vec<u8> = codes.concat();
+    let expected: String = codes.iter().map(|code| by_code[code]).collect();
+    let utf8 = convert_file(dir.path(), &input, &["--to", "utf-8", "--from", "gb18030"]);
+    assert!(utf8 == expected.as_bytes(), "GB 18030 -> UTF-8 differs from glibc's charmap");
+    let back = convert_file(dir.path(), &utf8, &["--to", "gb18030", "--from", "utf-8"]);
+    assert!(back == input, "UTF-8 -> GB 18030 does not give the codes back");
+}
+
+/// encoding_rs's GBK: one scalar to bytes, without replacement.
+fn gbk_encode(c: char) -> Option<Vec<u8>> {
+    let mut encoder = encoding_rs::GBK.new_encoder();
+    let mut out = [0u8; 16];
+    let mut buf = [0u8; 4];
+    let (result, _, written) =
+        encoder.encode_from_utf8_without_replacement(c.encode_utf8(&mut buf), &mut out, true);
+    (result == encoding_rs::EncoderResult::InputEmpty).then(|| out[..written].to_vec())
+}
+
+/// encoding_rs's GBK decoder: bytes to one scalar, or `None` on any error.
+fn gbk_decode(bytes: &[u8]) -> Option<char> {
+    let (text, had_errors) = encoding_rs::GBK.decode_without_bom_handling(bytes);
+    let mut chars = text.chars();
+    match (had_errors, chars.next(), chars.next()) {
+        (false, Some(c), None) => Some(c),
+        _ => None,
+    }
+}
+
+#[test]
+fn gbk_converts_exactly_its_repertoire_both_ways() {
+    let dir = tempfile::tempdir().unwrap();
+    // The repertoire: what encoding_rs's GBK encodes and decodes back to the same scalar.
+    let mut repertoire = Vec::new();
+    for c in every_scalar() {
+        let exact = gbk_encode(c).filter(|bytes| gbk_decode(bytes) == Some(c));
+        // After an "a", so that U+FEFF is not a byte order mark.
+        let ours = convert_bytes(
+            format!("a{c}").as_bytes(),
+            Encoding::Utf8,
+            Encoding::Gb18030,
+            Profile::Gbk,
+            Bom::Drop,
+        );
+        match exact {
+            Some(bytes) => {
+                assert_eq!(ours.ok(), Some([&b"a"[..], &bytes].concat()), "U+{:04X}", c as u32);
+                repertoire.push((c, bytes));
+            }
+            None => assert!(
+                ours.is_err(),
+                "U+{:04X} converts under gbk but encoding_rs cannot round-trip it",
+                c as u32
+            ),
+        }
+    }
+    let text: String = repertoire.iter().map(|&(c, _)| c).collect();
+    let codes: Vec<u8> = repertoire.iter().flat_map(|(_, b)| b.clone()).collect();
+    let gb = convert_file(
+        dir.path(),
+        text.as_bytes(),
+        &["--to", "gb18030", "--from", "utf-8", "--profile", "gbk"],
+    );
+    assert!(gb == codes, "UTF-8 -> GBK differs from encoding_rs");
+    let back = convert_file(dir.path(), &gb, &["--to", "utf-8", "--from", "gb18030", "--profile", "gbk"]);
+    assert!(back == text.as_bytes(), "GBK -> UTF-8 does not give the text back");
+
+    // Every GBK code: the two-byte codes and 80. It converts when encoding_rs decodes it to a
+    // scalar that its GBK encoder writes back as the same bytes, and is refused otherwise.
+    let mut gbk_codes = vec![vec![0x80u8]];
+    for lead in 0x81..=0xFEu8 {
+        for trail in (0x40..=0x7Eu8).chain(0x80..=0xFE) {
+            gbk_codes.push(vec![lead, trail]);
+        }
+    }
+    let mut exact_codes = Vec::new();
+    for code in &gbk_codes {
+        let exact = gbk_decode(code).filter(|&c| gbk_encode(c).as_deref() == Some(&code[..]));
+        let ours = convert_bytes(
+            &[&b"a"[..], code].concat(),
+            Encoding::Gb18030,
+            Encoding::Utf8,
+            Profile::Gbk,
+            Bom::Drop,
+        );
+        match exact {
+            Some(c) => {
+                assert_eq!(ours.ok(), Some(format!("a{c}").into_bytes()), "{code:02X?}");
+                exact_codes.push((code.clone(), c));
+            }
+            None => assert!(
+                ours.is_err(),
+                "{code:02X?} converts under gbk but does not round-trip in encoding_rs"
+            ),
+        }
+    }
+    assert!(exact_codes.len() > 21_000, "{}", exact_codes.len());
+    let input: Vec<u8> = exact_codes.iter().flat_map(|(b, _)| b.clone()).collect();
+    let expected: String = exact_codes.iter().map(|&(_, c)| c).collect();
+    let utf8 = convert_file(dir.path(), &input, &["--to", "utf-8", "--from", "gb18030", "--profile", "gbk"]);
+    assert!(utf8 == expected.as_bytes(), "GBK -> UTF-8 differs from encoding_rs");
+    let back = convert_file(dir.path(), &utf8, &["--to", "gb18030", "--from", "utf-8", "--profile", "gbk"]);
+    assert!(back == input, "UTF-8 -> GBK does not give the codes back");
+}
+
+/// A refused in-place conversion: exit 1, the findings printed, bytes and mtime unchanged,
+/// no temporary file, and `-o` creates nothing.
+fn assert_refused(content: &[u8], args: &[&str], rule: &str) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("f.txt");
+    fs::write(&path, content).unwrap();
+    let before = age(&path);
+    let mut all = vec!["convert", "--in-place"];
+    all.extend_from_slice(args);
+    all.push("f.txt");
+    let output = run(&all, dir.path());
+    assert_status(&output, 1);
+    let err = stderr(&output);
+    assert!(err.contains(rule) && err.contains("refused") && err.contains("unchanged"), "{err}");
+    assert_eq!(fs::read(&path).unwrap(), content);
+    assert_eq!(mtime(&path), before, "mtime changed");
+    assert!(temp_files(dir.path()).is_empty());
+
+    let mut all = vec!["convert", "-o", "out.txt"];
+    all.extend_from_slice(args);
+    all.push("f.txt");
+    let output = run(&all, dir.path());
+    assert_status(&output, 1);
+    assert!(!dir.path().join("out.txt").exists());
+    // Standard output gets nothing either.
+    let mut all = vec!["convert"];
+    all.extend_from_slice(args);
+    all.push("f.txt");
+    let output = run(&all, dir.path());
+    assert_status(&output, 1);
+    assert!(output.stdout.is_empty());
+    assert_eq!(fs::read(dir.path().join("f.txt")).unwrap(), content);
+    assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 1);
+}
+
+#[test]
+fn invalid_bytes_are_refused() {
+    // A lone lead before LF, FF, a truncated four-byte code (GB18030.md section 1).
+    assert_refused(b"\xD6\xD0\x81\n", &["--to", "utf-8"], "GB001");
+    assert_refused(b"ok \xFF\n", &["--to", "utf-8", "--from", "gb18030"], "GB001");
+    assert_refused(b"\xD6\xD0\x81\x30", &["--to", "utf-8"], "GB002");
+    // A reserved four-byte code.
+    assert_refused(b"\x84\x31\xA5\x30\n", &["--to", "utf-8"], "GB003");
+    // Invalid UTF-8 (a stray continuation byte) to GB 18030.
+    assert_refused(
+        "中\n".as_bytes().iter().chain(b"\x80").copied().collect::<Vec<_>>().as_slice(),
+        &["--to", "gb18030", "--from", "utf-8"],
+        "GB001",
+    );
+}
+
+#[test]
+fn unencodable_characters_are_refused() {
+    // GB18030.md section 2: WHATWG cannot encode U+E5E5; GBK has no four-byte codes.
+    assert_refused("a\u{E5E5}\n".as_bytes(), &["--to", "gb18030", "--profile", "whatwg"], "GB006");
+    assert_refused("表情 😀\n".as_bytes(), &["--to", "gb18030", "--profile", "gbk"], "GB006");
+    // A four-byte code in a file read as GBK.
+    assert_refused(
+        b"\x81\x30\x81\x30\n",
+        &["--to", "utf-8", "--from", "gb18030", "--profile", "gbk"],
+        "GB006",
+    );
+}
+
+#[test]
+fn one_way_codes_under_whatwg_are_refused() {
+    // GB18030.md section 2: 84318236 decodes to U+FE10 and comes back as A6D9; A3A0 decodes to
+    // U+3000 and comes back as A1A1; 80 decodes to U+20AC and comes back as A2E3.
+    assert_refused(b"\x84\x31\x82\x36\n", &["--to", "utf-8", "--profile", "whatwg"], "GB004");
+    assert_refused(b"\xA3\xA0\n", &["--to", "utf-8", "--profile", "whatwg"], "GB004");
+    assert_refused(b"x\x80\n", &["--to", "utf-8", "--profile", "whatwg"], "GB004");
+    // U+E78D encodes as 84318236 under WHATWG, which decodes to U+FE10.
+    assert_refused("\u{E78D}\n".as_bytes(), &["--to", "gb18030", "--profile", "whatwg"], "GB004");
+    // The same under strict 2022 converts (a bijection).
+    let dir = tempfile::tempdir().unwrap();
+    let out = convert_file(dir.path(), b"\x84\x31\x82\x36\n", &["--to", "utf-8"]);
+    assert_eq!(out, "\u{E78D}\n".as_bytes());
+}
+
+#[test]
+fn dry_run_writes_nothing_and_says_what_it_would_do() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(dir.path().join("good.txt"), b"\xD6\xD0\xCE\xC4\n").unwrap();
+    fs::write(dir.path().join("bad.txt"), b"\xD6\xD0\xFF\n").unwrap();
+    let good = age(&dir.path().join("good.txt"));
+    let output =
+        run(&["convert", "--to", "utf-8", "--in-place", "--dry-run", "good.txt", "bad.txt"], dir.path());
+    assert_status(&output, 1);
+    let err = stderr(&output);
+    assert!(err.contains("good.txt: would convert gb18030 -> utf-8"), "{err}");
+    assert!(err.contains("bad.txt: would refuse") && err.contains("GB001"), "{err}");
+    assert_eq!(fs::read(dir.path().join("good.txt")).unwrap(), b"\xD6\xD0\xCE\xC4\n");
+    assert_eq!(mtime(&dir.path().join("good.txt")), good);
+    assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 2);
+}
+
+#[test]
+fn boms_are_dropped_and_said_or_kept_as_the_targets() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(dir.path().join("u.txt"), b"\xEF\xBB\xBF\xE4\xB8\xAD\n").unwrap();
+    let dropped = run(&["convert", "--to", "gb18030", "u.txt"], dir.path());
+    assert_status(&dropped, 0);
+    assert_eq!(dropped.stdout, b"\xD6\xD0\n");
+    assert!(stderr(&dropped).contains("byte order mark dropped"), "{}", stderr(&dropped));
+    let kept = run(&["convert", "--to", "gb18030", "--keep-bom", "u.txt"], dir.path());
+    assert_status(&kept, 0);
+    assert_eq!(kept.stdout, b"\x84\x31\x95\x33\xD6\xD0\n");
+    fs::write(dir.path().join("g.txt"), b"\x84\x31\x95\x33\xD6\xD0\n").unwrap();
+    let kept = run(&["convert", "--to", "utf-8", "--from", "gb18030", "--keep-bom", "g.txt"], dir.path());
+    assert_eq!(kept.stdout, b"\xEF\xBB\xBF\xE4\xB8\xAD\n");
+    let dropped = run(&["convert", "--to", "utf-8", "--from", "gb18030", "g.txt"], dir.path());
+    assert_eq!(dropped.stdout, b"\xE4\xB8\xAD\n");
+    // In place, with the BOM dropped: the verification skips it.
+    let output = run(&["convert", "--to", "utf-8", "--in-place", "g.txt"], dir.path());
+    assert_status(&output, 0);
+    assert_eq!(fs::read(dir.path().join("g.txt")).unwrap(), b"\xE4\xB8\xAD\n");
+}
+
+#[cfg(unix)]
+#[test]
+fn in_place_keeps_permissions_makes_backups_and_follows_symlinks() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("f.txt");
+    fs::write(&path, b"\xD6\xD0\xCE\xC4\n").unwrap();
+    fs::set_permissions(&path, fs::Permissions::from_mode(0o640)).unwrap();
+    std::os::unix::fs::symlink("f.txt", dir.path().join("link.txt")).unwrap();
+    let output =
+        run(&["convert", "--to", "utf-8", "--in-place", "--backup", ".orig", "link.txt"], dir.path());
+    assert_status(&output, 0);
+    assert_eq!(fs::read(&path).unwrap(), "中文\n".as_bytes());
+    assert_eq!(fs::metadata(&path).unwrap().permissions().mode() & 0o777, 0o640);
+    assert!(fs::symlink_metadata(dir.path().join("link.txt")).unwrap().file_type().is_symlink());
+    assert_eq!(fs::read(dir.path().join("f.txt.orig")).unwrap(), b"\xD6\xD0\xCE\xC4\n");
+    assert!(temp_files(dir.path()).is_empty());
+    // Converting back restores the original bytes.
+    let output = run(&["convert", "--to", "gb18030", "--in-place", "f.txt"], dir.path());
+    assert_status(&output, 0);
+    assert_eq!(fs::read(&path).unwrap(), b"\xD6\xD0\xCE\xC4\n");
+}
+
+#[test]
+fn stale_temporary_files_of_dead_processes_are_removed() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(dir.path().join("f.txt"), b"\xD6\xD0\n").unwrap();
+    // A PID above the kernel's pid_max (4194304 at most) belongs to no process.
+    fs::write(dir.path().join(".f.txt.gbcheck-tmp-999999999"), b"half").unwrap();
+    fs::write(dir.path().join("keep.gbcheck-tmp-1"), b"not ours: no leading dot").unwrap();
+    let output = run(&["convert", "--to", "utf-8", "--in-place", "f.txt"], dir.path());
+    assert_status(&output, 0);
+    assert!(!dir.path().join(".f.txt.gbcheck-tmp-999999999").exists());
+    assert!(dir.path().join("keep.gbcheck-tmp-1").exists());
+}
+
+#[test]
+fn argument_misuse_is_an_operational_error() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(dir.path().join("a"), b"a").unwrap();
+    fs::write(dir.path().join("b"), b"b").unwrap();
+    assert_status(&run(&["convert", "--to", "utf-8", "a", "b"], dir.path()), 2);
+    assert_status(&run(&["convert", "--to", "utf-8", "-o", "x", "a", "b"], dir.path()), 2);
+    assert_status(&run(&["convert", "--to", "utf-8", "--backup", ".b", "a"], dir.path()), 2);
+    assert_status(&run(&["convert", "--to", "utf-8", "missing"], dir.path()), 2);
+    assert_status(&run(&["convert", "--to", "utf-8", "."], dir.path()), 2);
+}
+
+/// A command that runs as `nobody`, for which directory permissions count (root ignores
+/// them). `None` when no tool for it is installed.
+fn as_nobody() -> Option<Command> {
+    let works = |program: &str, args: &[&str]| {
+        Command::new(program).args(args).arg("true").stderr(Stdio::null()).status().is_ok_and(|s| s.success())
+    };
+    let setpriv = ["--reuid=65534", "--regid=65534", "--clear-groups"];
+    if works("setpriv", &setpriv) {
+        let mut command = Command::new("setpriv");
+        command.args(setpriv);
+        return Some(command);
+    }
+    if works("runuser", &["-u", "nobody", "--"]) {
+        let mut command = Command::new("runuser");
+        command.args(["-u", "nobody", "--"]);
+        return Some(command);
+    }
+    None
+}
+
+#[cfg(unix)]
+#[test]
+fn a_read_only_directory_gives_a_clear_error_and_no_change() {
+    use std::os::unix::fs::PermissionsExt;
+    let Some(mut command) = as_nobody() else {
+        eprintln!("skipped: neither setpriv nor runuser can run a command as nobody here");
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let sub = dir.path().join("ro");
+    fs::create_dir(&sub).unwrap();
+    let path = sub.join("f.txt");
+    fs::write(&path, b"\xD6\xD0\xCE\xC4\n").unwrap();
+    let before = age(&path);
+    // Readable by everyone, writable by nobody but root (and the file writable by all: only
+    // the directory stops the rename).
+    fs::set_permissions(&path, fs::Permissions::from_mode(0o666)).unwrap();
+    fs::set_permissions(&sub, fs::Permissions::from_mode(0o755)).unwrap();
+    fs::set_permissions(dir.path(), fs::Permissions::from_mode(0o755)).unwrap();
+    let output = command
+        .arg(env!("CARGO_BIN_EXE_gbcheck"))
+        .args(["convert", "--to", "utf-8", "--in-place"])
+        .arg(&path)
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    if String::from_utf8_lossy(&output.stderr).contains("cannot read") {
+        eprintln!("skipped: nobody cannot reach the test directory or the binary here");
+        return;
+    }
+    assert_status(&output, 2);
+    let err = stderr(&output);
+    assert!(err.contains("not writable") && err.contains("nothing was changed"), "{err}");
+    assert_eq!(fs::read(&path).unwrap(), b"\xD6\xD0\xCE\xC4\n");
+    assert_eq!(mtime(&path), before);
+    assert_eq!(fs::read_dir(&sub).unwrap().count(), 1);
+}
