@@ -10,7 +10,8 @@
 #   rg -c . -jN            (reads every file, counts its lines)
 #   gbcheck check -jN      (JSON Lines to /dev/null)
 #   gbcheck check -j1
-# Needs python3 and ripgrep (apt-get install ripgrep).
+# and prints wall and CPU (user + system) times. Needs python3, GNU time (apt-get install
+# time) and ripgrep (apt-get install ripgrep).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -63,24 +64,30 @@ rg_files=$(rg -c . -j"$THREADS" "$DIR" | wc -l)
 gb_files=$("$GB" check --format jsonl --exit-zero -j"$THREADS" "$DIR" | tail -1 | python3 -c 'import json,sys; print(json.load(sys.stdin)["files_checked"])')
 echo "files seen: rg $rg_files, gbcheck $gb_files"
 
-now() { date +%s%N; }
-declare -a T_RG T_GB T_GB1
+# Each command under GNU time: wall, user and system seconds.
+timed() { /usr/bin/time -f "%e %U %S" -o "$DIR.time" "$@" >/dev/null; cat "$DIR.time"; }
+RG=() GB2=() GB1=()
 for ((i = 0; i < RUNS; i++)); do
-  t0=$(now); rg -c . -j"$THREADS" "$DIR" >/dev/null; t1=$(now)
-  "$GB" check --format jsonl --exit-zero -j"$THREADS" "$DIR" >/dev/null; t2=$(now)
-  "$GB" check --format jsonl --exit-zero -j1 "$DIR" >/dev/null; t3=$(now)
-  T_RG+=($(( (t1 - t0) / 1000 ))); T_GB+=($(( (t2 - t1) / 1000 ))); T_GB1+=($(( (t3 - t2) / 1000 )))
+  RG+=("$(timed rg -c . -j"$THREADS" "$DIR")")
+  GB2+=("$(timed "$GB" check --format jsonl --exit-zero -j"$THREADS" "$DIR")")
+  GB1+=("$(timed "$GB" check --format jsonl --exit-zero -j1 "$DIR")")
 done
+rm -f "$DIR.time"
+echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
 
-python3 - "${T_RG[*]}" "${T_GB[*]}" "${T_GB1[*]}" "$THREADS" <<'PY'
+python3 - "$THREADS" "$(printf '%s;' "${RG[@]}")" "$(printf '%s;' "${GB2[@]}")" "$(printf '%s;' "${GB1[@]}")" <<'PY'
 import statistics, sys
-rg, gb, gb1 = ([int(x) / 1000 for x in arg.split()] for arg in sys.argv[1:4])
-threads = sys.argv[4]
+threads = sys.argv[1]
+def parse(arg):
+    runs = [tuple(float(x) for x in r.split()) for r in arg.split(";") if r.strip()]
+    return [w * 1000 for w, _, _ in runs], [(u + s) * 1000 for _, u, s in runs]
+(rg, rg_cpu), (gb, gb_cpu), (gb1, gb1_cpu) = (parse(a) for a in sys.argv[2:5])
 med = statistics.median
-print(f"median wall time (ms), {len(rg)} runs each:")
-print(f"  rg -c . -j{threads}          {med(rg):8.1f}   (min {min(rg):.1f}, max {max(rg):.1f})")
-print(f"  gbcheck check -j{threads}    {med(gb):8.1f}   (min {min(gb):.1f}, max {max(gb):.1f})")
-print(f"  gbcheck check -j1      {med(gb1):8.1f}   (min {min(gb1):.1f}, max {max(gb1):.1f})")
-print(f"gbcheck / rg at -j{threads}: {med(gb) / med(rg):.2f}  (<= 1.00 is no worse than rg)")
-print(f"gbcheck -j1 / -j{threads}:   {med(gb1) / med(gb):.2f}x speed-up")
+print(f"median of {len(rg)} runs each (ms)       wall   (min - max)        CPU (user+sys)")
+for name, wall, cpu in [(f"rg -c . -j{threads}", rg, rg_cpu), (f"gbcheck check -j{threads}", gb, gb_cpu), ("gbcheck check -j1", gb1, gb1_cpu)]:
+    print(f"  {name:<22} {med(wall):8.0f}   ({min(wall):.0f} - {max(wall):.0f})   {med(cpu):8.0f}")
+ratios = [g / r for g, r in zip(gb, rg)]
+speedups = [a / b for a, b in zip(gb1, gb)]
+print(f"gbcheck / rg at -j{threads}: {med(gb) / med(rg):.2f} (median of per-run ratios {med(ratios):.2f}; <= 1.00 is no worse than rg)")
+print(f"gbcheck -j1 / -j{threads}:   {med(gb1) / med(gb):.2f}x speed-up (median of per-run ratios {med(speedups):.2f})")
 PY

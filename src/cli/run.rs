@@ -106,6 +106,37 @@ fn job(path: Option<PathBuf>, settings: &Settings) -> Outcome {
     }
 }
 
+/// Located findings held early (inputs checked before their turn to be reported) past which
+/// no more inputs are started ahead: about 30 MiB of findings with their messages.
+const EARLY_FINDINGS: usize = 100_000;
+
+/// Outcomes that came before their turn, and how many findings they hold.
+#[derive(Default)]
+struct Early {
+    outcomes: HashMap<usize, Outcome>,
+    findings: usize,
+}
+
+impl Early {
+    fn findings_of(outcome: &Outcome) -> usize {
+        match outcome {
+            Outcome::Checked(checked) => checked.findings.len(),
+            _ => 0,
+        }
+    }
+
+    fn insert(&mut self, index: usize, outcome: Outcome) {
+        self.findings += Early::findings_of(&outcome);
+        self.outcomes.insert(index, outcome);
+    }
+
+    fn remove(&mut self, index: usize) -> Option<Outcome> {
+        let outcome = self.outcomes.remove(&index)?;
+        self.findings -= Early::findings_of(&outcome);
+        Some(outcome)
+    }
+}
+
 /// A checked chunk of a big file.
 struct ChunkDone {
     checked: Checked,
@@ -147,12 +178,18 @@ impl<'a> Runner<'a> {
 
     /// Checks and reports every entry, in order.
     pub fn run(mut self, entries: Vec<Entry>) -> io::Result<(Summary, Stats)> {
-        let window = 8 * self.settings.threads + 8;
+        // Inputs started ahead of the one reported: enough that the workers never run dry
+        // while this thread waits for a slow input or for the CPU (on a busy machine it may
+        // be off the CPU for milliseconds, while a small file takes microseconds); fewer once
+        // the results held early are large.
+        let window = (256 * self.settings.threads).max(1024);
         let (tx, rx) = unbounded::<(usize, Outcome)>();
-        let mut early: HashMap<usize, Outcome> = HashMap::new();
+        let mut early = Early::default();
         let mut started = 0;
         for head in 0..entries.len() {
-            while started < entries.len() && started < head + window {
+            while started < entries.len()
+                && (started <= head || (started < head + window && early.findings < EARLY_FINDINGS))
+            {
                 self.start(started, &entries[started], &tx);
                 started += 1;
             }
@@ -192,21 +229,14 @@ impl<'a> Runner<'a> {
         });
     }
 
-    /// Waits for the outcome of entry `index`, keeping the ones that come before it.
-    fn wait(
-        &self,
-        index: usize,
-        rx: &Receiver<(usize, Outcome)>,
-        early: &mut HashMap<usize, Outcome>,
-    ) -> Outcome {
+    /// Waits for the outcome of entry `index`, keeping the ones that come before their turn.
+    fn wait(&self, index: usize, rx: &Receiver<(usize, Outcome)>, early: &mut Early) -> Outcome {
         loop {
-            if let Some(outcome) = early.remove(&index) {
+            if let Some(outcome) = early.remove(index) {
                 return outcome;
             }
             match rx.recv_timeout(Duration::from_millis(200)) {
-                Ok((i, outcome)) => {
-                    early.insert(i, outcome);
-                }
+                Ok((i, outcome)) => early.insert(i, outcome),
                 Err(RecvTimeoutError::Timeout) => self.progress.bytes(self.summary.bytes_checked),
                 Err(RecvTimeoutError::Disconnected) => {
                     return Outcome::Error("internal error: a worker stopped".to_string())
