@@ -107,6 +107,8 @@ fn ignore_files_and_hidden_entries_are_respected_unless_asked() {
     let output = run(&["check", "--format", "jsonl", "."], root);
     assert_eq!(finding_paths(&json_lines(&output)), ["./kept.txt"]);
 
+    // A .git directory is never walked, even with --hidden.
+    bad(&root.join(".git/objects/ab"));
     let output = run(&["check", "--format", "jsonl", "--hidden", "."], root);
     assert_eq!(finding_paths(&json_lines(&output)), ["./.dotfile", "./.hidden/x.txt", "./kept.txt"]);
 

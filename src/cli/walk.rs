@@ -6,7 +6,8 @@
 //! the output order never depends on thread scheduling.
 //!
 //! - `.gitignore`, `.ignore` and `.git/info/exclude` are respected (inside a Git repository or
-//!   not), and hidden entries are passed over, unless `--no-ignore` / `--hidden`.
+//!   not), and hidden entries are passed over, unless `--no-ignore` / `--hidden`. A `.git`
+//!   directory is never walked.
 //! - `--exclude GLOB` (gitignore syntax, matched against paths relative to the current
 //!   directory) prunes the walk; with `--force-exclude` it also drops named paths.
 //! - Symbolic links are never followed into directories (so a link loop cannot trap the
@@ -160,7 +161,9 @@ fn walk(roots: &[PathBuf], options: &WalkOptions, excludes: Override, entries: &
         .require_git(false)
         .follow_links(false)
         .overrides(excludes)
-        .threads(options.threads);
+        .threads(options.threads)
+        // A Git repository's own directory is never text to check, even with --hidden.
+        .filter_entry(|dent| !(dent.file_name() == ".git" && dent.file_type().is_some_and(|t| t.is_dir())));
     let (tx, rx) = mpsc::channel::<Entry>();
     builder.build_parallel().run(|| {
         let tx = tx.clone();
