@@ -472,7 +472,7 @@ mod tests {
             error.to_string().contains("shrank while it was read (500 bytes when opened, 120 read)"),
             "{error}"
         );
-        let error = plan(&file, 500, &Options::default()).err().expect("shrinking noticed by the pre-pass");
+        let error = plan(&file, 500, &Options::default()).expect_err("shrinking noticed by the pre-pass");
         assert!(error.to_string().contains("shrank"), "{error}");
     }
 }
