@@ -290,7 +290,61 @@ impl Visitor for Writer {
 /// The scanner of the source encoding.
 enum Scanner {
     Gb18030(fast::Scanner),
-    Utf8(Utf8Scanner),
+    Utf8(Utf8Reader),
+}
+
+/// UTF-8 source: one validation of each chunk by std, then a plain loop over its characters
+/// (faster than a visitor for this one purpose). A sequence cut by the end of a chunk is kept
+/// for the next one; any invalid byte stops the conversion (the checker says what it is).
+#[derive(Default)]
+struct Utf8Reader {
+    pending: Vec<u8>,
+    /// Offset of the first byte of `pending` (or of the next chunk).
+    offset: u64,
+}
+
+impl Utf8Reader {
+    fn feed(&mut self, chunk: &[u8], last: bool, writer: &mut Writer) {
+        let joined;
+        let data: &[u8] = if self.pending.is_empty() {
+            chunk
+        } else {
+            self.pending.extend_from_slice(chunk);
+            joined = std::mem::take(&mut self.pending);
+            &joined
+        };
+        let base = self.offset;
+        let (valid, rest) = match std::str::from_utf8(data) {
+            Ok(text) => (text, &data[data.len()..]),
+            Err(e) => {
+                let (valid, rest) = data.split_at(e.valid_up_to());
+                let valid = std::str::from_utf8(valid).unwrap_or_default();
+                match e.error_len() {
+                    None if !last => {}
+                    None => writer.fail(base + e.valid_up_to() as u64, Rule::TruncatedSequence),
+                    Some(_) => writer.fail(base + e.valid_up_to() as u64, Rule::InvalidSequence),
+                }
+                (valid, rest)
+            }
+        };
+        let bytes = valid.as_bytes();
+        let mut i = 0;
+        while i < bytes.len() && writer.lossy.is_none() {
+            let b = bytes[i];
+            if b < 0x80 {
+                writer.out.push(b);
+                i += 1;
+                continue;
+            }
+            let c = valid[i..].chars().next().unwrap_or(char::REPLACEMENT_CHARACTER);
+            writer.scalar(base + i as u64, c);
+            i += c.len_utf8();
+        }
+        if writer.lossy.is_none() {
+            self.pending = rest.to_vec();
+            self.offset = base + (data.len() - rest.len()) as u64;
+        }
+    }
 }
 
 /// Converts a source fed in chunks of any size; each call gives the target bytes of what it
@@ -305,7 +359,7 @@ impl Converter {
     pub fn new(from: Encoding, to: Encoding, profile: Profile, bom: Bom) -> Converter {
         let scanner = match from {
             Encoding::Gb18030 => Scanner::Gb18030(fast::Scanner::new()),
-            Encoding::Utf8 => Scanner::Utf8(Utf8Scanner::new()),
+            Encoding::Utf8 => Scanner::Utf8(Utf8Reader::default()),
         };
         let writer = Writer {
             from,
@@ -331,7 +385,7 @@ impl Converter {
         self.writer.out.reserve(chunk.len() + chunk.len() / 2 + 8);
         match &mut self.scanner {
             Scanner::Gb18030(scanner) => scanner.feed(chunk, &mut self.writer),
-            Scanner::Utf8(scanner) => scanner.feed(chunk, &mut self.writer),
+            Scanner::Utf8(reader) => reader.feed(chunk, false, &mut self.writer),
         }
         match self.writer.lossy {
             Some(lossy) => Err(lossy),
@@ -347,7 +401,7 @@ impl Converter {
         }
         match &mut self.scanner {
             Scanner::Gb18030(scanner) => scanner.finish(&mut self.writer),
-            Scanner::Utf8(scanner) => scanner.finish(&mut self.writer),
+            Scanner::Utf8(reader) => reader.feed(&[], true, &mut self.writer),
         }
         match self.writer.lossy {
             Some(lossy) => Err(lossy),
