@@ -15,7 +15,7 @@
 //! Worker jobs never wait for one another (only the calling thread waits), so there is no
 //! way for the pool to deadlock, whatever the number of threads.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, VecDeque};
 use std::fs::File;
 use std::io;
 use std::path::PathBuf;
@@ -110,10 +110,13 @@ fn job(path: Option<PathBuf>, settings: &Settings) -> Outcome {
 /// no more inputs are started ahead: about 30 MiB of findings with their messages.
 const EARLY_FINDINGS: usize = 100_000;
 
-/// Outcomes that came before their turn, and how many findings they hold.
+/// Outcomes that came before their turn, and how many findings they hold: a ring whose
+/// front is the input next to report.
 #[derive(Default)]
 struct Early {
-    outcomes: HashMap<usize, Outcome>,
+    outcomes: VecDeque<Option<Outcome>>,
+    /// The index of the input at the front.
+    front: usize,
     findings: usize,
 }
 
@@ -127,11 +130,20 @@ impl Early {
 
     fn insert(&mut self, index: usize, outcome: Outcome) {
         self.findings += Early::findings_of(&outcome);
-        self.outcomes.insert(index, outcome);
+        let at = index - self.front;
+        if self.outcomes.len() <= at {
+            self.outcomes.resize_with(at + 1, || None);
+        }
+        self.outcomes[at] = Some(outcome);
     }
 
+    /// Takes the outcome of `index`, the input reported now: every input before it is done.
     fn remove(&mut self, index: usize) -> Option<Outcome> {
-        let outcome = self.outcomes.remove(&index)?;
+        while self.front < index {
+            self.outcomes.pop_front();
+            self.front += 1;
+        }
+        let outcome = self.outcomes.front_mut()?.take()?;
         self.findings -= Early::findings_of(&outcome);
         Some(outcome)
     }

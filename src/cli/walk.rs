@@ -119,11 +119,7 @@ pub fn collect(paths: &[PathBuf], options: &WalkOptions) -> Result<Vec<Entry>, S
     }
     // Sorted by path, component by component (as a sorted recursive walk would list them);
     // standard input comes last, so that a pipe left open cannot hold up the files.
-    entries.sort_unstable_by(|a, b| {
-        let a_stdin = matches!(a.kind, EntryKind::Stdin);
-        let b_stdin = matches!(b.kind, EntryKind::Stdin);
-        a_stdin.cmp(&b_stdin).then_with(|| path_order(&a.path, &b.path))
-    });
+    entries.sort_by_cached_key(|e| (matches!(e.kind, EntryKind::Stdin), sort_key(&e.path)));
     // A path named twice (or found under two roots) is checked once.
     entries.dedup_by(|b, a| {
         a.path == b.path && !matches!(a.kind, EntryKind::Stdin) && !matches!(b.kind, EntryKind::Stdin)
@@ -135,13 +131,17 @@ pub fn collect(paths: &[PathBuf], options: &WalkOptions) -> Result<Vec<Entry>, S
     Ok(entries)
 }
 
-/// Orders paths component by component, as a sorted recursive walk lists them (`a/b` before
-/// `a.txt`): bytes compared with the separator lowest. Quicker than `Path::cmp`, which parses
-/// components.
-fn path_order(a: &Path, b: &Path) -> std::cmp::Ordering {
-    let key = |b: &u8| if std::path::is_separator(char::from(*b)) { 0 } else { u16::from(*b) + 1 };
-    let (a, b) = (a.as_os_str().as_encoded_bytes(), b.as_os_str().as_encoded_bytes());
-    a.iter().map(key).cmp(b.iter().map(key))
+/// A key that orders paths component by component, as a sorted recursive walk lists them
+/// (`a/b` before `a.txt`): the path's bytes with each separator made the lowest byte, 00,
+/// which no path holds. Compared with `memcmp`, much quicker than `Path::cmp`.
+fn sort_key(path: &Path) -> Vec<u8> {
+    let mut key = path.as_os_str().as_encoded_bytes().to_vec();
+    for b in &mut key {
+        if std::path::is_separator(char::from(*b)) {
+            *b = 0;
+        }
+    }
+    key
 }
 
 /// Walks the directories in parallel and appends what it finds.
