@@ -462,7 +462,7 @@ fn progress_bar_only_on_a_terminal_outside_ci() {
         return;
     }
     let bin = env!("CARGO_BIN_EXE_gbcheck");
-    let shell = format!("sleep 1.6 | {bin} check a.txt -");
+    let shell = format!("sleep 2.5 | {bin} check a.txt -");
     let on_terminal = |ci: Option<&str>| {
         let mut command = Command::new("script");
         command.args(["-qec", &shell, "/dev/null"]).current_dir(dir.path()).env("TERM", "xterm");
