@@ -11,6 +11,7 @@
 //! - [`check`]: one input, checked as a chosen or detected encoding.
 //! - [`finding`], [`report`]: the data the checker produces.
 //! - [`lines`]: byte offsets to lines and columns, for reporting.
+//! - [`suppress`]: inline `gbcheck: ignore-...` comments.
 //!
 //! ```
 //! use gbcheck::check::{check_bytes, Options, EncodingChoice};
@@ -37,3 +38,4 @@ pub mod profile;
 pub mod report;
 pub mod rules;
 pub mod scan;
+pub mod suppress;

@@ -52,6 +52,10 @@ pub struct Summary {
     pub counts: Counts,
     /// Inputs that could not be checked at all (missing, unreadable).
     pub operational_errors: u64,
+    /// Findings hidden by inline suppression comments (not in `counts`).
+    pub suppressed: u64,
+    /// Findings hidden because the baseline holds them (not in `counts`).
+    pub baselined: u64,
 }
 
 impl Summary {

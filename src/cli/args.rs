@@ -26,9 +26,27 @@ pub enum Command {
         /// The rule's id (GB007) or name (private-use).
         rule: String,
     },
+    /// Print the effective configuration for a path: the config file found (or given), and
+    /// the encoding, profile, level and rule severities a file there is checked with.
+    Config(ConfigArgs),
 }
 
 #[derive(Debug, clap::Args)]
+pub struct ConfigArgs {
+    /// The file (or directory) whose configuration is shown; default: the current directory.
+    #[arg(value_name = "PATH")]
+    pub path: Option<PathBuf>,
+
+    /// Read the configuration from FILE instead of looking for gbcheck.toml / .gbcheck.toml.
+    #[arg(long, value_name = "FILE", conflicts_with = "no_config")]
+    pub config: Option<PathBuf>,
+
+    /// Ignore configuration files.
+    #[arg(long)]
+    pub no_config: bool,
+}
+
+#[derive(Clone, Debug, clap::Args)]
 pub struct CheckArgs {
     /// Files and directories to check (directories recursively); `-` reads standard input.
     /// Default: `.`, unless `--files-from` is given.
@@ -57,9 +75,28 @@ pub struct CheckArgs {
     #[arg(long, value_delimiter = ',', value_name = "RULES")]
     pub ignore: Vec<String>,
 
-    /// Output format.
+    /// Output format (default: `github` when GITHUB_ACTIONS=true, else `human`).
     #[arg(long, value_enum, default_value_t = FormatArg::Human)]
     pub format: FormatArg,
+
+    /// Read the configuration from FILE instead of looking for gbcheck.toml or .gbcheck.toml
+    /// in the current directory and its parents.
+    #[arg(long, value_name = "FILE", conflicts_with = "no_config")]
+    pub config: Option<PathBuf>,
+
+    /// Ignore configuration files.
+    #[arg(long)]
+    pub no_config: bool,
+
+    /// Hide the findings recorded in this baseline file (`--write-baseline`); only new ones
+    /// are reported and fail the run.
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+
+    /// Record the findings of this run in FILE, to be hidden later with `--baseline`; the run
+    /// then exits 0 unless an input could not be checked.
+    #[arg(long, value_name = "FILE")]
+    pub write_baseline: Option<PathBuf>,
 
     /// Report at most N findings per file (the summary still counts all of them).
     #[arg(long, value_name = "N")]
@@ -225,6 +262,12 @@ pub enum EncodingArg {
 pub enum FormatArg {
     Human,
     Jsonl,
+    /// SARIF 2.1.0 (GitHub code scanning, GitLab, IDEs).
+    Sarif,
+    /// GitHub Actions workflow commands (annotations).
+    Github,
+    /// One line a finding: `path:line:col: GB001 message`.
+    Brief,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]

@@ -5,7 +5,7 @@ use std::io::{self, Write};
 use gbcheck::finding::Rule;
 
 /// What it means, an example, how to fix it.
-fn text(rule: Rule) -> (&'static str, &'static str, &'static str) {
+pub fn text(rule: Rule) -> (&'static str, &'static str, &'static str) {
     match rule {
         Rule::InvalidSequence => (
             "The bytes are not a valid sequence of the file's encoding. In GB 18030 a character is one byte \

@@ -2,9 +2,11 @@
 
 mod args;
 mod chunks;
+mod config;
 mod convert;
 mod escape;
 mod explain;
+mod filter;
 mod input;
 mod locate;
 mod output;
@@ -17,15 +19,15 @@ use std::io::{self, IsTerminal, Write};
 use std::process::ExitCode;
 use std::time::Instant;
 
-use clap::Parser;
+use clap::{CommandFactory, FromArgMatches, Parser};
 use gbcheck::check::{EncodingChoice, Options};
 use gbcheck::finding::{Rule, Severity};
 use gbcheck::profile::Profile;
 use gbcheck::rules::RuleSet;
 
-use args::{CheckArgs, Cli, ColorArg, Command, EncodingArg, FailLevelArg, FormatArg, ProfileArg};
+use args::{CheckArgs, Cli, ColorArg, Command, ConfigArgs, EncodingArg, FailLevelArg, FormatArg, ProfileArg};
 use input::describe_io_error;
-use output::{human::Human, jsonl::JsonLines, Reporter};
+use output::{brief::Brief, github::Github, human::Human, jsonl::JsonLines, sarif::Sarif, Reporter};
 
 /// Exit status: no finding at or above the fail level, no operational error.
 const EXIT_CLEAN: u8 = 0;
@@ -36,8 +38,9 @@ const EXIT_ERROR: u8 = 2;
 
 /// Runs the command line and returns the exit status.
 pub fn main() -> ExitCode {
-    let cli = match Cli::try_parse() {
-        Ok(cli) => cli,
+    let parsed = Cli::command().try_get_matches().and_then(|m| Ok((Cli::from_arg_matches(&m)?, m)));
+    let (cli, matches) = match parsed {
+        Ok(parsed) => parsed,
         Err(e) => {
             let code = if e.use_stderr() { EXIT_ERROR } else { EXIT_CLEAN };
             let _ = e.print();
@@ -45,7 +48,16 @@ pub fn main() -> ExitCode {
         }
     };
     let result = match cli.command {
-        Command::Check(args) => run_check(&args),
+        Command::Check(args) => {
+            let given =
+                matches.subcommand_matches("check").map(config::Given::from_matches).unwrap_or_default();
+            let format_given = matches
+                .subcommand_matches("check")
+                .and_then(|m| m.value_source("format"))
+                .is_some_and(|s| s == clap::parser::ValueSource::CommandLine);
+            run_check(args, given, format_given)
+        }
+        Command::Config(args) => print_config(&args),
         Command::Rules => print_rules(),
         Command::Convert(args) => convert::run(&args),
         Command::Explain { rule } => explain::print(&rule),
@@ -97,8 +109,8 @@ fn parse_rules(names: &[String]) -> Result<Vec<Rule>, String> {
         .collect()
 }
 
-/// The rule set the arguments ask for.
-fn rule_set(args: &CheckArgs) -> Result<RuleSet, String> {
+/// The rule set the arguments ask for, after the config file's rule severities.
+fn rule_set(args: &CheckArgs, severities: &[(Rule, Option<Severity>)]) -> Result<RuleSet, String> {
     let mut rules = RuleSet::new(match args.profile {
         ProfileArg::Gb18030_2022 => Profile::Gb18030_2022,
         ProfileArg::Gb18030_2005 => Profile::Gb18030_2005,
@@ -106,11 +118,16 @@ fn rule_set(args: &CheckArgs) -> Result<RuleSet, String> {
         ProfileArg::Whatwg => Profile::Whatwg,
     });
     rules.level = args.level;
+    for &(rule, severity) in severities {
+        rules.set_severity(rule, severity);
+    }
     let selected = parse_rules(&args.select)?;
     if !selected.is_empty() {
         for &rule in Rule::ALL {
             if !selected.contains(&rule) {
                 rules.set_severity(rule, None);
+            } else if rules.severity(rule).is_none() {
+                rules.set_severity(rule, Some(rule.default_severity()));
             }
         }
     }
@@ -121,7 +138,7 @@ fn rule_set(args: &CheckArgs) -> Result<RuleSet, String> {
 }
 
 /// The check options the arguments ask for.
-fn options(args: &CheckArgs) -> Result<Options, String> {
+fn options(args: &CheckArgs, severities: &[(Rule, Option<Severity>)]) -> Result<Options, String> {
     Ok(Options {
         encoding: match args.encoding {
             EncodingArg::Auto => EncodingChoice::Auto,
@@ -129,7 +146,7 @@ fn options(args: &CheckArgs) -> Result<Options, String> {
             EncodingArg::Utf8 => EncodingChoice::Utf8,
         },
         max_findings: args.max_findings.unwrap_or(usize::MAX),
-        rules: rule_set(args)?,
+        rules: rule_set(args, severities)?,
     })
 }
 
@@ -141,13 +158,98 @@ fn thread_count(args: &CheckArgs) -> usize {
     }
 }
 
-fn run_check(args: &CheckArgs) -> io::Result<u8> {
+/// `gbcheck config [PATH]`: the effective configuration for a path.
+fn print_config(args: &ConfigArgs) -> io::Result<u8> {
+    let loaded = match config::load(args.config.as_deref(), args.no_config) {
+        Ok(loaded) => loaded,
+        Err(message) => {
+            writeln!(io::stderr(), "gbcheck: error: {message}")?;
+            return Ok(EXIT_ERROR);
+        }
+    };
+    let path = args.path.clone().unwrap_or_else(|| ".".into());
+    let mut check = match Cli::try_parse_from(["gbcheck", "check"]) {
+        Ok(Cli { command: Command::Check(check) }) => check,
+        _ => return Err(io::Error::other("internal error: default check arguments")),
+    };
+    loaded.apply_defaults(&mut check, config::Given::default());
+    let mask = loaded.matching(&path);
+    loaded.apply_overrides(&mut check, mask, config::Given::default());
+    let rules = match rule_set(&check, &loaded.severities(mask)) {
+        Ok(rules) => rules,
+        Err(message) => {
+            writeln!(io::stderr(), "gbcheck: error: {message}")?;
+            return Ok(EXIT_ERROR);
+        }
+    };
+    let effective = config::Effective { loaded: &loaded, path: &path, mask, args: &check, rules: &rules };
+    write!(io::stdout().lock(), "{effective}")?;
+    Ok(EXIT_CLEAN)
+}
+
+/// The settings of the files the config file's overrides match, made once for each set of
+/// matching overrides; `None` without overrides.
+fn per_file_settings(
+    loaded: &config::Loaded,
+    args: &CheckArgs,
+    given: config::Given,
+    base: Options,
+    threads: usize,
+) -> Option<run::ForPath> {
+    if loaded.config.overrides.is_empty() {
+        return None;
+    }
+    let (loaded, args) = (loaded.clone(), args.clone());
+    let cache = std::sync::Mutex::new(std::collections::HashMap::<u64, std::sync::Arc<run::Settings>>::new());
+    Some(Box::new(move |path| {
+        let mask = loaded.matching(path);
+        if mask == 0 {
+            return None;
+        }
+        let mut cache = cache.lock().unwrap_or_else(|e| e.into_inner());
+        let settings = cache.entry(mask).or_insert_with(|| {
+            let mut own = args.clone();
+            loaded.apply_overrides(&mut own, mask, given);
+            // The base options were made from the same --select/--ignore, so this cannot fail.
+            let options = options(&own, &loaded.severities(mask)).unwrap_or(base);
+            std::sync::Arc::new(run::Settings {
+                options: Options { max_findings: usize::MAX, ..options },
+                max_shown: usize::MAX,
+                snippets: own.format == FormatArg::Human,
+                binary: own.binary,
+                max_filesize: own.max_filesize,
+                chunk: own.chunk_size.max(1),
+                threads,
+                for_path: None,
+            })
+        });
+        Some(std::sync::Arc::clone(settings))
+    }))
+}
+
+fn run_check(mut args: CheckArgs, given: config::Given, format_given: bool) -> io::Result<u8> {
     let started = Instant::now();
     let fail = |message: &str| -> io::Result<u8> {
         writeln!(io::stderr(), "gbcheck: error: {message}")?;
         Ok(EXIT_ERROR)
     };
-    let options = match options(args) {
+    let loaded = match config::load(args.config.as_deref(), args.no_config) {
+        Ok(loaded) => loaded,
+        Err(message) => return fail(&message),
+    };
+    loaded.apply_defaults(&mut args, given);
+    if !format_given && std::env::var_os("GITHUB_ACTIONS").is_some_and(|v| v == "true") {
+        args.format = FormatArg::Github;
+    }
+    let args = &args;
+    let baseline = match &args.baseline {
+        Some(file) => match filter::read_baseline(file) {
+            Ok(baseline) => Some(baseline),
+            Err(message) => return fail(&message),
+        },
+        None => None,
+    };
+    let options = match options(args, &loaded.severities(0)) {
         Ok(options) => options,
         Err(message) => return fail(&message),
     };
@@ -197,24 +299,44 @@ fn run_check(args: &CheckArgs) -> io::Result<u8> {
             Box::new(Human::new(io::BufWriter::new(stdout), stderr, use_color(args.color), args.quiet))
         }
         FormatArg::Jsonl => Box::new(JsonLines::new(io::BufWriter::new(stdout))),
+        FormatArg::Sarif => Box::new(Sarif::new(io::BufWriter::new(stdout))),
+        FormatArg::Github => Box::new(Github::new(io::BufWriter::new(stdout), stderr, args.quiet)),
+        FormatArg::Brief => Box::new(Brief::new(io::BufWriter::new(stdout), stderr, args.quiet)),
     };
+    let mut filter = filter::Filter::new(
+        reporter.as_mut(),
+        filter::FilterOptions {
+            max_shown: options.max_findings,
+            baseline,
+            record: args.write_baseline.is_some(),
+            fingerprints: args.format == FormatArg::Sarif,
+        },
+    );
     let settings = run::Settings {
         options: Options { max_findings: usize::MAX, ..options },
-        max_shown: options.max_findings,
+        // The filter applies --max-findings after suppressions and the baseline.
+        max_shown: usize::MAX,
         snippets: args.format == FormatArg::Human,
         binary: args.binary,
         max_filesize: args.max_filesize,
         chunk: args.chunk_size.max(1),
         threads,
+        for_path: per_file_settings(&loaded, args, given, options, threads),
     };
-    let runner = run::Runner::new(settings, reporter.as_mut(), &progress, stats::Stats::new(args.stats))?;
+    let runner = run::Runner::new(settings, &mut filter, &progress, stats::Stats::new(args.stats))?;
     let result = runner.run(entries);
     progress.finish();
     let (summary, stats) = result?;
-    reporter.summary(&summary, &stats, started.elapsed())?;
+    filter.summary(&summary, &stats, started.elapsed())?;
+    let (summary, _) = filter.adjust(&summary, &stats);
+    if let Some(file) = &args.write_baseline {
+        if let Err(e) = filter.write_baseline(file) {
+            return fail(&format!("cannot write baseline {}: {}", file.display(), describe_io_error(&e)));
+        }
+    }
     Ok(if summary.operational_errors > 0 {
         EXIT_ERROR
-    } else if !args.exit_zero && summary.counts.reaches(fail_level) {
+    } else if !args.exit_zero && args.write_baseline.is_none() && summary.counts.reaches(fail_level) {
         EXIT_FINDINGS
     } else {
         EXIT_CLEAN

@@ -52,7 +52,12 @@ pub struct Settings {
     pub chunk: u64,
     /// Worker threads.
     pub threads: usize,
+    /// The settings of a file that differ from these (the config file's overrides).
+    pub for_path: Option<ForPath>,
 }
+
+/// Gives the settings of a path when they differ from the shared ones.
+pub type ForPath = Box<dyn Fn(&std::path::Path) -> Option<Arc<Settings>> + Send + Sync>;
 
 /// A checked input (or chunk), ready to report.
 struct Checked {
@@ -215,7 +220,12 @@ impl<'a> Runner<'a> {
                 EntryKind::Skipped(reason, message) => self.skipped(&path, *reason, message, false)?,
                 EntryKind::File { explicit } => {
                     let outcome = self.wait(head, &rx, &mut early);
-                    self.report(&path, *explicit, outcome)?;
+                    // A big file is checked from here, with its own settings.
+                    let own = self.settings_for(&entry.path);
+                    let shared = std::mem::replace(&mut self.settings, own);
+                    let reported = self.report(&path, *explicit, outcome);
+                    self.settings = shared;
+                    reported?;
                 }
                 EntryKind::Stdin => {
                     let outcome = self.wait(head, &rx, &mut early);
@@ -234,11 +244,20 @@ impl<'a> Runner<'a> {
             EntryKind::Stdin => None,
             _ => return,
         };
-        let settings = Arc::clone(&self.settings);
+        let settings = match &path {
+            Some(path) => self.settings_for(path),
+            None => Arc::clone(&self.settings),
+        };
         let tx = tx.clone();
         self.pool.spawn_fifo(move || {
             let _ = tx.send((index, job(path, &settings)));
         });
+    }
+
+    /// The settings of one input (the config file's overrides may differ by path).
+    fn settings_for(&self, path: &std::path::Path) -> Arc<Settings> {
+        let own = self.settings.for_path.as_ref().and_then(|for_path| for_path(path));
+        own.unwrap_or_else(|| Arc::clone(&self.settings))
     }
 
     /// Waits for the outcome of entry `index`, keeping the ones that come before their turn.

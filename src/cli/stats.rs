@@ -54,6 +54,12 @@ impl Stats {
         }
     }
 
+    /// Takes one finding of `rule` off the counts (a suppressed or baselined finding).
+    pub fn remove_by_rule(&mut self, rule: Rule) {
+        let total = &mut self.by_rule[rule_index(rule)];
+        *total = total.saturating_sub(1);
+    }
+
     /// Counts one skipped file.
     pub fn skipped(&mut self, reason: SkipReason) {
         self.skipped[reason as usize] += 1;

@@ -119,7 +119,7 @@ fn plural(n: u64, one: &str, many: &str) -> String {
 }
 
 /// "2 files checked (1.2 KiB in 3 ms): 1 error, 1 warning in 1 file; 1 skipped; 1 unreadable"
-fn summary_line(summary: &Summary, elapsed: Duration) -> String {
+pub fn summary_line(summary: &Summary, elapsed: Duration) -> String {
     let mut line = format!(
         "{} checked ({} in {} ms): ",
         plural(summary.files_checked, "file", "files"),
@@ -136,6 +136,12 @@ fn summary_line(summary: &Summary, elapsed: Duration) -> String {
             plural(counts.warnings, "warning", "warnings"),
             plural(summary.files_with_findings, "file", "files"),
         ));
+    }
+    if summary.suppressed > 0 {
+        line.push_str(&format!("; {} suppressed", summary.suppressed));
+    }
+    if summary.baselined > 0 {
+        line.push_str(&format!("; {} in the baseline", summary.baselined));
     }
     if summary.files_skipped > 0 {
         line.push_str(&format!("; {} skipped", summary.files_skipped));

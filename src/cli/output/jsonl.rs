@@ -60,6 +60,10 @@ enum Record<'a> {
         findings_by_rule: BTreeMap<&'static str, u64>,
         bytes_per_second: u64,
         files_per_second: u64,
+        /// Findings hidden by suppression comments and by the baseline (additions to
+        /// schema version 1).
+        suppressed: u64,
+        baselined: u64,
     },
 }
 
@@ -133,6 +137,8 @@ impl<W: Write> Reporter for JsonLines<W> {
             findings_by_rule: stats.by_rule().into_iter().map(|(rule, n)| (rule.id(), n)).collect(),
             bytes_per_second: Stats::per_second(summary.bytes_checked, elapsed),
             files_per_second: Stats::per_second(summary.files_checked, elapsed),
+            suppressed: summary.suppressed,
+            baselined: summary.baselined,
         })?;
         self.out.flush()
     }

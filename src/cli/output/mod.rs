@@ -1,7 +1,10 @@
 //! Output formats. Each one is a [`Reporter`]; the checking code knows none of them.
 
+pub mod brief;
+pub mod github;
 pub mod human;
 pub mod jsonl;
+pub mod sarif;
 pub mod snippet;
 
 use std::io;
@@ -79,6 +82,10 @@ pub trait Reporter {
 
     /// An input passed over on purpose; `explicit` when the user named it.
     fn skipped(&mut self, path: &DisplayPath, reason: &str, explicit: bool) -> io::Result<()>;
+
+    /// The fingerprint of the finding passed next to [`Reporter::finding`] (see
+    /// [`crate::cli::filter`]); formats that show fingerprints (SARIF) keep it.
+    fn fingerprint(&mut self, _fingerprint: &str) {}
 
     /// The end of the run.
     fn summary(&mut self, summary: &Summary, stats: &Stats, elapsed: Duration) -> io::Result<()>;

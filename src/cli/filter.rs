@@ -1,0 +1,371 @@
+//! Between the runner and the output format: inline suppression comments, baselines,
+//! fingerprints and `--max-findings`.
+//!
+//! The runner reports every finding (its own limit is lifted); for each input with findings
+//! this filter reads the input's suppression comments ([`gbcheck::suppress`]) and, when a
+//! baseline or SARIF is wanted, the text around each finding, from the file again. Inputs
+//! without findings are never read twice; standard input cannot be, so comments in it are not
+//! honoured. The summary and the counts by rule are corrected for what was hidden.
+//!
+//! A fingerprint is a 64-bit FNV-1a hash of the rule, the offending bytes and up to
+//! [`CONTEXT`] bytes either side on the same line (indentation and line ends trimmed): it
+//! stays the same when lines are added or removed above a finding, and changes when the text
+//! around it does. A baseline holds `(path, rule, fingerprint)` with a count, so that a
+//! second identical defect on an identical line is new.
+
+use std::collections::HashMap;
+use std::fs::File;
+use std::io::{self, BufRead, BufReader, Read, Seek, SeekFrom, Write};
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use gbcheck::finding::{Rule, Severity};
+use gbcheck::report::Summary;
+use gbcheck::suppress::Suppressions;
+use serde::{Deserialize, Serialize};
+
+use crate::cli::output::{DisplayPath, Located, Reporter};
+use crate::cli::stats::Stats;
+
+/// Bytes of context either side of a finding that go into its fingerprint.
+pub const CONTEXT: usize = 24;
+
+/// Files up to this size are held in memory while their findings are filtered.
+const IN_MEMORY: u64 = 16 << 20;
+
+/// The version of the baseline file format.
+const BASELINE_VERSION: u32 = 1;
+
+/// One recorded finding.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq, PartialOrd, Ord)]
+struct BaselineEntry {
+    path: String,
+    rule: String,
+    fingerprint: String,
+    /// Where it was when recorded (for people; not used to match).
+    line: u64,
+}
+
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct BaselineFile {
+    gbcheck_baseline: u32,
+    findings: Vec<BaselineEntry>,
+}
+
+/// The path as recorded in baselines: as named, without a leading `./`.
+fn baseline_path(path: &DisplayPath) -> String {
+    let mut text = path.text.as_str();
+    while let Some(rest) = text.strip_prefix("./") {
+        text = rest;
+    }
+    text.to_string()
+}
+
+/// Reads a baseline file into counts by `(path, rule, fingerprint)`.
+pub fn read_baseline(file: &Path) -> Result<HashMap<(String, String, String), u64>, String> {
+    let text = std::fs::read_to_string(file).map_err(|e| {
+        format!("cannot read baseline {}: {}", file.display(), crate::cli::input::describe_io_error(&e))
+    })?;
+    let parsed: BaselineFile = serde_json::from_str(&text).map_err(|e| {
+        format!("{}:{}:{}: not a gbcheck baseline: {e}", file.display(), e.line(), e.column())
+    })?;
+    if parsed.gbcheck_baseline != BASELINE_VERSION {
+        return Err(format!(
+            "{}: baseline version {} is not supported (expected {BASELINE_VERSION})",
+            file.display(),
+            parsed.gbcheck_baseline
+        ));
+    }
+    let mut counts = HashMap::new();
+    for entry in parsed.findings {
+        *counts.entry((entry.path, entry.rule, entry.fingerprint)).or_insert(0) += 1;
+    }
+    Ok(counts)
+}
+
+/// FNV-1a, 64 bits: small, stable across versions and platforms.
+fn fnv1a(parts: &[&[u8]]) -> u64 {
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for part in parts {
+        for &b in *part {
+            hash ^= u64::from(b);
+            hash = hash.wrapping_mul(0x0000_0100_0000_01b3);
+        }
+        // A separator, so that ("ab", "c") and ("a", "bc") differ.
+        hash ^= 0xff;
+        hash = hash.wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    hash
+}
+
+/// The fingerprint of a finding: its rule, its bytes and the text around it on its line.
+/// `window` holds the bytes from `window_start`; the finding is at `start..end`.
+pub fn fingerprint(rule: Rule, window: &[u8], window_start: u64, start: u64, end: u64) -> String {
+    let at = |offset: u64| (offset.saturating_sub(window_start) as usize).min(window.len());
+    let (s, e) = (at(start), at(end));
+    let mut before = &window[at(start.saturating_sub(CONTEXT as u64))..s];
+    if let Some(nl) = before.iter().rposition(|&b| b == b'\n') {
+        before = &before[nl + 1..];
+    }
+    let before = before.trim_ascii_start();
+    let mut after = &window[e..at(end + CONTEXT as u64)];
+    if let Some(nl) = after.iter().position(|&b| b == b'\n') {
+        after = &after[..nl];
+    }
+    let after = after.trim_ascii_end();
+    format!("{:016x}", fnv1a(&[rule.id().as_bytes(), &window[s..e], before, after]))
+}
+
+/// The input a finding came from, read again.
+enum Source {
+    /// Standard input, or a file that can no longer be read: no comments, no context.
+    None,
+    Memory(Vec<u8>),
+    File(File),
+}
+
+impl Source {
+    fn open(path: &DisplayPath) -> (Source, Suppressions) {
+        if path.raw.is_none() && path.text == DisplayPath::stdin().text {
+            return (Source::None, Suppressions::default());
+        }
+        let Ok(mut file) = File::open(fs_path(path)) else {
+            return (Source::None, Suppressions::default());
+        };
+        let size = file.metadata().map_or(u64::MAX, |m| m.len());
+        if size <= IN_MEMORY {
+            let mut bytes = Vec::new();
+            if file.read_to_end(&mut bytes).is_err() {
+                return (Source::None, Suppressions::default());
+            }
+            let suppressions = Suppressions::scan(&bytes);
+            return (Source::Memory(bytes), suppressions);
+        }
+        let mut suppressions = Suppressions::default();
+        let mut reader = BufReader::with_capacity(1 << 20, &file);
+        let mut line = Vec::new();
+        let mut number = 0;
+        loop {
+            line.clear();
+            match reader.read_until(b'\n', &mut line) {
+                Ok(0) | Err(_) => break,
+                Ok(_) => {
+                    number += 1;
+                    suppressions.add_line(number, &line);
+                }
+            }
+        }
+        drop(reader);
+        (Source::File(file), suppressions)
+    }
+
+    fn fingerprint(&mut self, located: &Located) -> String {
+        let span = located.finding.span;
+        let from = span.start.saturating_sub(CONTEXT as u64);
+        let to = span.end() + CONTEXT as u64;
+        match self {
+            Source::Memory(bytes) => {
+                let window = &bytes[(from as usize).min(bytes.len())..(to as usize).min(bytes.len())];
+                fingerprint(located.finding.rule, window, from, span.start, span.end())
+            }
+            Source::File(file) => {
+                let mut window = Vec::new();
+                let read = file
+                    .seek(SeekFrom::Start(from))
+                    .and_then(|_| Read::by_ref(file).take(to - from).read_to_end(&mut window));
+                if read.is_err() {
+                    window.clear();
+                }
+                fingerprint(located.finding.rule, &window, from, span.start, span.end())
+            }
+            Source::None => {
+                fingerprint(located.finding.rule, &located.bytes, span.start, span.start, span.end())
+            }
+        }
+    }
+}
+
+/// The file system path of a shown path.
+fn fs_path(path: &DisplayPath) -> PathBuf {
+    #[cfg(unix)]
+    if let Some(raw) = &path.raw {
+        use std::os::unix::ffi::OsStrExt;
+        return PathBuf::from(std::ffi::OsStr::from_bytes(raw));
+    }
+    PathBuf::from(&path.text)
+}
+
+/// What the filter does.
+pub struct FilterOptions {
+    /// Findings shown per input.
+    pub max_shown: usize,
+    /// Findings to hide, from `--baseline`.
+    pub baseline: Option<HashMap<(String, String, String), u64>>,
+    /// Record findings for `--write-baseline`.
+    pub record: bool,
+    /// The format shows fingerprints.
+    pub fingerprints: bool,
+}
+
+/// The state of the input being reported.
+#[derive(Default)]
+struct Current {
+    source: Option<(Source, Suppressions)>,
+    seen: u64,
+    passed: u64,
+    shown: u64,
+}
+
+/// A reporter that filters findings before the real one.
+pub struct Filter<'a> {
+    inner: &'a mut dyn Reporter,
+    options: FilterOptions,
+    current: Current,
+    recorded: Vec<BaselineEntry>,
+    suppressed: u64,
+    baselined: u64,
+    removed_errors: u64,
+    removed_warnings: u64,
+    removed_by_rule: Vec<Rule>,
+    emptied_files: u64,
+}
+
+impl<'a> Filter<'a> {
+    /// A filter in front of `inner`.
+    pub fn new(inner: &'a mut dyn Reporter, options: FilterOptions) -> Filter<'a> {
+        Filter {
+            inner,
+            options,
+            current: Current::default(),
+            recorded: Vec::new(),
+            suppressed: 0,
+            baselined: 0,
+            removed_errors: 0,
+            removed_warnings: 0,
+            removed_by_rule: Vec::new(),
+            emptied_files: 0,
+        }
+    }
+
+    /// The runner's totals, less what was hidden.
+    pub fn adjust(&self, summary: &Summary, stats: &Stats) -> (Summary, Stats) {
+        let mut summary = *summary;
+        let counts = &mut summary.counts;
+        counts.errors = counts.errors.saturating_sub(self.removed_errors);
+        counts.warnings = counts.warnings.saturating_sub(self.removed_warnings);
+        counts.findings = counts.findings.saturating_sub(self.removed_errors + self.removed_warnings);
+        summary.files_with_findings = summary.files_with_findings.saturating_sub(self.emptied_files);
+        summary.suppressed = self.suppressed;
+        summary.baselined = self.baselined;
+        let mut stats = stats.clone();
+        for &rule in &self.removed_by_rule {
+            stats.remove_by_rule(rule);
+        }
+        (summary, stats)
+    }
+
+    /// Writes the findings seen as a baseline file.
+    pub fn write_baseline(&mut self, file: &Path) -> io::Result<()> {
+        self.recorded.sort();
+        let baseline =
+            BaselineFile { gbcheck_baseline: BASELINE_VERSION, findings: std::mem::take(&mut self.recorded) };
+        let mut out = io::BufWriter::new(File::create(file)?);
+        serde_json::to_writer_pretty(&mut out, &baseline)?;
+        out.write_all(b"\n")?;
+        out.flush()
+    }
+
+    fn remove(&mut self, located: &Located) {
+        match located.finding.severity {
+            Severity::Error => self.removed_errors += 1,
+            Severity::Warning => self.removed_warnings += 1,
+        }
+        self.removed_by_rule.push(located.finding.rule);
+    }
+}
+
+impl Reporter for Filter<'_> {
+    fn finding(&mut self, path: &DisplayPath, located: &Located) -> io::Result<()> {
+        self.current.seen += 1;
+        let (source, suppressions) = self.current.source.get_or_insert_with(|| Source::open(path));
+        if suppressions.covers(located.finding.rule, located.line) {
+            self.suppressed += 1;
+            self.remove(located);
+            return Ok(());
+        }
+        let wants = self.options.fingerprints || self.options.record || self.options.baseline.is_some();
+        let fingerprint = if wants { Some(source.fingerprint(located)) } else { None };
+        if let Some(fingerprint) = &fingerprint {
+            let key = (baseline_path(path), located.finding.rule.id().to_string(), fingerprint.clone());
+            if self.options.record {
+                self.recorded.push(BaselineEntry {
+                    path: key.0.clone(),
+                    rule: key.1.clone(),
+                    fingerprint: key.2.clone(),
+                    line: located.line,
+                });
+            }
+            if let Some(count) = self.options.baseline.as_mut().and_then(|b| b.get_mut(&key)) {
+                if *count > 0 {
+                    *count -= 1;
+                    self.baselined += 1;
+                    self.remove(located);
+                    return Ok(());
+                }
+            }
+        }
+        self.current.passed += 1;
+        if self.current.shown >= self.options.max_shown as u64 {
+            return Ok(());
+        }
+        self.current.shown += 1;
+        if let Some(fingerprint) = &fingerprint {
+            self.inner.fingerprint(fingerprint);
+        }
+        self.inner.finding(path, located)
+    }
+
+    fn file_done(&mut self, path: &DisplayPath, hidden: u64) -> io::Result<()> {
+        let current = std::mem::take(&mut self.current);
+        if current.seen > 0 && current.passed == 0 {
+            self.emptied_files += 1;
+        }
+        self.inner.file_done(path, hidden + current.passed - current.shown)
+    }
+
+    fn error(&mut self, path: &DisplayPath, message: &str) -> io::Result<()> {
+        self.inner.error(path, message)
+    }
+
+    fn skipped(&mut self, path: &DisplayPath, reason: &str, explicit: bool) -> io::Result<()> {
+        self.inner.skipped(path, reason, explicit)
+    }
+
+    fn summary(&mut self, summary: &Summary, stats: &Stats, elapsed: Duration) -> io::Result<()> {
+        let (summary, stats) = self.adjust(summary, stats);
+        self.inner.summary(&summary, &stats, elapsed)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fingerprints_ignore_other_lines_and_indentation() {
+        let a = b"first line\n  bad \x81 here\nlast";
+        let b = b"new line above\nfirst line changed\n\tbad \x81 here\nlast";
+        let at_a = 17;
+        let pos_b = b.iter().position(|&x| x == 0x81).unwrap() as u64;
+        assert_eq!(a[at_a as usize], 0x81);
+        let fa = fingerprint(Rule::InvalidSequence, a, 0, at_a, at_a + 1);
+        let fb = fingerprint(Rule::InvalidSequence, b, 0, pos_b, pos_b + 1);
+        assert_eq!(fa, fb);
+        let c = b"first line\n  bad \x81 there\nlast";
+        assert_ne!(fa, fingerprint(Rule::InvalidSequence, c, 0, at_a, at_a + 1));
+        assert_ne!(fa, fingerprint(Rule::TruncatedSequence, a, 0, at_a, at_a + 1));
+        // A window that starts later gives the same answer.
+        assert_eq!(fa, fingerprint(Rule::InvalidSequence, &a[5..], 5, at_a, at_a + 1));
+    }
+}
