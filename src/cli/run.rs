@@ -261,10 +261,30 @@ impl<'a> Runner<'a> {
     }
 
     /// Waits for the outcome of entry `index`, keeping the ones that come before their turn.
+    ///
+    /// Small files come back every few microseconds, faster than this thread is woken: for
+    /// the first few milliseconds it naps and takes all that came in at once, instead of
+    /// blocking on the channel (which makes every worker wake it, one context switch a file).
     fn wait(&self, index: usize, rx: &Receiver<(usize, Outcome)>, early: &mut Early) -> Outcome {
+        const NAP: Duration = Duration::from_micros(200);
+        let mut napped = Duration::ZERO;
         loop {
             if let Some(outcome) = early.remove(index) {
                 return outcome;
+            }
+            let mut got = false;
+            while let Ok((i, outcome)) = rx.try_recv() {
+                early.insert(i, outcome);
+                got = true;
+            }
+            if got {
+                napped = Duration::ZERO;
+                continue;
+            }
+            if napped < Duration::from_millis(20) {
+                std::thread::sleep(NAP);
+                napped += NAP;
+                continue;
             }
             match rx.recv_timeout(Duration::from_millis(200)) {
                 Ok((i, outcome)) => early.insert(i, outcome),
