@@ -82,8 +82,13 @@ fn start_family(c: char) -> Option<Family> {
         return Some(Family::Repeat(c));
     }
     if let Some([lead, trail]) = two_byte(c) {
-        // The first two bytes of a three-byte UTF-8 sequence: a lead E0-EF, a continuation.
-        if (0xE0..=0xEF).contains(&lead) && (0x80..=0xBF).contains(&trail) {
+        // The first two bytes of a three-byte UTF-8 sequence, a lead and a continuation,
+        // whose character can be in GB 2312: leads E2 (U+2000-U+2FFF: quotation marks, dashes,
+        // symbols), E3 (U+3000-U+3FFF: CJK punctuation, kana), E4-E9 (the CJK ideographs) and EF
+        // (U+F000-U+FFFF: full-width forms). A run must repair into GB 2312 characters only,
+        // so it cannot start with any other lead (E0, E1: U+0800-U+1FFF; EA-EE: Hangul and
+        // private use).
+        if matches!(lead, 0xE2..=0xE9 | 0xEF) && (0x80..=0xBF).contains(&trail) {
             return Some(Family::TwoByte);
         }
     }
