@@ -12,6 +12,7 @@
 //! - [`finding`], [`report`]: the data the checker produces.
 //! - [`lines`]: byte offsets to lines and columns, for reporting.
 //! - [`suppress`]: inline `gbcheck: ignore-...` comments.
+//! - [`convert`]: exact transcoding between GB 18030 and UTF-8, refusing anything lossy.
 //!
 //! ```
 //! use gbcheck::check::{check_bytes, Options, EncodingChoice};
