@@ -127,6 +127,11 @@ impl Tracker {
         self.family.is_some()
     }
 
+    /// Where the run being tracked starts.
+    pub fn open_start(&self) -> Option<u64> {
+        self.family.map(|_| self.start)
+    }
+
     /// Offers the next character (at `start`, `len` bytes long). Returns a run that it ended.
     pub fn push(&mut self, start: u64, len: u8, c: char) -> Option<Detected> {
         if let Some(family) = self.family {
