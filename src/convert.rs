@@ -41,6 +41,7 @@ use crate::finding::{Cause, Finding, Rule};
 use crate::mapping;
 use crate::profile::Profile;
 use crate::rules::RuleSet;
+use crate::scan::simd::ascii_run_end;
 use crate::scan::{fast, utf8::Utf8Scanner, Visitor};
 
 /// The GB 18030 byte order mark: U+FEFF as a four-byte code.
@@ -163,6 +164,41 @@ impl Special {
     }
 }
 
+/// Appends the UTF-8 form of `c` byte by byte: for one character, cheaper than
+/// `extend_from_slice`, which calls `memcpy` (most of the time of a conversion once).
+#[inline(always)]
+fn push_utf8(out: &mut Vec<u8>, c: char) {
+    let scalar = u32::from(c);
+    // Continuation bytes: 10xxxxxx.
+    let tail = |shift: u32| 0x80 | ((scalar >> shift) & 0x3F) as u8;
+    match scalar {
+        0..=0x7F => out.push(scalar as u8),
+        0x80..=0x7FF => {
+            out.push(0xC0 | (scalar >> 6) as u8);
+            out.push(tail(0));
+        }
+        0x800..=0xFFFF => {
+            out.push(0xE0 | (scalar >> 12) as u8);
+            out.push(tail(6));
+            out.push(tail(0));
+        }
+        _ => {
+            out.push(0xF0 | (scalar >> 18) as u8);
+            out.push(tail(12));
+            out.push(tail(6));
+            out.push(tail(0));
+        }
+    }
+}
+
+/// Appends one code of one to four bytes, byte by byte (see [`push_utf8`]).
+#[inline(always)]
+fn push_code(out: &mut Vec<u8>, code: &[u8]) {
+    for &b in code {
+        out.push(b);
+    }
+}
+
 /// The visitor that writes the target while the scanner decodes the source.
 struct Writer {
     from: Encoding,
@@ -212,19 +248,16 @@ impl Writer {
     #[inline]
     fn put(&mut self, start: u64, c: char) {
         match self.to {
-            Encoding::Utf8 => {
-                let mut buf = [0u8; 4];
-                self.out.extend_from_slice(c.encode_utf8(&mut buf).as_bytes());
-            }
+            Encoding::Utf8 => push_utf8(&mut self.out, c),
             Encoding::Gb18030 => {
                 if !self.special.contains(c) {
-                    self.out.extend_from_slice(mapping::encode(c).as_bytes());
+                    push_code(&mut self.out, mapping::encode(c).as_bytes());
                     return;
                 }
                 match self.profile.encode(c) {
                     None => self.fail(start, Rule::Unencodable),
                     Some(code) if self.profile.decode(code.as_bytes()) == Some(c) => {
-                        self.out.extend_from_slice(code.as_bytes());
+                        push_code(&mut self.out, code.as_bytes());
                     }
                     Some(_) => self.fail(start, Rule::RoundTripMismatch),
                 }
@@ -232,7 +265,21 @@ impl Writer {
         }
     }
 
-    #[inline]
+    /// Converts one character: the common case inline (a scalar that converts as under strict
+    /// 2022, not a byte order mark), the rest through [`Writer::scalar`]. After a failure the
+    /// output is thrown away, so writing on costs nothing wrong.
+    #[inline(always)]
+    fn write_char(&mut self, start: u64, c: char) {
+        if self.special.contains(c) || (start == 0 && c == '\u{FEFF}') {
+            return self.scalar(start, c);
+        }
+        match self.to {
+            Encoding::Utf8 => push_utf8(&mut self.out, c),
+            Encoding::Gb18030 => push_code(&mut self.out, mapping::encode(c).as_bytes()),
+        }
+    }
+
+    #[inline(never)]
     fn scalar(&mut self, start: u64, c: char) {
         if self.lossy.is_some() {
             return;
@@ -275,7 +322,7 @@ impl Visitor for Writer {
 
     #[inline(always)]
     fn char(&mut self, start: u64, _len: u8, c: char) {
-        self.scalar(start, c);
+        self.write_char(start, c);
     }
 
     #[inline]
@@ -314,36 +361,71 @@ impl Utf8Reader {
             &joined
         };
         let base = self.offset;
-        let (valid, rest) = match std::str::from_utf8(data) {
-            Ok(text) => (text, &data[data.len()..]),
-            Err(e) => {
-                let (valid, rest) = data.split_at(e.valid_up_to());
-                let valid = std::str::from_utf8(valid).unwrap_or_default();
-                match e.error_len() {
-                    None if !last => {}
-                    None => writer.fail(base + e.valid_up_to() as u64, Rule::TruncatedSequence),
-                    Some(_) => writer.fail(base + e.valid_up_to() as u64, Rule::InvalidSequence),
-                }
-                (valid, rest)
-            }
-        };
-        let bytes = valid.as_bytes();
+        // One pass that validates and decodes (std's `from_utf8` and then `chars` would read
+        // every byte twice, and `from_utf8` is a byte-at-a-time loop on non-ASCII text).
         let mut i = 0;
-        while i < bytes.len() && writer.lossy.is_none() {
-            let b = bytes[i];
-            if b < 0x80 {
-                writer.out.push(b);
-                i += 1;
+        while i < data.len() && writer.lossy.is_none() {
+            if data[i] < 0x80 {
+                let end = ascii_run_end(data, i, false);
+                writer.out.extend_from_slice(&data[i..end]);
+                i = end;
                 continue;
             }
-            let c = valid[i..].chars().next().unwrap_or(char::REPLACEMENT_CHARACTER);
-            writer.scalar(base + i as u64, c);
-            i += c.len_utf8();
+            match utf8_at(data, i) {
+                Utf8Step::Char(c, len) => {
+                    writer.write_char(base + i as u64, c);
+                    i += len;
+                }
+                Utf8Step::Cut if !last => break,
+                Utf8Step::Cut => writer.fail(base + i as u64, Rule::TruncatedSequence),
+                Utf8Step::Invalid => writer.fail(base + i as u64, Rule::InvalidSequence),
+            }
         }
         if writer.lossy.is_none() {
-            self.pending = rest.to_vec();
-            self.offset = base + (data.len() - rest.len()) as u64;
+            self.pending = data[i..].to_vec();
+            self.offset = base + i as u64;
         }
+    }
+}
+
+/// What the bytes at an offset of UTF-8 text hold.
+enum Utf8Step {
+    /// A character and its length.
+    Char(char, usize),
+    /// The start of a valid sequence cut by the end of the bytes.
+    Cut,
+    /// An invalid sequence (as `std::str::from_utf8` judges: no overlong forms, surrogates
+    /// or scalars past U+10FFFF).
+    Invalid,
+}
+
+/// Decodes the sequence at `bytes[i]`, a byte `80-FF`.
+#[inline(always)]
+fn utf8_at(bytes: &[u8], i: usize) -> Utf8Step {
+    let lead = bytes[i];
+    // The length, and the range of the second byte (narrower after E0, ED, F0 and F4).
+    let (len, second) = match lead {
+        0xC2..=0xDF => (2, 0x80..=0xBF),
+        0xE0 => (3, 0xA0..=0xBF),
+        0xE1..=0xEC | 0xEE..=0xEF => (3, 0x80..=0xBF),
+        0xED => (3, 0x80..=0x9F),
+        0xF0 => (4, 0x90..=0xBF),
+        0xF1..=0xF3 => (4, 0x80..=0xBF),
+        0xF4 => (4, 0x80..=0x8F),
+        _ => return Utf8Step::Invalid,
+    };
+    let mut scalar = u32::from(lead & (0x7F >> len));
+    for k in 1..len {
+        let Some(&b) = bytes.get(i + k) else { return Utf8Step::Cut };
+        let fits = if k == 1 { second.contains(&b) } else { b & 0xC0 == 0x80 };
+        if !fits {
+            return Utf8Step::Invalid;
+        }
+        scalar = scalar << 6 | u32::from(b & 0x3F);
+    }
+    match char::from_u32(scalar) {
+        Some(c) => Utf8Step::Char(c, len),
+        None => Utf8Step::Invalid,
     }
 }
 
@@ -486,6 +568,43 @@ impl Detector {
 
 #[cfg(test)]
 mod tests {
+
+    /// The one-pass UTF-8 decoder judges every lead and second byte, with third and fourth
+    /// bytes at the edges of their ranges, as std does, at every length (cut or not).
+    #[test]
+    fn utf8_at_agrees_with_std() {
+        let edges = [0x00u8, 0x41, 0x7F, 0x80, 0x8F, 0x90, 0x9F, 0xA0, 0xBF, 0xC0, 0xFF];
+        for lead in 0x80..=0xFFu8 {
+            for second in 0..=0xFFu8 {
+                for third in edges {
+                    for fourth in edges {
+                        let bytes = [lead, second, third, fourth];
+                        for len in 1..=4 {
+                            let bytes = &bytes[..len];
+                            let expected = match std::str::from_utf8(bytes) {
+                                Ok(text) => Some(Some(text.chars().next().unwrap())),
+                                Err(e) if e.valid_up_to() > 0 => {
+                                    let text = std::str::from_utf8(&bytes[..e.valid_up_to()]).unwrap();
+                                    Some(text.chars().next())
+                                }
+                                Err(e) => e.error_len().map(|_| None),
+                            };
+                            let got = match utf8_at(bytes, 0) {
+                                Utf8Step::Char(c, n) => {
+                                    assert_eq!(n, c.len_utf8());
+                                    Some(Some(c))
+                                }
+                                Utf8Step::Invalid => Some(None),
+                                Utf8Step::Cut => None,
+                            };
+                            assert_eq!(got, expected, "{bytes:02X?}");
+                        }
+                    }
+                }
+            }
+        }
+    }
+
     use super::*;
 
     fn convert(bytes: &[u8], from: Encoding, to: Encoding, profile: Profile) -> Result<Vec<u8>, Lossy> {

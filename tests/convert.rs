@@ -504,3 +504,47 @@ fn a_read_only_directory_gives_a_clear_error_and_no_change() {
     assert_eq!(mtime(&path), before);
     assert_eq!(fs::read_dir(&sub).unwrap().count(), 1);
 }
+
+/// The conversion is its own check (`gbcheck convert` reads a file once and runs the checker
+/// only when the converter stops): the converter must stop on exactly the inputs where the
+/// checker with the refusal rules finds something, at its first finding. Every single byte,
+/// every pair, every four-byte sequence of the right shape and every scalar, under every
+/// profile and in both directions, each between ASCII letters.
+#[test]
+fn the_converter_stops_exactly_where_the_check_finds_something() {
+    use gbcheck::check::check_bytes;
+    use gbcheck::convert::check_options;
+    let mut gb_inputs: Vec<Vec<u8>> = (0..=0xFFu8).map(|b| vec![b]).collect();
+    gb_inputs.extend((0..=0xFFFFu16).map(|pair| pair.to_be_bytes().to_vec()));
+    for b1 in 0x81..=0xFEu8 {
+        for b2 in 0x30..=0x39u8 {
+            for b3 in 0x81..=0xFEu8 {
+                for b4 in 0x30..=0x39u8 {
+                    gb_inputs.push(vec![b1, b2, b3, b4]);
+                }
+            }
+        }
+    }
+    let utf8_inputs = every_scalar().map(|c| c.to_string().into_bytes());
+    let utf8_inputs: Vec<Vec<u8>> = utf8_inputs.chain((0x80..=0xFFu8).map(|b| vec![b, b'a'])).collect();
+    for profile in Profile::ALL {
+        for (from, to, inputs) in [
+            (Encoding::Gb18030, Encoding::Utf8, &gb_inputs),
+            (Encoding::Utf8, Encoding::Gb18030, &utf8_inputs),
+        ] {
+            let options = check_options(from, profile, 1);
+            for code in inputs {
+                let input = [b"a", &code[..], b"z"].concat();
+                let converted = convert_bytes(&input, from, to, profile, Bom::Keep);
+                let first = check_bytes(&input, &options).findings.first().map(|f| f.span.start);
+                assert_eq!(
+                    converted.as_ref().err().map(|lossy| lossy.offset),
+                    first,
+                    "{profile} {} -> {}: {code:02X?}",
+                    from.as_str(),
+                    to.as_str()
+                );
+            }
+        }
+    }
+}

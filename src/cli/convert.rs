@@ -1,17 +1,21 @@
 //! `gbcheck convert`: lossless transcoding between GB 18030 and UTF-8, written atomically.
 //!
-//! Each file goes through up to four reads, all in chunks (bounded memory):
+//! Each file is read in chunks (bounded memory):
 //!
-//! 1. with `--from auto`, detection (stopped as soon as the answer is settled);
-//! 2. the check: the library's checker with the refusal rules (GB001-GB004, GB006). Any
-//!    finding refuses the file, before anything is written: the findings are printed, the
-//!    file is not opened for writing, and the exit status is 1;
-//! 3. the conversion, to standard output or into a temporary file `.NAME.gbcheck-tmp-PID` in
-//!    the destination's directory, which is then flushed and fsynced;
-//! 4. the verification: the temporary file is converted back and compared with the source,
-//!    byte for byte. Then the permissions (and, where allowed, the owner) are copied, the
-//!    source is checked to be unchanged since step 2, the backup is made (a hard link, or a
-//!    copy), the temporary file is renamed over the destination and the directory fsynced.
+//! 1. with `--from auto`, for detection (stopped as soon as the answer is settled);
+//! 2. for the conversion, which is also the check: the converter stops at the first place it
+//!    cannot convert exactly (what the refusal rules GB001-GB004 and GB006 find). It writes to
+//!    a spool (memory, then an unnamed temporary file) for standard output, or to a temporary
+//!    file `.NAME.gbcheck-tmp-PID` in the destination's directory, flushed and fsynced.
+//!    Nothing reaches standard output or the destination unless the whole file converted;
+//! 3. only when it stopped: by the library's checker with the refusal rules, for the findings
+//!    to print (and with `--dry-run`, instead of step 2). A refused file is left as it was,
+//!    and the exit status is 1;
+//! 4. for a file destination, the verification: the temporary file is converted back and
+//!    compared with the source, byte for byte. Then the permissions (and, where allowed, the
+//!    owner) are copied, the source is checked to be unchanged since it was opened, the
+//!    backup is made (a hard link, or a copy), the temporary file is renamed over the
+//!    destination and the directory fsynced.
 //!
 //! Any failure removes the temporary file and leaves the destination as it was. A process
 //! killed on the way (`kill -9`) leaves its temporary file; the next run in that directory
@@ -182,70 +186,189 @@ fn convert_one(path: &Path, shown: &str, plan: &Plan, destination: &Destination)
         return Ok(Outcome::Done);
     }
 
-    // The check: nothing is written unless it finds nothing.
-    let report = check(path, from, plan)?;
-    if report.counts.findings > 0 {
-        print_refusal(path, shown, &report, from, plan)?;
-        let verb = if plan.dry_run { "would refuse" } else { "refused" };
-        eprintln!(
-            "gbcheck: {shown}: {verb} ({direction} under {}): {} finding{} would make the conversion lossy; \
-             the file is unchanged",
-            plan.profile,
-            report.counts.findings,
-            if report.counts.findings == 1 { "" } else { "s" },
-        );
-        return Ok(Outcome::Refused);
-    }
     let has_bom = {
         let mut start = [0u8; 4];
         let n = read_prefix(path, &mut start)?;
         start[..n].starts_with(bom_of(from))
     };
-    if has_bom {
-        let note = match plan.bom {
-            Bom::Drop => "byte order mark dropped (--keep-bom keeps it)".to_string(),
-            Bom::Keep => format!("byte order mark kept as the {} one", plan.to.as_str()),
-        };
-        let note = if plan.dry_run { note.replace("dropped", "would be dropped") } else { note };
-        eprintln!("gbcheck: {shown}: {note}");
-    }
+    let bom_note = |dry_run: bool| {
+        if has_bom {
+            let note = match (plan.bom, dry_run) {
+                (Bom::Drop, false) => "byte order mark dropped (--keep-bom keeps it)".to_string(),
+                (Bom::Drop, true) => "byte order mark would be dropped (--keep-bom keeps it)".to_string(),
+                (Bom::Keep, _) => format!("byte order mark kept as the {} one", plan.to.as_str()),
+            };
+            eprintln!("gbcheck: {shown}: {note}");
+        }
+    };
     if plan.dry_run {
+        let report = check(path, from, plan)?;
+        if report.counts.findings > 0 {
+            return refuse(path, shown, &report, from, plan, &direction);
+        }
+        bom_note(true);
         eprintln!("gbcheck: {shown}: would convert {direction} ({} bytes)", meta.len());
         return Ok(Outcome::Done);
     }
-    match (destination, target) {
+    // One read converts and checks at once: the converter stops at the first place it cannot
+    // convert exactly, which is where the check would find something. Only then does the
+    // check run, to say what it found. Nothing reaches the destination before the whole
+    // source has converted: standard output gets the spool, a file the verified temporary file.
+    let written = match (destination, target) {
         (Destination::Stdout, _) | (_, None) => {
+            let mut spool = Spool::new();
+            match convert_stream(path, from, plan, &mut spool) {
+                Ok(_) => {}
+                Err(StreamError::Lossy(lossy)) => {
+                    return refuse_after(path, shown, from, plan, &direction, lossy)
+                }
+                Err(e) => return Err(e.describe("the spool file")),
+            }
+            bom_note(false);
             let stdout = io::stdout();
             let mut out = stdout.lock();
             // A closed output pipe ends the conversion quietly, as it ends `gbcheck check`.
-            let result = match convert_stream(path, from, plan, &mut out) {
-                Ok(_) => out.flush().map_err(StreamError::Write),
-                Err(e) => Err(e),
-            };
-            match result {
+            return match spool.copy_to(&mut out).and_then(|()| out.flush()) {
                 Ok(()) => Ok(Outcome::Done),
-                Err(StreamError::Write(e)) if e.kind() == io::ErrorKind::BrokenPipe => Ok(Outcome::Done),
-                Err(e) => Err(e.describe("standard output")),
-            }
+                Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Ok(Outcome::Done),
+                Err(e) => Err(format!("cannot write standard output: {}", describe_io_error(&e))),
+            };
         }
         (Destination::InPlace { backup }, Some(target)) => {
-            let written = write_atomically(path, &meta, &target, true, *backup, from, plan, has_bom)?;
-            eprintln!("gbcheck: {shown}: converted {direction} ({} -> {written} bytes)", meta.len());
-            Ok(Outcome::Done)
+            write_atomically(path, &meta, &target, true, *backup, from, plan, has_bom).map(|n| (n, None))
         }
         (Destination::File(_), Some(target)) => {
             // `-o` naming the source itself is an in-place conversion.
             let same = fs::metadata(&target).is_ok_and(|m| m.dev() == meta.dev() && m.ino() == meta.ino());
             let target =
                 if same { fs::canonicalize(&target).map_err(|e| describe_io_error(&e))? } else { target };
-            let written = write_atomically(path, &meta, &target, same, None, from, plan, has_bom)?;
-            let out = escape_str(&DisplayPath::of(&target).text);
-            eprintln!(
-                "gbcheck: {shown}: converted {direction} into {out} ({} -> {written} bytes)",
-                meta.len()
-            );
+            write_atomically(path, &meta, &target, same, None, from, plan, has_bom).map(|n| (n, Some(target)))
+        }
+    };
+    match written {
+        Err(WriteError::Lossy(lossy)) => refuse_after(path, shown, from, plan, &direction, lossy),
+        Err(WriteError::Failed(failure)) => Err(failure),
+        Ok((written, into)) => {
+            bom_note(false);
+            match into {
+                None => {
+                    eprintln!("gbcheck: {shown}: converted {direction} ({} -> {written} bytes)", meta.len())
+                }
+                Some(target) => {
+                    let out = escape_str(&DisplayPath::of(&target).text);
+                    eprintln!(
+                        "gbcheck: {shown}: converted {direction} into {out} ({} -> {written} bytes)",
+                        meta.len()
+                    );
+                }
+            }
             Ok(Outcome::Done)
         }
+    }
+}
+
+/// Prints the findings of a file the check refuses and says so.
+fn refuse(
+    path: &Path,
+    shown: &str,
+    report: &FileReport,
+    from: Encoding,
+    plan: &Plan,
+    direction: &str,
+) -> Result<Outcome, Failure> {
+    print_refusal(path, shown, report, from, plan)?;
+    let verb = if plan.dry_run { "would refuse" } else { "refused" };
+    eprintln!(
+        "gbcheck: {shown}: {verb} ({direction} under {}): {} finding{} would make the conversion lossy; \
+         the file is unchanged",
+        plan.profile,
+        report.counts.findings,
+        if report.counts.findings == 1 { "" } else { "s" },
+    );
+    Ok(Outcome::Refused)
+}
+
+/// The conversion stopped where it could not go on exactly: the check says what it found.
+fn refuse_after(
+    path: &Path,
+    shown: &str,
+    from: Encoding,
+    plan: &Plan,
+    direction: &str,
+    lossy: gbcheck::convert::Lossy,
+) -> Result<Outcome, Failure> {
+    let report = check(path, from, plan)?;
+    if report.counts.findings == 0 {
+        // The source changed between the two reads.
+        return Err(format!("the file changed while it was converted ({lossy}); nothing was changed"));
+    }
+    refuse(path, shown, &report, from, plan, direction)
+}
+
+/// The converted text of a file bound for standard output, held until the whole file has
+/// converted: in memory up to [`SPOOL_IN_MEMORY`] bytes, then in an unnamed temporary file.
+struct Spool {
+    memory: Vec<u8>,
+    file: Option<File>,
+}
+
+/// How much of a spool stays in memory.
+const SPOOL_IN_MEMORY: usize = 16 << 20;
+
+impl Spool {
+    fn new() -> Spool {
+        Spool { memory: Vec::new(), file: None }
+    }
+
+    /// A temporary file in the temporary directory, removed at once (it lives while open).
+    fn create_file() -> io::Result<File> {
+        let dir = std::env::temp_dir();
+        for attempt in 0..100u32 {
+            let path = dir.join(format!(".gbcheck-spool-{}-{attempt}", std::process::id()));
+            match OpenOptions::new().read(true).write(true).create_new(true).mode(0o600).open(&path) {
+                Ok(file) => {
+                    fs::remove_file(&path)?;
+                    return Ok(file);
+                }
+                Err(e) if e.kind() == io::ErrorKind::AlreadyExists => continue,
+                Err(e) => return Err(e),
+            }
+        }
+        Err(io::Error::other("cannot find a free name for a spool file"))
+    }
+
+    /// Writes the spool out.
+    fn copy_to(self, out: &mut impl Write) -> io::Result<()> {
+        match self.file {
+            None => out.write_all(&self.memory),
+            Some(mut file) => {
+                io::Seek::seek(&mut file, io::SeekFrom::Start(0))?;
+                io::copy(&mut file, out)?;
+                Ok(())
+            }
+        }
+    }
+}
+
+impl Write for Spool {
+    fn write(&mut self, bytes: &[u8]) -> io::Result<usize> {
+        if self.file.is_none() && self.memory.len() + bytes.len() > SPOOL_IN_MEMORY {
+            let mut file = Spool::create_file()?;
+            file.write_all(&self.memory)?;
+            self.memory = Vec::new();
+            self.file = Some(file);
+        }
+        match &mut self.file {
+            Some(file) => file.write_all(bytes).map(|()| bytes.len()),
+            None => {
+                self.memory.extend_from_slice(bytes);
+                Ok(bytes.len())
+            }
+        }
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
     }
 }
 
@@ -525,6 +648,20 @@ fn create_temp(path: &Path) -> Result<(File, TempGuard), Failure> {
     Ok((file, TempGuard { path: Some(temp) }))
 }
 
+/// Why converting into a file stopped.
+enum WriteError {
+    /// The source cannot be converted exactly (the check says why).
+    Lossy(gbcheck::convert::Lossy),
+    /// Anything else, said in a sentence.
+    Failed(Failure),
+}
+
+impl From<Failure> for WriteError {
+    fn from(failure: Failure) -> Self {
+        WriteError::Failed(failure)
+    }
+}
+
 /// Steps 3 and 4 into a file: returns the number of bytes written.
 #[allow(clippy::too_many_arguments)]
 fn write_atomically(
@@ -536,13 +673,15 @@ fn write_atomically(
     from: Encoding,
     plan: &Plan,
     has_bom: bool,
-) -> Result<u64, Failure> {
+) -> Result<u64, WriteError> {
     let unchanged = "; nothing was changed";
     let (file, mut guard) = create_temp(target)?;
     let temp = guard.path.clone().unwrap_or_default();
     let mut writer = io::BufWriter::with_capacity(1 << 20, file);
-    let written = convert_stream(source, from, plan, &mut writer)
-        .map_err(|e| format!("{}{unchanged}", e.describe("the temporary file")))?;
+    let written = convert_stream(source, from, plan, &mut writer).map_err(|e| match e {
+        StreamError::Lossy(lossy) => WriteError::Lossy(lossy),
+        e => WriteError::Failed(format!("{}{unchanged}", e.describe("the temporary file"))),
+    })?;
     let file = writer.into_inner().map_err(|e| {
         format!("cannot write the temporary file: {}{unchanged}", describe_io_error(e.error()))
     })?;
@@ -565,7 +704,7 @@ fn write_atomically(
         || now.mtime() != source_meta.mtime()
         || now.mtime_nsec() != source_meta.mtime_nsec()
     {
-        return Err(format!("the file changed while it was converted{unchanged}"));
+        return Err(format!("the file changed while it was converted{unchanged}").into());
     }
     if let Some(suffix) = backup {
         make_backup(target, suffix)?;

@@ -13,7 +13,7 @@
 pub mod fast;
 pub mod grammar;
 pub mod reference;
-mod simd;
+pub(crate) mod simd;
 pub mod tables;
 pub mod utf8;
 
