@@ -130,6 +130,8 @@ struct Special {
     bits: Box<[u64]>,
     /// Whether supplementary scalars are special too (GBK has no four-byte codes).
     supplementary: bool,
+    /// Whether no scalar is special (strict 2022): then nothing needs looking up.
+    empty: bool,
 }
 
 impl Special {
@@ -150,7 +152,9 @@ impl Special {
                 bits[scalar as usize / 64] |= 1 << (scalar % 64);
             }
         }
-        Special { bits, supplementary: profile == Profile::Gbk }
+        let supplementary = profile == Profile::Gbk;
+        let empty = !supplementary && bits.iter().all(|&word| word == 0);
+        Special { bits, supplementary, empty }
     }
 
     #[inline(always)]
@@ -164,39 +168,22 @@ impl Special {
     }
 }
 
-/// Appends the UTF-8 form of `c` byte by byte: for one character, cheaper than
-/// `extend_from_slice`, which calls `memcpy` (most of the time of a conversion once).
+/// Appends the UTF-8 form of `c` with one fixed-size store (see
+/// [`mapping::Encoded::append_to`]).
 #[inline(always)]
 fn push_utf8(out: &mut Vec<u8>, c: char) {
     let scalar = u32::from(c);
-    // Continuation bytes: 10xxxxxx.
+    // A continuation byte: 10xxxxxx.
     let tail = |shift: u32| 0x80 | ((scalar >> shift) & 0x3F) as u8;
-    match scalar {
-        0..=0x7F => out.push(scalar as u8),
-        0x80..=0x7FF => {
-            out.push(0xC0 | (scalar >> 6) as u8);
-            out.push(tail(0));
-        }
-        0x800..=0xFFFF => {
-            out.push(0xE0 | (scalar >> 12) as u8);
-            out.push(tail(6));
-            out.push(tail(0));
-        }
-        _ => {
-            out.push(0xF0 | (scalar >> 18) as u8);
-            out.push(tail(12));
-            out.push(tail(6));
-            out.push(tail(0));
-        }
-    }
-}
-
-/// Appends one code of one to four bytes, byte by byte (see [`push_utf8`]).
-#[inline(always)]
-fn push_code(out: &mut Vec<u8>, code: &[u8]) {
-    for &b in code {
-        out.push(b);
-    }
+    let (bytes, len) = match scalar {
+        0..=0x7F => ([scalar as u8, 0, 0, 0], 1),
+        0x80..=0x7FF => ([0xC0 | (scalar >> 6) as u8, tail(0), 0, 0], 2),
+        0x800..=0xFFFF => ([0xE0 | (scalar >> 12) as u8, tail(6), tail(0), 0], 3),
+        _ => ([0xF0 | (scalar >> 18) as u8, tail(12), tail(6), tail(0)], 4),
+    };
+    let end = out.len() + len;
+    out.extend_from_slice(&bytes);
+    out.truncate(end);
 }
 
 /// The visitor that writes the target while the scanner decodes the source.
@@ -205,6 +192,7 @@ struct Writer {
     to: Encoding,
     profile: Profile,
     special: &'static Special,
+    encoder: mapping::Encoder,
     bom: Bom,
     bom_seen: bool,
     lossy: Option<Lossy>,
@@ -251,13 +239,13 @@ impl Writer {
             Encoding::Utf8 => push_utf8(&mut self.out, c),
             Encoding::Gb18030 => {
                 if !self.special.contains(c) {
-                    push_code(&mut self.out, mapping::encode(c).as_bytes());
+                    self.encoder.encode(c).append_to(&mut self.out);
                     return;
                 }
                 match self.profile.encode(c) {
                     None => self.fail(start, Rule::Unencodable),
                     Some(code) if self.profile.decode(code.as_bytes()) == Some(c) => {
-                        push_code(&mut self.out, code.as_bytes());
+                        code.append_to(&mut self.out);
                     }
                     Some(_) => self.fail(start, Rule::RoundTripMismatch),
                 }
@@ -270,12 +258,12 @@ impl Writer {
     /// output is thrown away, so writing on costs nothing wrong.
     #[inline(always)]
     fn write_char(&mut self, start: u64, c: char) {
-        if self.special.contains(c) || (start == 0 && c == '\u{FEFF}') {
+        if (!self.special.empty && self.special.contains(c)) || (start == 0 && c == '\u{FEFF}') {
             return self.scalar(start, c);
         }
         match self.to {
             Encoding::Utf8 => push_utf8(&mut self.out, c),
-            Encoding::Gb18030 => push_code(&mut self.out, mapping::encode(c).as_bytes()),
+            Encoding::Gb18030 => self.encoder.encode(c).append_to(&mut self.out),
         }
     }
 
@@ -371,6 +359,19 @@ impl Utf8Reader {
                 i = end;
                 continue;
             }
+            // Three bytes (most of CJK) with no surrogate or overlong form possible: E1-EC,
+            // EE-EF and two continuation bytes.
+            if let Some(&[lead @ (0xE1..=0xEC | 0xEE..=0xEF), second, third]) = data.get(i..i + 3) {
+                if second & 0xC0 == 0x80 && third & 0xC0 == 0x80 {
+                    let scalar = u32::from(lead & 0x0F) << 12
+                        | u32::from(second & 0x3F) << 6
+                        | u32::from(third & 0x3F);
+                    let c = char::from_u32(scalar).unwrap_or(char::REPLACEMENT_CHARACTER);
+                    writer.write_char(base + i as u64, c);
+                    i += 3;
+                    continue;
+                }
+            }
             match utf8_at(data, i) {
                 Utf8Step::Char(c, len) => {
                     writer.write_char(base + i as u64, c);
@@ -448,6 +449,7 @@ impl Converter {
             to,
             profile,
             special: Special::of(profile),
+            encoder: mapping::Encoder::new(),
             bom,
             bom_seen: false,
             lossy: None,

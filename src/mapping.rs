@@ -73,21 +73,56 @@ impl Encoded {
     pub fn as_bytes(&self) -> &[u8] {
         &self.bytes[..usize::from(self.len)]
     }
+
+    /// Appends the bytes to `out` with one fixed-size store (a slice of unknown length would
+    /// cost a `memcpy` call, much more than the copy of one code).
+    #[inline(always)]
+    pub fn append_to(&self, out: &mut Vec<u8>) {
+        let len = out.len() + usize::from(self.len);
+        out.extend_from_slice(&self.bytes);
+        out.truncate(len);
+    }
 }
 
 /// Encodes one scalar value under strict GB 18030-2022. Every scalar has a code.
 pub fn encode(c: char) -> Encoded {
-    let scalar = u32::from(c);
-    if scalar < 0x80 {
-        return Encoded { bytes: [scalar as u8, 0, 0, 0], len: 1 };
+    Encoder::new().encode(c)
+}
+
+/// [`encode`] with its table looked up once, for loops that encode every character.
+#[derive(Clone, Copy, Debug)]
+pub struct Encoder {
+    inverse: &'static [u32],
+}
+
+impl Default for Encoder {
+    fn default() -> Self {
+        Encoder::new()
     }
-    if scalar >= 0x1_0000 {
-        let bytes = four_byte_code(scalar - 0x1_0000 + SUPPLEMENTARY_POINTER_FIRST);
-        return Encoded { bytes, len: 4 };
+}
+
+impl Encoder {
+    /// The encoder (its table is built on first use).
+    pub fn new() -> Encoder {
+        Encoder { inverse: inverse_bmp() }
     }
-    // A two-byte code is packed with two zero bytes after it; a four-byte code ends in a digit.
-    let packed = inverse_bmp()[scalar as usize];
-    Encoded { bytes: packed.to_be_bytes(), len: if packed & 0xFF == 0 { 2 } else { 4 } }
+
+    /// Encodes one scalar value under strict GB 18030-2022.
+    #[inline(always)]
+    pub fn encode(&self, c: char) -> Encoded {
+        let scalar = u32::from(c);
+        if scalar < 0x80 {
+            return Encoded { bytes: [scalar as u8, 0, 0, 0], len: 1 };
+        }
+        if scalar >= 0x1_0000 {
+            let bytes = four_byte_code(scalar - 0x1_0000 + SUPPLEMENTARY_POINTER_FIRST);
+            return Encoded { bytes, len: 4 };
+        }
+        // A two-byte code is packed with two zero bytes after it; a four-byte code ends in a
+        // digit.
+        let packed = self.inverse[scalar as usize];
+        Encoded { bytes: packed.to_be_bytes(), len: if packed & 0xFF == 0 { 2 } else { 4 } }
+    }
 }
 
 /// BMP scalar -> its code's bytes packed big-endian into a `u32` (`D6 D0 00 00`,

@@ -548,3 +548,36 @@ fn the_converter_stops_exactly_where_the_check_finds_something() {
         }
     }
 }
+
+/// `--from auto` to standard output converts a UTF-8 source while validating it (one read):
+/// the result, status and refusals are those of naming the encoding each input is in.
+#[test]
+fn auto_to_standard_output_equals_naming_the_encoding() {
+    let dir = tempfile::tempdir().unwrap();
+    let bom_then_invalid = [&b"\xEF\xBB\xBF"[..], "中文".as_bytes(), b"\xFF\n"].concat();
+    let cases: Vec<(&str, Vec<u8>, &str)> = vec![
+        ("utf8.txt", "白日依山尽\n".as_bytes().to_vec(), "utf-8"),
+        ("utf8-bom.txt", [&b"\xEF\xBB\xBF"[..], "黄河入海流\n".as_bytes()].concat(), "utf-8"),
+        ("gb.txt", b"ascii first, then \xB0\xD7\xC8\xD5\n".to_vec(), "gb18030"),
+        ("ascii.txt", b"only ascii\n".to_vec(), "gb18030"),
+        ("bom-invalid.txt", bom_then_invalid, "utf-8"),
+        ("emoji.txt", "表情 😀\n".as_bytes().to_vec(), "utf-8"),
+    ];
+    for (name, bytes, encoding) in &cases {
+        fs::write(dir.path().join(name), bytes).unwrap();
+        for (to, profile) in [("utf-8", "gb18030-2022"), ("gb18030", "gb18030-2022"), ("gb18030", "gbk")] {
+            let auto = run(&["convert", "--to", to, "--profile", profile, name], dir.path());
+            let named = run(&["convert", "--to", to, "--profile", profile, "--from", encoding, name], dir.path());
+            assert_eq!(auto.status.code(), named.status.code(), "{name} to {to} under {profile}: {}", stderr(&auto));
+            assert_eq!(auto.stdout, named.stdout, "{name} to {to} under {profile}");
+            if auto.status.code() == Some(1) {
+                assert!(auto.stdout.is_empty() && stderr(&auto).contains("refused"), "{}", stderr(&auto));
+            }
+        }
+    }
+    // The refusals are the expected ones: GB001 for the bad byte, GB006 for the emoji in GBK.
+    let bad = run(&["convert", "--to", "gb18030", "bom-invalid.txt"], dir.path());
+    assert!(stderr(&bad).contains("GB001") && stderr(&bad).contains("utf-8 -> gb18030"), "{}", stderr(&bad));
+    let emoji = run(&["convert", "--to", "gb18030", "--profile", "gbk", "emoji.txt"], dir.path());
+    assert!(stderr(&emoji).contains("GB006"), "{}", stderr(&emoji));
+}

@@ -169,16 +169,33 @@ fn convert_one(path: &Path, shown: &str, plan: &Plan, destination: &Destination)
     if let (Some(target), false) = (&target, plan.dry_run) {
         remove_stale_temps(parent_of(target));
     }
+    let detect = || {
+        let mut detector = Detector::new();
+        for_each_chunk(&file, plan.chunk, |chunk| {
+            detector.feed(chunk);
+            Ok(!detector.is_settled())
+        })?;
+        Ok::<_, Failure>(detector.finish())
+    };
+    // Bound for standard output with `--from auto`, the source is first converted as UTF-8,
+    // which validates it on the way: a valid UTF-8 file is then read once, not twice. That is
+    // what detection says of it, or (all ASCII) converts to the same bytes as GB 18030 would.
+    // Anything else stops the attempt, and detection decides.
+    let mut spooled = None;
     let from = match plan.from {
         Some(from) => from,
-        None => {
-            let mut detector = Detector::new();
-            for_each_chunk(&file, plan.chunk, |chunk| {
-                detector.feed(chunk);
-                Ok(!detector.is_settled())
-            })?;
-            detector.finish()
+        None if matches!(destination, Destination::Stdout) && !plan.dry_run => {
+            let mut spool = Spool::new();
+            match convert_stream(path, Encoding::Utf8, plan, &mut spool) {
+                Ok(_) => {
+                    spooled = Some(spool);
+                    Encoding::Utf8
+                }
+                Err(StreamError::Lossy(_)) => detect()?,
+                Err(e) => return Err(e.describe("the spool file")),
+            }
         }
+        None => detect()?,
     };
     let direction = format!("{} -> {}", from.as_str(), plan.to.as_str());
     if from == plan.to && matches!(destination, Destination::InPlace { .. }) {
@@ -216,14 +233,20 @@ fn convert_one(path: &Path, shown: &str, plan: &Plan, destination: &Destination)
     // source has converted: standard output gets the spool, a file the verified temporary file.
     let written = match (destination, target) {
         (Destination::Stdout, _) | (_, None) => {
-            let mut spool = Spool::new();
-            match convert_stream(path, from, plan, &mut spool) {
-                Ok(_) => {}
-                Err(StreamError::Lossy(lossy)) => {
-                    return refuse_after(path, shown, from, plan, &direction, lossy)
+            let spool = match spooled {
+                Some(spool) => spool,
+                None => {
+                    let mut spool = Spool::new();
+                    match convert_stream(path, from, plan, &mut spool) {
+                        Ok(_) => {}
+                        Err(StreamError::Lossy(lossy)) => {
+                            return refuse_after(path, shown, from, plan, &direction, lossy)
+                        }
+                        Err(e) => return Err(e.describe("the spool file")),
+                    }
+                    spool
                 }
-                Err(e) => return Err(e.describe("the spool file")),
-            }
+            };
             bom_note(false);
             let stdout = io::stdout();
             let mut out = stdout.lock();
