@@ -10,10 +10,9 @@
 
 mod hooks;
 
-use std::fs;
 use std::process::{Command, Output};
 
-use hooks::{base, git, python_tool, release_build_env, skip, snapshot, text};
+use hooks::{base, python_tool, release_build_env, sample_repo, skip, snapshot, text};
 
 #[test]
 fn pre_commit_try_repo_passes_good_files_and_fails_bad_ones() {
@@ -22,16 +21,10 @@ fn pre_commit_try_repo_passes_good_files_and_fails_bad_ones() {
         Ok(exe) => exe,
         Err(why) => return skip(&why),
     };
-    let dir = tempfile::tempdir().unwrap();
-    let repo = dir.path();
-    fs::create_dir(repo.join("vendor")).unwrap();
-    fs::write(repo.join("good.txt"), b"\xD6\xD0\xCE\xC4 ok\n").unwrap();
-    fs::write(repo.join("bad.txt"), b"bad \x81\n").unwrap();
-    fs::write(repo.join("vendor/bad.txt"), b"vendored \xFF\n").unwrap();
-    fs::write(repo.join("gbcheck.toml"), "exclude = [\"vendor/**\"]\n").unwrap();
-    if !(git(repo, &["init", "-q"]) && git(repo, &["add", "."]) && git(repo, &["commit", "-q", "-m", "t"])) {
+    let Some(dir) = sample_repo() else {
         return skip("git is not available");
-    }
+    };
+    let repo = dir.path();
     let Some(hook_repo) = snapshot(&base, "hook-repo") else {
         return skip("could not make a Git snapshot of the sources");
     };

@@ -6,8 +6,10 @@
 //! snapshot of this working tree, then `maturin build` in the unpacked sdist, which proves the
 //! sdist holds everything the build reads. It is installed with pip into a fresh virtual
 //! environment, and the installed `gbcheck` checks the corpus against the corpus's expected
-//! reports. The hook is run by `pre-commit try-repo`, which pip-installs the hook repository,
-//! that is builds the wheel from source with maturin as the PEP 517 backend.
+//! reports, and then as a local pre-commit hook whose only package is that wheel, with cargo
+//! out of reach: what a user of a published wheel gets. The `gbcheck` hook of
+//! `.pre-commit-hooks.yaml` is run by `pre-commit try-repo`, which pip-installs the hook
+//! repository, that is builds the wheel from source with maturin as the PEP 517 backend.
 //!
 //! Each build compiles gbcheck itself (a few tens of seconds); the dependencies are kept
 //! built in the target directory shared with `tests/precommit.rs` (`tests/hooks/mod.rs`, which
@@ -23,7 +25,7 @@ use std::sync::Mutex;
 
 use serde_json::{Map, Value};
 
-use hooks::{base, git, python_tool, release_build_env, skip, snapshot, text};
+use hooks::{base, git, ok, python_tool, release_build_env, sample_repo, skip, snapshot, text};
 
 const VERSION: &str = env!("CARGO_PKG_VERSION");
 
@@ -186,6 +188,71 @@ fn the_sdist_builds_a_wheel_whose_gbcheck_checks_the_corpus() {
     );
     let summary = objects.last().filter(|o| o["type"] == "summary").expect("a summary line at the end");
     assert_eq!(summary["findings"], want.len(), "{summary:?}");
+
+    wheel_as_local_hook_needs_no_cargo(&base, &wheel);
+}
+
+/// `PATH` without the directories that hold `cargo`.
+fn path_without_cargo() -> String {
+    let path = std::env::var_os("PATH").unwrap_or_default();
+    let dirs = std::env::split_paths(&path).filter(|dir| !dir.join("cargo").exists());
+    std::env::join_paths(dirs).expect("PATH entries").into_string().expect("a UTF-8 PATH")
+}
+
+/// The hook for a published wheel (docs/pre-commit.md): a local `language: python` hook whose
+/// only package is the wheel. pre-commit installs it with cargo out of reach (`PATH` without
+/// it), so nothing is compiled: the binary is the wheel's.
+fn wheel_as_local_hook_needs_no_cargo(base: &Path, wheel: &Path) {
+    let pre_commit = match python_tool(base, "pre-commit") {
+        Ok(exe) => exe,
+        Err(why) => return skip(&why),
+    };
+    let Some(dir) = sample_repo() else {
+        return skip("git is not available");
+    };
+    let repo = dir.path();
+    let requirement = format!("        additional_dependencies: [\"gbcheck @ file://{}\"]", wheel.display());
+    let config = [
+        "repos:",
+        "  - repo: local",
+        "    hooks:",
+        "      - id: gbcheck",
+        "        name: gbcheck",
+        "        entry: gbcheck check --force-exclude",
+        "        language: python",
+        &requirement,
+        "        types: [text]",
+        "",
+    ]
+    .join("\n");
+    fs::write(repo.join(".pre-commit-config.yaml"), config).unwrap();
+    assert!(git(repo, &["add", ".pre-commit-config.yaml"]), "git add");
+    let path = path_without_cargo();
+    let on_path =
+        |name: &str| ok(Command::new("sh").args(["-c", &format!("command -v {name}")]).env("PATH", &path));
+    assert!(on_path("cargo").is_none(), "cargo must be out of reach");
+    if on_path("git").is_none() {
+        return skip("git is in the same directory as cargo");
+    }
+    let home = tempfile::tempdir().unwrap(); // a fresh store: the wheel's path never changes
+    let run = |files: &[&str]| -> Output {
+        Command::new(&pre_commit)
+            .args(["run", "gbcheck", "--verbose", "--files"])
+            .args(files)
+            .current_dir(repo)
+            .env("PATH", &path)
+            .env("PRE_COMMIT_HOME", home.path())
+            .env("PIP_DISABLE_PIP_VERSION_CHECK", "1")
+            .env_remove("GITHUB_ACTIONS")
+            .output()
+            .expect("run pre-commit")
+    };
+    let good = run(&["good.txt", "gbcheck.toml", "vendor/bad.txt"]);
+    assert_eq!(good.status.code(), Some(0), "{}", text(&good));
+    let bad = run(&["good.txt", "bad.txt"]);
+    assert_eq!(bad.status.code(), Some(1), "{}", text(&bad));
+    let out = text(&bad);
+    assert!(out.contains("bad.txt:1:5: error[GB001]") && !out.contains("good.txt:"), "{out}");
 }
 
 #[test]
@@ -196,16 +263,10 @@ fn pre_commit_python_hook_passes_good_files_and_fails_bad_ones() {
         Ok(exe) => exe,
         Err(why) => return skip(&why),
     };
-    let dir = tempfile::tempdir().unwrap();
-    let repo = dir.path();
-    fs::create_dir(repo.join("vendor")).unwrap();
-    fs::write(repo.join("good.txt"), b"\xD6\xD0\xCE\xC4 ok\n").unwrap();
-    fs::write(repo.join("bad.txt"), b"bad \x81\n").unwrap();
-    fs::write(repo.join("vendor/bad.txt"), b"vendored \xFF\n").unwrap();
-    fs::write(repo.join("gbcheck.toml"), "exclude = [\"vendor/**\"]\n").unwrap();
-    if !(git(repo, &["init", "-q"]) && git(repo, &["add", "."]) && git(repo, &["commit", "-q", "-m", "t"])) {
+    let Some(dir) = sample_repo() else {
         return skip("git is not available");
-    }
+    };
+    let repo = dir.path();
     let Some(hook_repo) = snapshot(&base, "wheel-hook-repo") else {
         return skip("could not make a Git snapshot of the sources");
     };

@@ -72,6 +72,21 @@ pub fn git(dir: &Path, args: &[&str]) -> bool {
     .is_some()
 }
 
+/// A committed Git repository for a hook to check: `good.txt` (valid GB 18030), `bad.txt`
+/// (a lead byte `81` then a newline: GB001 at line 1, column 5), and `vendor/bad.txt`
+/// (invalid, but excluded by the `gbcheck.toml` beside them). `None` without Git.
+pub fn sample_repo() -> Option<tempfile::TempDir> {
+    let dir = tempfile::tempdir().ok()?;
+    let repo = dir.path();
+    fs::create_dir(repo.join("vendor")).ok()?;
+    fs::write(repo.join("good.txt"), b"\xD6\xD0\xCE\xC4 ok\n").ok()?;
+    fs::write(repo.join("bad.txt"), b"bad \x81\n").ok()?;
+    fs::write(repo.join("vendor/bad.txt"), b"vendored \xFF\n").ok()?;
+    fs::write(repo.join("gbcheck.toml"), "exclude = [\"vendor/**\"]\n").ok()?;
+    (git(repo, &["init", "-q"]) && git(repo, &["add", "."]) && git(repo, &["commit", "-q", "-m", "t"]))
+        .then_some(dir)
+}
+
 /// A Git repository at `base/name` holding the current sources of this one (tracked and
 /// untracked, not ignored, files), committed.
 pub fn snapshot(base: &Path, name: &str) -> Option<PathBuf> {
