@@ -221,8 +221,9 @@ fn read_input(file: &Path, merged: &mut Merged) -> Result<(), Failure> {
         let line =
             line.map_err(|e| format!("cannot read {name}: {}", crate::cli::input::describe_io_error(&e)))?;
         let at = || format!("{name}:{}", number + 1);
-        let text =
-            std::str::from_utf8(&line).map_err(|_| format!("{}: not UTF-8", at()))?.trim_end_matches('\r');
+        let text = std::str::from_utf8(&line)
+            .map_err(|_| format!("{}: not a gbcheck JSON Lines record (not UTF-8)", at()))?
+            .trim_end_matches('\r');
         if text.trim().is_empty() {
             continue;
         }
