@@ -41,11 +41,12 @@ def main(argv):
                         help="more `gbcheck check` options (after --), the same for every partition")
     args = parser.parse_args(argv)
 
-    builder = SparkSession.builder.appName("gbcheck")
+    builder = SparkSession.builder.appName("gbcheck").config("spark.ui.showConsoleProgress", "false")
     if args.master:
         builder = builder.master(args.master)
     spark = builder.getOrCreate()
     sc = spark.sparkContext
+    sc.setLogLevel("WARN")
 
     command = shlex.join([
         "sh", "-c", WRAPPER, "gbcheck-spark", args.cwd,
