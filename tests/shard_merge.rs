@@ -301,5 +301,5 @@ fn merge_refuses_runs_that_do_not_add_up() {
     let empty = write(&dir.path().join("empty"), b"");
     refused(&["merge", &empty], &["no summary"]);
     refused(&["merge", &a], &["a.txt:1", "not a gbcheck JSON Lines record"]);
-    refused(&["merge", &dir.path().join("missing").to_str().unwrap().to_string()], &["cannot read"]);
+    refused(&["merge", dir.path().join("missing").to_str().unwrap()], &["cannot read"]);
 }
