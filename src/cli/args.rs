@@ -49,6 +49,7 @@ pub struct MergeArgs {
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum MergeFormatArg {
+    /// JSON Lines, as `gbcheck check --format jsonl` writes them.
     Jsonl,
     /// One SARIF 2.1.0 log.
     Sarif,
