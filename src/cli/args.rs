@@ -26,9 +26,33 @@ pub enum Command {
         /// The rule's id (GB007) or name (private-use).
         rule: String,
     },
+    /// Merge the JSON Lines of several `gbcheck check --format jsonl` runs (shards, Spark
+    /// partitions) into the report one run over all their inputs gives: records sorted by
+    /// path, one summary (the sum), in JSON Lines or SARIF.
+    Merge(MergeArgs),
     /// Print the effective configuration for a path: the config file found (or given), and
     /// the encoding, profile, level and rule severities a file there is checked with.
     Config(ConfigArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct MergeArgs {
+    /// JSON Lines files (`-`: standard input); each holds one or more runs, each ending with
+    /// its summary line.
+    #[arg(value_name = "FILE", required = true)]
+    pub files: Vec<PathBuf>,
+
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = MergeFormatArg::Jsonl)]
+    pub format: MergeFormatArg,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum MergeFormatArg {
+    /// JSON Lines, as `gbcheck check --format jsonl` writes them.
+    Jsonl,
+    /// One SARIF 2.1.0 log.
+    Sarif,
 }
 
 #[derive(Debug, clap::Args)]
@@ -155,6 +179,12 @@ pub struct CheckArgs {
     /// Number of threads (default: one per core).
     #[arg(short = 'j', long, value_name = "N")]
     pub threads: Option<usize>,
+
+    /// Check only shard K of N (1 <= K <= N): the files whose path hashes to it (FNV-1a of
+    /// the path relative to the directory named; see docs/spark.md). N runs with 1/N .. N/N
+    /// check every file exactly once.
+    #[arg(long, value_name = "K/N", value_parser = crate::cli::shard::Shard::parse)]
+    pub shard: Option<crate::cli::shard::Shard>,
 
     /// Print statistics at the end: files checked and skipped, bytes, findings by rule, time
     /// and throughput.

@@ -118,7 +118,7 @@ pub fn fingerprint(rule: Rule, window: &[u8], window_start: u64, start: u64, end
 }
 
 /// The input a finding came from, read again.
-enum Source {
+pub enum Source {
     /// Standard input, or a file that can no longer be read: no comments, no context.
     None,
     Memory(Vec<u8>),
@@ -126,7 +126,8 @@ enum Source {
 }
 
 impl Source {
-    fn open(path: &DisplayPath) -> (Source, Suppressions) {
+    /// Opens the input at `path` again, and reads its suppression comments.
+    pub fn open(path: &DisplayPath) -> (Source, Suppressions) {
         if path.raw.is_none() && path.text == DisplayPath::stdin().text {
             return (Source::None, Suppressions::default());
         }
@@ -160,7 +161,8 @@ impl Source {
         (Source::File(file), suppressions)
     }
 
-    fn fingerprint(&mut self, located: &Located) -> String {
+    /// The fingerprint of a finding of this input.
+    pub fn fingerprint(&mut self, located: &Located) -> String {
         let span = located.finding.span;
         let from = span.start.saturating_sub(CONTEXT as u64);
         let to = span.end() + CONTEXT as u64;

@@ -9,9 +9,11 @@ mod explain;
 mod filter;
 mod input;
 mod locate;
+mod merge;
 mod output;
 mod progress;
 mod run;
+mod shard;
 mod stats;
 mod walk;
 
@@ -58,6 +60,7 @@ pub fn main() -> ExitCode {
             run_check(args, given, format_given)
         }
         Command::Config(args) => print_config(&args),
+        Command::Merge(args) => merge::run(&args),
         Command::Rules => print_rules(),
         Command::Convert(args) => convert::run(&args),
         Command::Explain { rule } => explain::print(&rule),
@@ -148,6 +151,29 @@ fn options(args: &CheckArgs, severities: &[(Rule, Option<Severity>)]) -> Result<
         max_findings: args.max_findings.unwrap_or(usize::MAX),
         rules: rule_set(args, severities)?,
     })
+}
+
+/// The name clap gives a value of an argument.
+fn value_name(value: impl clap::ValueEnum) -> String {
+    value.to_possible_value().map_or_else(String::new, |v| v.get_name().to_string())
+}
+
+/// The settings the JSON Lines summary records, for `gbcheck merge`.
+fn run_settings(args: &CheckArgs, rules: &RuleSet) -> output::jsonl::RunSettings {
+    output::jsonl::RunSettings {
+        encoding: value_name(args.encoding),
+        profile: value_name(args.profile),
+        level: args.level,
+        rules: Rule::ALL
+            .iter()
+            .filter_map(|&rule| rules.severity(rule).map(|s| (rule.id().to_string(), s.as_str().to_string())))
+            .collect(),
+        fail_level: value_name(args.fail_level),
+        max_findings: args.max_findings,
+        binary: args.binary,
+        max_filesize: args.max_filesize,
+        shard: args.shard.map(|s| s.to_string()),
+    }
 }
 
 /// The number of worker threads: `-j N`, or one per core.
@@ -279,12 +305,16 @@ fn run_check(mut args: CheckArgs, given: config::Given, format_given: bool) -> i
     } else if paths.is_empty() {
         paths.push(".".into());
     }
+    if args.shard.is_some() && paths.iter().any(|p| p.as_os_str() == "-") {
+        return fail("--shard cannot split standard input (-): name files or directories");
+    }
     let walk_options = walk::WalkOptions {
         hidden: args.hidden,
         no_ignore: args.no_ignore,
         excludes: args.exclude.clone(),
         force_exclude: args.force_exclude,
         threads,
+        shard: args.shard,
     };
     let entries = match walk::collect(&paths, &walk_options) {
         Ok(entries) => entries,
@@ -298,7 +328,9 @@ fn run_check(mut args: CheckArgs, given: config::Given, format_given: bool) -> i
         FormatArg::Human => {
             Box::new(Human::new(io::BufWriter::new(stdout), stderr, use_color(args.color), args.quiet))
         }
-        FormatArg::Jsonl => Box::new(JsonLines::new(io::BufWriter::new(stdout))),
+        FormatArg::Jsonl => {
+            Box::new(JsonLines::new(io::BufWriter::new(stdout), Some(run_settings(args, &options.rules))))
+        }
         FormatArg::Sarif => Box::new(Sarif::new(io::BufWriter::new(stdout))),
         FormatArg::Github => Box::new(Github::new(io::BufWriter::new(stdout), stderr, args.quiet)),
         FormatArg::Brief => Box::new(Brief::new(io::BufWriter::new(stdout), stderr, args.quiet)),

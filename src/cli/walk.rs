@@ -22,6 +22,7 @@ use ignore::overrides::{Override, OverrideBuilder};
 use ignore::{WalkBuilder, WalkState};
 
 use crate::cli::input::{describe_io_error, describe_stat_error, not_a_file, Entry, EntryKind};
+use crate::cli::shard::{self, Shard};
 use crate::cli::stats::SkipReason;
 
 /// How to walk.
@@ -36,6 +37,8 @@ pub struct WalkOptions {
     pub force_exclude: bool,
     /// Threads for the walk.
     pub threads: usize,
+    /// Keep only the paths of this shard (`--shard`).
+    pub shard: Option<Shard>,
 }
 
 /// Reads the paths listed in `--files-from`: one a line (or NUL-separated with `-0`), given
@@ -117,6 +120,9 @@ pub fn collect(paths: &[PathBuf], options: &WalkOptions) -> Result<Vec<Entry>, S
     if !roots.is_empty() {
         walk(&roots, options, excludes, &mut entries);
     }
+    if let Some(shard) = options.shard {
+        entries.retain(|e| matches!(e.kind, EntryKind::Stdin) || shard.holds(&shard::key(&e.path, &roots)));
+    }
     // Sorted by path, component by component (as a sorted recursive walk would list them);
     // standard input comes last, so that a pipe left open cannot hold up the files.
     entries.sort_by_cached_key(|e| (matches!(e.kind, EntryKind::Stdin), sort_key(&e.path)));
@@ -135,7 +141,12 @@ pub fn collect(paths: &[PathBuf], options: &WalkOptions) -> Result<Vec<Entry>, S
 /// (`a/b` before `a.txt`): the path's bytes with each separator made the lowest byte, 00,
 /// which no path holds. Compared with `memcmp`, much quicker than `Path::cmp`.
 fn sort_key(path: &Path) -> Vec<u8> {
-    let mut key = path.as_os_str().as_encoded_bytes().to_vec();
+    sort_key_bytes(path.as_os_str().as_encoded_bytes())
+}
+
+/// [`sort_key`] of a path given as bytes (`gbcheck merge` orders records with it).
+pub fn sort_key_bytes(path: &[u8]) -> Vec<u8> {
+    let mut key = path.to_vec();
     for b in &mut key {
         if std::path::is_separator(char::from(*b)) {
             *b = 0;

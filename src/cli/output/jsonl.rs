@@ -7,7 +7,7 @@ use std::time::Duration;
 use base64::Engine as _;
 use gbcheck::finding::HexBytes;
 use gbcheck::report::Summary;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::{DisplayPath, Located, Reporter};
 use crate::cli::stats::Stats;
@@ -64,18 +64,47 @@ enum Record<'a> {
         /// schema version 1).
         suppressed: u64,
         baselined: u64,
+        /// What the results depend on, for `gbcheck merge` (an addition to schema version 1).
+        settings: Option<&'a RunSettings>,
     },
+}
+
+/// The settings a run's results depend on, written in its summary so that `gbcheck merge`
+/// can refuse to add up runs that were not made alike. The config file's per-path
+/// overrides are not in it.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RunSettings {
+    /// `--encoding`.
+    pub encoding: String,
+    /// `--profile`.
+    pub profile: String,
+    /// `--level`.
+    pub level: Option<u8>,
+    /// The rules checked, by id, with their severity (after `--select`, `--ignore` and the
+    /// config file's severities).
+    pub rules: BTreeMap<String, String>,
+    /// `--fail-level`.
+    pub fail_level: String,
+    /// `--max-findings`.
+    pub max_findings: Option<usize>,
+    /// `--binary`.
+    pub binary: bool,
+    /// `--max-filesize`, in bytes.
+    pub max_filesize: Option<u64>,
+    /// `--shard K/N`; the one setting that differs between the runs of a merge.
+    pub shard: Option<String>,
 }
 
 /// Writes JSON Lines to `out`.
 pub struct JsonLines<W: Write> {
     out: W,
+    settings: Option<RunSettings>,
 }
 
 impl<W: Write> JsonLines<W> {
-    /// A reporter writing to `out`.
-    pub fn new(out: W) -> Self {
-        JsonLines { out }
+    /// A reporter writing to `out`; `settings` go into the summary.
+    pub fn new(out: W, settings: Option<RunSettings>) -> Self {
+        JsonLines { out, settings }
     }
 
     fn write(&mut self, record: &Record) -> io::Result<()> {
@@ -123,6 +152,7 @@ impl<W: Write> Reporter for JsonLines<W> {
     }
 
     fn summary(&mut self, summary: &Summary, stats: &Stats, elapsed: Duration) -> io::Result<()> {
+        let settings = self.settings.take();
         self.write(&Record::Summary {
             schema_version: SCHEMA_VERSION,
             files_checked: summary.files_checked,
@@ -139,7 +169,9 @@ impl<W: Write> Reporter for JsonLines<W> {
             files_per_second: Stats::per_second(summary.files_checked, elapsed),
             suppressed: summary.suppressed,
             baselined: summary.baselined,
+            settings: settings.as_ref(),
         })?;
+        self.settings = settings;
         self.out.flush()
     }
 }
