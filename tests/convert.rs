@@ -567,8 +567,14 @@ fn auto_to_standard_output_equals_naming_the_encoding() {
         fs::write(dir.path().join(name), bytes).unwrap();
         for (to, profile) in [("utf-8", "gb18030-2022"), ("gb18030", "gb18030-2022"), ("gb18030", "gbk")] {
             let auto = run(&["convert", "--to", to, "--profile", profile, name], dir.path());
-            let named = run(&["convert", "--to", to, "--profile", profile, "--from", encoding, name], dir.path());
-            assert_eq!(auto.status.code(), named.status.code(), "{name} to {to} under {profile}: {}", stderr(&auto));
+            let named =
+                run(&["convert", "--to", to, "--profile", profile, "--from", encoding, name], dir.path());
+            assert_eq!(
+                auto.status.code(),
+                named.status.code(),
+                "{name} to {to} under {profile}: {}",
+                stderr(&auto)
+            );
             assert_eq!(auto.stdout, named.stdout, "{name} to {to} under {profile}");
             if auto.status.code() == Some(1) {
                 assert!(auto.stdout.is_empty() && stderr(&auto).contains("refused"), "{}", stderr(&auto));
