@@ -72,11 +72,8 @@ fn gb_token(rng: &mut Rng, differences: &[Vec<u8>], out: &mut Vec<u8>) {
             out.extend([lead, trail]);
         }
         6 => {
-            let pointer = if rng.chance(2) {
-                rng.below(39_420) as u32
-            } else {
-                189_000 + rng.below(1_048_576) as u32
-            };
+            let pointer =
+                if rng.chance(2) { rng.below(39_420) as u32 } else { 189_000 + rng.below(1_048_576) as u32 };
             out.extend(four_byte_code(pointer));
         }
         7 => {
