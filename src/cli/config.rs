@@ -229,7 +229,7 @@ fn line_column(text: &str, offset: usize) -> (usize, usize) {
 
 /// Parses the text of a configuration file; an error names the file, line, column and key.
 pub fn parse(text: &str, file: &Path) -> Result<Config, String> {
-    toml::from_str::<Config>(text).map_err(|e| {
+    let config = toml::from_str::<Config>(text).map_err(|e| {
         let message = e.message().trim_end().to_string();
         match e.span() {
             Some(span) => {
@@ -244,8 +244,20 @@ pub fn parse(text: &str, file: &Path) -> Result<Config, String> {
             }
             None => format!("{}: {message}", file.display()),
         }
-    })
+    })?;
+    // Matching overrides are kept as bits of a u64: more would be silently ignored.
+    if config.overrides.len() > MAX_OVERRIDES {
+        return Err(format!(
+            "{}: {} [[overrides]] entries; at most {MAX_OVERRIDES} are supported",
+            file.display(),
+            config.overrides.len()
+        ));
+    }
+    Ok(config)
 }
+
+/// The most `[[overrides]]` entries a file may have (one bit each in a `u64` mask).
+pub const MAX_OVERRIDES: usize = 64;
 
 /// Makes a path absolute and removes `.` and `..` components, without touching the disk.
 pub fn absolute(path: &Path) -> PathBuf {
@@ -311,7 +323,7 @@ impl Loaded {
         let path = absolute(path);
         let Ok(relative) = path.strip_prefix(&self.dir) else { return 0 };
         let mut mask = 0;
-        for (i, o) in self.config.overrides.iter().enumerate().take(64) {
+        for (i, o) in self.config.overrides.iter().enumerate().take(MAX_OVERRIDES) {
             if o.glob.matcher.is_match(relative) {
                 mask |= 1 << i;
             }
@@ -365,7 +377,7 @@ impl Loaded {
             .overrides
             .iter()
             .enumerate()
-            .filter(move |(i, _)| *i < 64 && mask & (1 << i) != 0)
+            .filter(move |(i, _)| *i < MAX_OVERRIDES && mask & (1 << i) != 0)
             .map(|(_, o)| o)
     }
 
