@@ -93,10 +93,15 @@ pub fn open_nonblocking(path: &Path) -> io::Result<File> {
     options.open(path)
 }
 
-/// Reads all of standard input.
-pub fn read_stdin() -> io::Result<Vec<u8>> {
+/// Reads all of standard input, or, with a `max` (`--max-filesize`), at most one byte more
+/// than `max`: an endless stream (`< /dev/zero`) then ends the read instead of filling memory.
+pub fn read_stdin(max: Option<u64>) -> io::Result<Vec<u8>> {
     let mut bytes = Vec::new();
-    io::stdin().lock().read_to_end(&mut bytes)?;
+    let mut stdin = io::stdin().lock();
+    match max {
+        Some(max) => (&mut stdin).take(max.saturating_add(1)).read_to_end(&mut bytes)?,
+        None => stdin.read_to_end(&mut bytes)?,
+    };
     Ok(bytes)
 }
 
