@@ -173,10 +173,13 @@ pub fn describe_io_error(e: &io::Error) -> String {
         _ if is_loop(e) => "a symbolic link loop (too many levels of symbolic links)".to_string(),
         _ => {
             let text = e.to_string();
-            match text.find(" (os error") {
-                Some(cut) => text[..cut].to_string(),
-                None => text,
-            }
+            let text = match text.find(" (os error") {
+                Some(cut) => &text[..cut],
+                None => &text[..],
+            };
+            // Lowercase like the other messages ("File name too long" -> "file name too long").
+            let mut chars = text.chars();
+            chars.next().map_or_else(String::new, |c| c.to_lowercase().chain(chars).collect())
         }
     }
 }
