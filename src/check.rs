@@ -33,6 +33,8 @@ impl Default for Options {
 /// Keeps the first `limit` findings and counts all of them.
 struct Collector {
     findings: Vec<Finding>,
+    /// Findings kept so far, including those already taken.
+    kept: usize,
     limit: usize,
     counts: Counts,
 }
@@ -44,7 +46,8 @@ impl FindingSink for Collector {
             Severity::Error => self.counts.errors += 1,
             Severity::Warning => self.counts.warnings += 1,
         }
-        if self.findings.len() < self.limit {
+        if self.kept < self.limit {
+            self.kept += 1;
             self.findings.push(finding);
         }
     }
@@ -56,11 +59,21 @@ enum Scanner {
     Utf8(Utf8Scanner),
 }
 
+/// Findings taken from a [`FileChecker`] before the input ends.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Settled {
+    /// The findings, in byte order.
+    pub findings: Vec<Finding>,
+    /// Every finding still to come starts at or after this offset.
+    pub before: u64,
+}
+
 /// Checks an input fed in chunks of any size, in the encoding given.
 pub struct FileChecker {
     encoding: Encoding,
     scanner: Scanner,
     judge: Judge<Arc<CompiledRules>, Collector>,
+    offset: u64,
     bytes: u64,
 }
 
@@ -69,13 +82,17 @@ impl FileChecker {
     /// file; a chunk checked apart starts just after a byte `00-2F`).
     pub fn new(encoding: Encoding, options: &Options, offset: u64) -> FileChecker {
         let compiled = CompiledRules::cached(options.rules, encoding);
-        let collector =
-            Collector { findings: Vec::new(), limit: options.max_findings, counts: Counts::default() };
+        let collector = Collector {
+            findings: Vec::new(),
+            kept: 0,
+            limit: options.max_findings,
+            counts: Counts::default(),
+        };
         let scanner = match encoding {
             Encoding::Gb18030 => Scanner::Gb18030(fast::Scanner::at_offset(offset)),
             Encoding::Utf8 => Scanner::Utf8(Utf8Scanner::at_offset(offset)),
         };
-        FileChecker { encoding, scanner, judge: Judge::new(compiled, collector), bytes: 0 }
+        FileChecker { encoding, scanner, judge: Judge::new(compiled, collector), offset, bytes: 0 }
     }
 
     /// Checks the next chunk.
@@ -85,6 +102,24 @@ impl FileChecker {
             Scanner::Gb18030(scanner) => scanner.feed(chunk, &mut self.judge),
             Scanner::Utf8(scanner) => scanner.feed(chunk, &mut self.judge),
         }
+    }
+
+    /// Takes the findings kept so far that nothing fed later can come before, in byte order,
+    /// so that a long input with dense findings can be reported as it is read. Held back are
+    /// those that start in the last three bytes fed (a sequence the next chunk may complete
+    /// starts there) or inside a run of mojibake still open (it is reported when it ends).
+    /// [`FileChecker::finish`] gives the rest; its counts cover all findings, taken or not.
+    pub fn take_settled(&mut self) -> Settled {
+        let mut before = (self.offset + self.bytes).saturating_sub(3);
+        if let Some(run) = self.judge.open_mojibake_start() {
+            before = before.min(run);
+        }
+        let kept = &mut self.judge.sink().findings;
+        let (mut findings, held): (Vec<Finding>, Vec<Finding>) =
+            kept.drain(..).partition(|f| f.span.start < before);
+        *kept = held;
+        findings.sort_by_key(|f| (f.span.start, f.rule));
+        Settled { findings, before }
     }
 
     /// Ends the input and returns the report, findings in byte order.

@@ -5,13 +5,17 @@
 //! (b) splitting after any byte `00-2F` and scanning the pieces separately (each with its own
 //!     scanner at its offset) gives what scanning the whole input gives (GB18030.md section 1:
 //!     no byte `00-2F` is ever a non-initial byte);
-//! (c) the UTF-8 scanner agrees with std, `from_utf8_lossy` and encoding_rs.
+//! (c) the UTF-8 scanner agrees with std, `from_utf8_lossy` and encoding_rs;
+//! (d) findings taken from a `FileChecker` as it is fed (`take_settled`) are, with those
+//!     its `finish` gives, the findings of the whole input, and none comes before a bound
+//!     already given.
 
 mod common;
 
 use common::{
     check_events_tile, check_utf8, fast_chunks, fast_chunks_at, hex, oracle_events, reference_chunks,
 };
+use gbcheck::check::{check_bytes, Encoding, EncodingChoice, FileChecker, Options};
 use gbcheck::finding::Finding;
 use gbcheck::scan::{Event, Events};
 use proptest::prelude::*;
@@ -195,5 +199,54 @@ proptest! {
     #[test]
     fn utf8_agrees_with_std_on_raw_bytes(input in prop::collection::vec(any::<u8>(), 0..64)) {
         check_utf8(&input);
+    }
+}
+
+/// GB 18030 bytes with UTF-8 Chinese mixed in (GB 18030 reads it as mojibake, GB009).
+fn mojibake_input() -> impl Strategy<Value = Vec<u8>> {
+    let utf8 = prop::sample::select(vec!["白日依山尽", "黄河入海流", "中文", "测试"])
+        .prop_map(|s: &str| s.as_bytes().to_vec());
+    prop::collection::vec(prop_oneof![3 => gb_token(), 1 => utf8], 0..24).prop_map(|t| t.concat())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 4_000, ..ProptestConfig::default() })]
+
+    /// (d) Settled findings in any chunking, then the rest, are the whole input's findings.
+    #[test]
+    fn settled_findings_are_final(input in mojibake_input(), splits in prop::collection::vec(any::<usize>(), 0..6)) {
+        let mut splits: Vec<usize> = splits.iter().map(|s| s % (input.len() + 1)).collect();
+        splits.sort_unstable();
+        for encoding in [Encoding::Gb18030, Encoding::Utf8] {
+            let choice = match encoding {
+                Encoding::Gb18030 => EncodingChoice::Gb18030,
+                Encoding::Utf8 => EncodingChoice::Utf8,
+            };
+            let options = Options { encoding: choice, ..Options::default() };
+            let mut whole = FileChecker::new(encoding, &options, 0);
+            whole.feed(&input);
+            let whole = whole.finish();
+            if check_bytes(&input, &options).findings.iter().all(|f| f.rule != gbcheck::finding::Rule::WrongEncoding) {
+                prop_assert_eq!(&check_bytes(&input, &options).findings, &whole.findings);
+            }
+
+            let mut checker = FileChecker::new(encoding, &options, 0);
+            let mut taken: Vec<Finding> = Vec::new();
+            let mut bound = 0;
+            for chunk in chunks_at(&input, &splits) {
+                checker.feed(chunk);
+                let settled = checker.take_settled();
+                prop_assert!(settled.before >= bound, "the bound went back");
+                prop_assert!(settled.findings.iter().all(|f| f.span.start >= bound && f.span.start < settled.before));
+                prop_assert!(settled.findings.windows(2).all(|w| (w[0].span.start, w[0].rule) <= (w[1].span.start, w[1].rule)));
+                bound = settled.before;
+                taken.extend(settled.findings);
+            }
+            let rest = checker.finish();
+            prop_assert!(rest.findings.iter().all(|f| f.span.start >= bound));
+            prop_assert_eq!(rest.counts, whole.counts);
+            taken.extend(rest.findings);
+            prop_assert_eq!(&taken, &whole.findings, "splits {:?} of [{}]", splits, hex(&input));
+        }
     }
 }

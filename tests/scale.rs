@@ -250,8 +250,9 @@ fn chunked_wrong_encoding_and_clean_files_equal_whole_file() {
 fn stretches_that_cannot_be_cut_equal_whole_file() {
     let dir = tempfile::tempdir().unwrap();
     let mut text = b"first line\n".to_vec();
-    // Two thousand characters with no byte 00-2F, defects among them, then more lines.
-    for i in 0..2000 {
+    // Eight thousand characters with no byte 00-2F (longer than the stretch's first 4 KiB,
+    // shown from its start), defects among them, then more lines.
+    for i in 0..8000 {
         text.extend_from_slice(match i % 97 {
             13 => b"\xFF",
             50 => b"\xAA\xA1",
@@ -264,6 +265,46 @@ fn stretches_that_cannot_be_cut_equal_whole_file() {
     text.extend_from_slice(b"\x81");
     fs::write(dir.path().join("stretch.txt"), text).unwrap();
     assert_chunked_equals_whole(dir.path(), "stretch.txt", &["auto", "gb18030"]);
+}
+
+/// A stretch with no byte 00-2F and a finding at every byte is reported as it is read: the
+/// process stays small however many findings it holds (all of them were once kept until the
+/// stretch ended: gigabytes for a few million).
+#[test]
+fn a_dense_stretch_is_checked_in_bounded_memory() {
+    use std::os::unix::process::ExitStatusExt;
+    let dir = tempfile::tempdir().unwrap();
+    let size = 16 << 20;
+    fs::write(dir.path().join("ff.bin"), vec![0xFF; size]).unwrap();
+    let mut child = gbcheck()
+        .args(["check", "--format", "jsonl", "--encoding", "gb18030", "--binary", "--max-findings", "3"])
+        .arg("ff.bin")
+        .current_dir(dir.path())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // wait4 gives this child's own peak memory.
+    let mut status = 0;
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    let pid = child.id() as libc::pid_t;
+    let mut stdout = Vec::new();
+    std::io::Read::read_to_end(&mut child.stdout.take().unwrap(), &mut stdout).unwrap();
+    assert_eq!(unsafe { libc::wait4(pid, &mut status, 0, &mut usage) }, pid);
+    assert_eq!(std::process::ExitStatus::from_raw(status).code(), Some(1));
+    // Reaped by wait4 above: `wait` has nothing more to do.
+    let _ = child.try_wait();
+    let records = json_lines(&stdout);
+    let summary = records.last().unwrap();
+    assert_eq!(summary["findings"].as_u64(), Some(size as u64), "{summary}");
+    assert_eq!(summary["findings_by_rule"]["GB001"].as_u64(), Some(size as u64));
+    let offsets: Vec<u64> = records
+        .iter()
+        .filter(|r| r["type"] == "finding")
+        .map(|r| r["byte_offset"].as_u64().unwrap())
+        .collect();
+    assert_eq!(offsets, [0, 1, 2]);
+    let peak_kib = usage.ru_maxrss as u64;
+    assert!(peak_kib < 256 * 1024, "peak memory {peak_kib} KiB for a 16 MiB stretch");
 }
 
 /// With the default chunk size, chunks start small, grow while findings are sparse and shrink

@@ -8,8 +8,9 @@
 //! second half of the chunk (so a chunk usually starts a line), else after its last byte
 //! `00-2F`. A stretch with no such byte in a whole chunk's worth (not text: no newline, no
 //! space, no ASCII punctuation) cannot be cut: it is checked as one stream, read in parts of
-//! a chunk, and located by a second streaming read ([`Piece::Stretch`]), so memory stays
-//! bounded whatever the file holds.
+//! about a chunk, and its findings are located and reported part by part
+//! ([`Piece::Stretch`], [`crate::cli::locate::StretchLocator`]), so memory stays bounded
+//! whatever the file holds.
 //!
 //! Which encoding a file is checked as, and GB008, need whole-file facts: whether it starts
 //! with a BOM, whether it is valid UTF-8, whether it holds non-ASCII bytes, and (checked as

@@ -10,7 +10,7 @@
 use std::collections::VecDeque;
 use std::io;
 
-use gbcheck::check::Encoding;
+use gbcheck::check::{Encoding, Settled};
 use gbcheck::finding::Finding;
 use gbcheck::lines::{count_units, Locator, LOOKAHEAD};
 use gbcheck::report::FileReport;
@@ -254,32 +254,45 @@ fn render_at(
     render(&line, encoding, at - from, len, MAX_LINE_WIDTH)
 }
 
-/// Gives each target offset (in increasing order) its column: one more than the characters
-/// and malformed spans before it; and keeps where the 40th unit before it starts, where a
-/// source line shown around it may begin.
-struct Columns<'a> {
-    targets: &'a [u64],
-    next: usize,
+/// A finding of a stretch with its column, and where its source line is shown from.
+struct Placed {
+    finding: Finding,
+    column: u64,
+    window: u64,
+}
+
+/// Counts the units (characters and malformed spans) of a stretch as they go by and gives
+/// each awaited finding its column: one more than the units before it; and keeps where the
+/// 40th unit before it starts, where a source line shown around it may begin.
+#[derive(Default)]
+struct Columns {
+    /// Findings awaiting their column, in byte order.
+    awaited: VecDeque<Finding>,
+    placed: VecDeque<Placed>,
     units: u64,
-    columns: Vec<u64>,
-    windows: Vec<u64>,
     recent: VecDeque<u64>,
 }
 
 /// How far into a stretch a finding's source line is shown from the stretch's start.
-const NEAR: usize = 4096;
+const NEAR: u64 = 4096;
 
 /// Units of context kept before a finding in a stretch (the window shows at most a third of
 /// [`MAX_LINE_WIDTH`] columns before it, and a unit is at least one column wide).
 const UNITS_BEFORE: usize = 40;
 
-impl Columns<'_> {
-    fn unit(&mut self, start: u64) {
-        while self.next < self.targets.len() && self.targets[self.next] <= start {
-            self.columns.push(1 + self.units);
-            self.windows.push(self.recent.front().copied().unwrap_or(start));
-            self.next += 1;
+impl Columns {
+    /// Places the awaited findings that start at or before `start` (the stretch's end when
+    /// it has ended).
+    fn place_up_to(&mut self, start: u64) {
+        while self.awaited.front().is_some_and(|f| f.span.start <= start) {
+            let finding = self.awaited.pop_front().expect("checked just above");
+            let window = self.recent.front().copied().unwrap_or(start);
+            self.placed.push_back(Placed { finding, column: 1 + self.units, window });
         }
+    }
+
+    fn unit(&mut self, start: u64) {
+        self.place_up_to(start);
         self.units += 1;
         if self.recent.len() == UNITS_BEFORE {
             self.recent.pop_front();
@@ -288,7 +301,7 @@ impl Columns<'_> {
     }
 }
 
-impl Visitor for Columns<'_> {
+impl Visitor for Columns {
     const WANTS_CHARS: bool = true;
 
     fn finding(&mut self, finding: Finding) {
@@ -300,105 +313,196 @@ impl Visitor for Columns<'_> {
     }
 }
 
-/// A stretch of a big file with no byte `00-2F` inside (only, maybe, as its last byte): it is
-/// one part of one line, checked as a stream and located by a second streaming read.
+/// A stretch of a big file with no byte `00-2F` inside (only, maybe, as its last byte): one
+/// part of one line.
 pub struct Stretch<'a> {
     /// Reads `len` bytes at an offset (fewer at the end of the file).
     pub read: &'a dyn Fn(u64, usize) -> io::Result<Vec<u8>>,
-    /// The stretch is `from..to` in the file.
+    /// Where the stretch starts in the file.
     pub from: u64,
-    /// See `from`.
-    pub to: u64,
     /// The file's length.
     pub size: u64,
     /// Context before the stretch, from a sequence boundary.
-    pub prefix: &'a [u8],
+    pub prefix: Vec<u8>,
     /// Whether `prefix` starts a line.
     pub prefix_starts_line: bool,
 }
 
-/// Locates a stretch's findings (line 1 and columns relative to the stretch, like a chunk)
-/// and says what it carries on, reading it once more in blocks: memory stays bounded however
-/// long the stretch is.
-pub fn locate_stretch(
-    stretch: &Stretch,
-    report: &FileReport,
-    limit: usize,
+/// Locates a stretch's findings while it is read in parts and checked as one stream, so that
+/// neither its findings nor its bytes pile up however long it is: each part's settled
+/// findings get their columns (line 1 and columns relative to the stretch, like a chunk) from
+/// a second scanner that counts units, and their source lines from the bytes still kept.
+pub struct StretchLocator<'a> {
+    stretch: Stretch<'a>,
+    encoding: Encoding,
     snippets: bool,
-) -> io::Result<(Vec<Located>, Carry)> {
-    const BLOCK: usize = 1 << 20;
-    let shown = &report.findings[..report.findings.len().min(limit)];
-    let targets: Vec<u64> = shown.iter().map(|f| f.span.start).collect();
-    let mut columns = Columns {
-        targets: &targets,
-        next: 0,
-        units: 0,
-        columns: Vec::new(),
-        windows: Vec::new(),
-        recent: VecDeque::new(),
-    };
-    let mut gb18030 = fast::Scanner::at_offset(stretch.from);
-    let mut utf8 = Utf8Scanner::at_offset(stretch.from);
-    let mut at = stretch.from;
-    let mut last = 0u8;
-    while at < stretch.to {
-        let block = (stretch.read)(at, BLOCK.min((stretch.to - at) as usize))?;
-        if block.is_empty() {
-            return Err(io::Error::other("the file shrank while it was read"));
+    /// How many more findings to locate; the rest are only counted.
+    budget: usize,
+    columns: Columns,
+    gb18030: fast::Scanner,
+    utf8: Utf8Scanner,
+    /// The stretch's bytes from `kept_from` to the end of the parts fed: those a finding not
+    /// yet located may still show.
+    kept: Vec<u8>,
+    kept_from: u64,
+    /// How far the unit counter has read.
+    scanned: u64,
+    last: u8,
+}
+
+impl<'a> StretchLocator<'a> {
+    /// A locator for the first `limit` findings of a stretch.
+    pub fn new(stretch: Stretch<'a>, encoding: Encoding, limit: usize, snippets: bool) -> Self {
+        let from = stretch.from;
+        StretchLocator {
+            stretch,
+            encoding,
+            snippets,
+            budget: limit,
+            columns: Columns::default(),
+            gb18030: fast::Scanner::at_offset(from),
+            utf8: Utf8Scanner::at_offset(from),
+            kept: Vec::new(),
+            kept_from: from,
+            scanned: from,
+            last: 0,
         }
-        match report.encoding {
-            Encoding::Gb18030 => gb18030.feed(&block, &mut columns),
-            Encoding::Utf8 => utf8.feed(&block, &mut columns),
+    }
+
+    /// The offset just past the parts fed.
+    fn end(&self) -> u64 {
+        self.kept_from + self.kept.len() as u64
+    }
+
+    /// Takes the next part of the stretch and what the checker settled after it; gives the
+    /// findings whose source lines are now complete, in byte order.
+    pub fn feed(&mut self, part: &[u8], settled: &Settled) -> io::Result<Vec<Located>> {
+        self.kept.extend_from_slice(part);
+        if let Some(&last) = part.last() {
+            self.last = last;
         }
-        last = *block.last().unwrap_or(&0);
-        at += block.len() as u64;
+        self.await_findings(&settled.findings);
+        // Count units up to where findings are settled: every finding before that point is
+        // awaited by now, so none can be passed by.
+        self.scan_to(settled.before.min(self.end()));
+        let mut located = Vec::new();
+        while let Some(placed) = self.columns.placed.front() {
+            if placed.finding.span.start + shown_after(&placed.finding) > self.end() {
+                break;
+            }
+            let placed = self.columns.placed.pop_front().expect("checked just above");
+            located.push(self.locate(&placed)?);
+        }
+        self.forget();
+        Ok(located)
     }
-    // The stretch ends after a byte 00-2F or at the end of the file: nothing is pending but
-    // at the end of the file.
-    match report.encoding {
-        Encoding::Gb18030 => gb18030.finish(&mut columns),
-        Encoding::Utf8 => utf8.finish(&mut columns),
+
+    /// Ends the stretch with the findings the checker gave at its end; gives the rest of the
+    /// findings and what the stretch carries on.
+    pub fn finish(mut self, rest: &[Finding]) -> io::Result<(Vec<Located>, Carry)> {
+        self.await_findings(rest);
+        self.scan_to(self.end());
+        // The stretch ends after a byte 00-2F or at the end of the file: nothing is pending
+        // but at the end of the file.
+        match self.encoding {
+            Encoding::Gb18030 => self.gb18030.finish(&mut self.columns),
+            Encoding::Utf8 => self.utf8.finish(&mut self.columns),
+        }
+        self.columns.place_up_to(u64::MAX);
+        let carry = if self.last == b'\n' {
+            Carry { newlines: 1, tail_units: 0 }
+        } else {
+            Carry { newlines: 0, tail_units: self.columns.units }
+        };
+        let placed = std::mem::take(&mut self.columns.placed);
+        let located = placed.iter().map(|placed| self.locate(placed)).collect::<io::Result<_>>()?;
+        Ok((located, carry))
     }
-    while columns.next < targets.len() {
-        columns.columns.push(1 + columns.units);
-        columns.windows.push(columns.recent.front().copied().unwrap_or(stretch.from));
-        columns.next += 1;
+
+    fn await_findings(&mut self, findings: &[Finding]) {
+        let taken = findings.len().min(self.budget);
+        self.columns.awaited.extend(&findings[..taken]);
+        self.budget -= taken;
     }
-    let carry = if last == b'\n' {
-        Carry { newlines: 1, tail_units: 0 }
-    } else {
-        Carry { newlines: 0, tail_units: columns.units }
-    };
-    let mut located = Vec::with_capacity(shown.len());
-    for (i, finding) in shown.iter().enumerate() {
-        // Near the stretch's start, show from its start (and the context before it): the
-        // line may be short. Farther in, the line is long and shown as a window anyway.
-        let window =
-            if finding.span.start - stretch.from <= NEAR as u64 { stretch.from } else { columns.windows[i] };
+
+    fn scan_to(&mut self, to: u64) {
+        if to <= self.scanned {
+            return;
+        }
+        let bytes = &self.kept[(self.scanned - self.kept_from) as usize..(to - self.kept_from) as usize];
+        match self.encoding {
+            Encoding::Gb18030 => self.gb18030.feed(bytes, &mut self.columns),
+            Encoding::Utf8 => self.utf8.feed(bytes, &mut self.columns),
+        }
+        self.scanned = to;
+    }
+
+    /// Drops the bytes no finding still to be located can show.
+    fn forget(&mut self) {
+        let from = self.stretch.from;
+        let mut keep = self.columns.recent.front().copied().unwrap_or(self.scanned).min(self.scanned);
+        if let Some(placed) = self.columns.placed.front() {
+            keep = keep.min(self.window(placed));
+        }
+        if keep.saturating_sub(from) <= NEAR + 4 {
+            keep = from;
+        }
+        let forget = (keep.saturating_sub(self.kept_from) as usize).min(self.kept.len());
+        self.kept.drain(..forget);
+        self.kept_from += forget as u64;
+    }
+
+    /// Where a finding's source line is shown from: near the stretch's start, from its start
+    /// (and the context before it), as the line may be short; farther in, the line is long
+    /// and shown as a window anyway.
+    fn window(&self, placed: &Placed) -> u64 {
+        if placed.finding.span.start - self.stretch.from <= NEAR {
+            self.stretch.from
+        } else {
+            placed.window
+        }
+    }
+
+    fn locate(&self, placed: &Placed) -> io::Result<Located> {
+        let finding = &placed.finding;
+        let window = self.window(placed);
+        let wanted = (finding.span.start - window) as usize + shown_after(finding) as usize;
+        let (mut data, mut starts_line) = (Vec::new(), false);
+        if window == self.stretch.from {
+            data.extend_from_slice(&self.stretch.prefix);
+            starts_line = self.stretch.prefix_starts_line;
+        }
+        let at = data.len() + (finding.span.start - window) as usize;
+        // From the bytes kept, or (near the stretch's end, where the line goes on past it)
+        // from the file.
+        let read_len = if window >= self.kept_from && window + wanted as u64 <= self.end() {
+            let from = (window - self.kept_from) as usize;
+            data.extend_from_slice(&self.kept[from..from + wanted]);
+            wanted
+        } else {
+            let read = (self.stretch.read)(window, wanted)?;
+            data.extend_from_slice(&read);
+            read.len()
+        };
+        let reaches_end = window + read_len as u64 == self.stretch.size;
         let span = finding.span.len as usize;
-        let after = span + 4 * MAX_LINE_WIDTH + LOOKAHEAD;
-        let (mut data, mut at, mut starts_line) = (Vec::new(), 0, false);
-        if window == stretch.from {
-            data.extend_from_slice(stretch.prefix);
-            starts_line = stretch.prefix_starts_line;
-        }
-        at += data.len() + (finding.span.start - window) as usize;
-        let read = (stretch.read)(window, (finding.span.start - window) as usize + after)?;
-        let reaches_end = window + read.len() as u64 == stretch.size;
-        data.extend_from_slice(&read);
         let bytes = data[at..(at + span).min(data.len())].to_vec();
-        located.push(Located {
+        Ok(Located {
             finding: *finding,
             line: 1,
-            column: columns.columns[i],
+            column: placed.column,
             message: finding.message(&bytes),
-            snippet: snippets.then(|| {
+            snippet: self.snippets.then(|| {
                 let from = memchr::memrchr(b'\n', &data[..at]).map_or(0, |lf| lf + 1);
                 let cut_before = from == 0 && !starts_line;
-                render_at(&data, at, span, report.encoding, from, cut_before, reaches_end)
+                render_at(&data, at, span, self.encoding, from, cut_before, reaches_end)
             }),
             bytes,
-        });
+        })
     }
-    Ok((located, carry))
+}
+
+/// How many bytes from a finding's start its shown source line may reach.
+fn shown_after(finding: &Finding) -> u64 {
+    u64::from(finding.span.len) + 4 * MAX_LINE_WIDTH as u64 + LOOKAHEAD as u64
 }

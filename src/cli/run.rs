@@ -24,11 +24,12 @@ use std::time::Duration;
 
 use crossbeam_channel::{unbounded, Receiver, RecvTimeoutError, Sender};
 use gbcheck::check::{check_bytes, Encoding, FileChecker, Options};
+use gbcheck::finding::{Finding, Severity};
 use gbcheck::report::{Counts, FileReport, Summary};
 
 use crate::cli::chunks::{plan, read_range, ChunkReader, Piece, Plan};
 use crate::cli::input::{describe_io_error, looks_binary, open, read_stdin, Entry, EntryKind, Opened};
-use crate::cli::locate::{carry, locate, locate_stretch, Carry, Cursor, Stretch, Window};
+use crate::cli::locate::{carry, locate, Carry, Cursor, Stretch, StretchLocator, Window};
 use crate::cli::output::{DisplayPath, Located, Reporter};
 use crate::cli::progress::Progress;
 use crate::cli::stats::{RuleCounts, SkipReason, Stats};
@@ -371,26 +372,25 @@ impl<'a> Runner<'a> {
         let (tx, rx) = unbounded::<(usize, ChunkDone)>();
         let most = 2 * self.settings.threads + 2;
         let mut reader = ChunkReader::new(file, size);
-        let mut done: BTreeMap<usize, ChunkDone> = BTreeMap::new();
+        let mut out = ChunksOut { rx, done: BTreeMap::new(), sent: 0, next: 0 };
         let mut file_totals = FileTotals::new(self.settings.chunk as usize);
-        let (mut sent, mut next) = (0usize, 0usize);
         let mut failure = None;
         loop {
             match reader.next_piece(file_totals.target) {
                 Ok(Some(Piece::Chunk(chunk))) => {
-                    self.check_chunk(sent, chunk, encoding, &tx);
-                    sent += 1;
+                    self.check_chunk(out.sent, chunk, encoding, &tx);
+                    out.sent += 1;
                 }
-                Ok(Some(Piece::Stretch)) => match self.check_stretch(&mut reader, file, size, encoding) {
-                    Ok(done) => {
-                        let _ = tx.send((sent, done));
-                        sent += 1;
-                    }
-                    Err(e) => {
+                Ok(Some(Piece::Stretch)) => {
+                    // Reported as it is read: every chunk before it goes first.
+                    self.report_chunks(path, &mut out, &mut file_totals, 0)?;
+                    if let Err(e) =
+                        self.check_stretch(path, &mut reader, file, size, encoding, &mut file_totals)
+                    {
                         failure = Some(describe_io_error(&e));
                         break;
                     }
-                },
+                }
                 Ok(None) => break,
                 Err(e) => {
                     failure = Some(describe_io_error(&e));
@@ -398,24 +398,9 @@ impl<'a> Runner<'a> {
                 }
             }
             // Report what is ready; wait while too many chunks are out.
-            loop {
-                let message = if sent - next >= most { rx.recv().ok() } else { rx.try_recv().ok() };
-                let Some((k, chunk)) = message else { break };
-                done.insert(k, chunk);
-                while let Some(chunk) = done.remove(&next) {
-                    self.report_chunk(path, chunk, &mut file_totals)?;
-                    next += 1;
-                }
-            }
+            self.report_chunks(path, &mut out, &mut file_totals, most - 1)?;
         }
-        while next < sent {
-            let (k, chunk) = rx.recv().map_err(io::Error::other)?;
-            done.insert(k, chunk);
-            while let Some(chunk) = done.remove(&next) {
-                self.report_chunk(path, chunk, &mut file_totals)?;
-                next += 1;
-            }
-        }
+        self.report_chunks(path, &mut out, &mut file_totals, 0)?;
         let hidden = file_totals.findings - file_totals.shown;
         self.reporter.file_done(path, hidden)?;
         match failure {
@@ -462,39 +447,69 @@ impl<'a> Runner<'a> {
         });
     }
 
+    /// Reports the chunks that are done, in order, waiting until at most `out_at_most` are
+    /// still out.
+    fn report_chunks(
+        &mut self,
+        path: &DisplayPath,
+        out: &mut ChunksOut,
+        totals: &mut FileTotals,
+        out_at_most: usize,
+    ) -> io::Result<()> {
+        loop {
+            let wait = out.sent - out.next > out_at_most;
+            let message = if wait {
+                out.rx.recv().map_err(io::Error::other).map(Some)?
+            } else {
+                out.rx.try_recv().ok()
+            };
+            let Some((k, chunk)) = message else { return Ok(()) };
+            out.done.insert(k, chunk);
+            while let Some(chunk) = out.done.remove(&out.next) {
+                self.report_chunk(path, chunk, totals)?;
+                out.next += 1;
+            }
+        }
+    }
+
     /// Checks a stretch that cannot be cut (no byte `00-2F` in a chunk's worth of bytes) on
-    /// this thread, as one stream read in parts, and locates it with a second read.
+    /// this thread, as one stream read in parts, and reports its findings part by part as
+    /// they are settled and located: memory stays bounded however long the stretch and however
+    /// dense its findings.
     fn check_stretch(
-        &self,
+        &mut self,
+        path: &DisplayPath,
         reader: &mut ChunkReader,
         file: &File,
         size: u64,
         encoding: Encoding,
-    ) -> io::Result<ChunkDone> {
+        totals: &mut FileTotals,
+    ) -> io::Result<()> {
         let from = reader.consumed();
         let (prefix, prefix_starts_line) = {
             let (prefix, starts_line) = reader.prefix();
             (prefix.to_vec(), starts_line)
         };
+        let read = |offset: u64, len: usize| read_range(file, offset, len);
+        let stretch = Stretch { read: &read, from, size, prefix, prefix_starts_line };
+        let mut locator =
+            StretchLocator::new(stretch, encoding, self.settings.max_shown, self.settings.snippets);
         let mut checker = FileChecker::new(encoding, &self.settings.options, from);
         loop {
-            let (part, ended) = reader.stretch_part(self.settings.chunk as usize)?;
+            // Parts sized like chunks, by the density of findings so far.
+            let (part, ended) = reader.stretch_part(totals.target)?;
             checker.feed(&part);
+            let settled = checker.take_settled();
+            let located = locator.feed(&part, &settled)?;
+            let checked = stretch_part(located, &settled.findings, part.len() as u64);
+            self.report_chunk(path, ChunkDone { checked, carry: Carry::default() }, totals)?;
             if ended || part.is_empty() {
                 break;
             }
         }
-        let report = checker.finish();
-        let to = reader.consumed();
-        let read = |offset: u64, len: usize| read_range(file, offset, len);
-        let stretch = Stretch { read: &read, from, to, size, prefix: &prefix, prefix_starts_line };
-        let (findings, carry) =
-            locate_stretch(&stretch, &report, self.settings.max_shown, self.settings.snippets)?;
-        let by_rule = RuleCounts::of(&report.findings);
-        Ok(ChunkDone {
-            checked: Checked { findings, counts: report.counts, by_rule, bytes: to - from },
-            carry,
-        })
+        let rest = checker.finish().findings;
+        let (located, carry) = locator.finish(&rest)?;
+        self.report_chunk(path, ChunkDone { checked: stretch_part(located, &rest, 0), carry }, totals)
     }
 
     /// Reports a chunk's findings at their place in the file.
@@ -546,6 +561,27 @@ impl<'a> Runner<'a> {
         let checked = checked(&window, &report, &self.settings);
         self.report(path, false, Outcome::Checked(Checked { bytes: size, ..checked }))
     }
+}
+
+/// The chunks of a big file out with the pool, and those done early.
+struct ChunksOut {
+    rx: Receiver<(usize, ChunkDone)>,
+    done: BTreeMap<usize, ChunkDone>,
+    /// Chunks sent, and the next one to report.
+    sent: usize,
+    next: usize,
+}
+
+/// Part of a stretch, ready to report: its located findings out of all it settled.
+fn stretch_part(located: Vec<Located>, findings: &[Finding], bytes: u64) -> Checked {
+    let mut counts = Counts { findings: findings.len() as u64, ..Counts::default() };
+    for finding in findings {
+        match finding.severity {
+            Severity::Error => counts.errors += 1,
+            Severity::Warning => counts.warnings += 1,
+        }
+    }
+    Checked { findings: located, counts, by_rule: RuleCounts::of(findings), bytes }
 }
 
 /// A big file's running totals, and the size of its next chunk.

@@ -298,6 +298,12 @@ impl<C: std::ops::Deref<Target = CompiledRules>, S: FindingSink> Judge<C, S> {
         &mut self.sink
     }
 
+    /// Where the run of mojibake being tracked starts, if one is: its finding, if any, is
+    /// given when the run ends, after the findings inside it.
+    pub fn open_mojibake_start(&self) -> Option<u64> {
+        self.mojibake.open_start()
+    }
+
     /// Ends the input (a run of mojibake may end there) and gives the sink back.
     pub fn finish(mut self) -> S {
         self.end_mojibake();

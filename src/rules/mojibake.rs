@@ -44,10 +44,21 @@ const WINDOWS_1252_HIGH: [char; 32] = [
     '‘', '’', '“', '”', '•', '–', '—', '˜', '™', 'š', '›', 'œ', '\u{9D}', 'ž', 'Ÿ',
 ];
 
+// `single_byte` passes over everything after U+2122 without looking at the table.
+const _: () = {
+    let mut i = 0;
+    while i < WINDOWS_1252_HIGH.len() {
+        assert!(WINDOWS_1252_HIGH[i] as u32 <= 0x2122);
+        i += 1;
+    }
+};
+
 /// The byte a single-byte code page (Windows-1252, or Latin-1 for `80-9F`) decodes to `c`.
 fn single_byte(c: char) -> Option<u8> {
     match c {
         '\u{A0}'..='\u{FF}' => Some(c as u8),
+        // Past the last character of the table (U+2122): most text, hanzi included.
+        '\u{2123}'.. => None,
         _ => WINDOWS_1252_HIGH.iter().position(|&w| w == c).map(|i| 0x80 + i as u8).or_else(|| {
             // Latin-1 reads 80-9F as the C1 controls.
             matches!(c, '\u{80}'..='\u{9F}').then_some(c as u8)
@@ -125,6 +136,11 @@ impl Tracker {
     #[inline]
     pub fn is_tracking(&self) -> bool {
         self.family.is_some()
+    }
+
+    /// Where the run being tracked starts.
+    pub fn open_start(&self) -> Option<u64> {
+        self.family.map(|_| self.start)
     }
 
     /// Offers the next character (at `start`, `len` bytes long). Returns a run that it ended.

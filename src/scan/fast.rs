@@ -195,7 +195,21 @@ impl Scanner {
             // The tightest loop: one table lookup per two-byte code that the visitor does not
             // need to see.
             if let Some(skip) = visitor.skip_table() {
-                while i + 1 < n && skip[usize::from(u16::from_be_bytes([chunk[i], chunk[i + 1]]))] {
+                // Two codes a step (one load, fewer branches) while both are skipped; the last
+                // code of the chunk alone.
+                let skips = |a: u8, b: u8| skip[usize::from(u16::from_be_bytes([a, b]))];
+                while let Some(&[a, b, c, d]) = chunk.get(i..i + 4).and_then(|s| <&[u8; 4]>::try_from(s).ok())
+                {
+                    match (skips(a, b), skips(c, d)) {
+                        (true, true) => i += 4,
+                        (true, false) => {
+                            i += 2;
+                            break;
+                        }
+                        (false, _) => break,
+                    }
+                }
+                if i + 4 > n && i + 1 < n && skips(chunk[i], chunk[i + 1]) {
                     i += 2;
                 }
             }
