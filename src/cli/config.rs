@@ -83,8 +83,7 @@ impl<'de> Deserialize<'de> for RuleKey {
 }
 
 /// What `[rules]` sets a rule to.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "lowercase")]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum RuleSetting {
     /// Findings are errors.
     Error,
@@ -92,6 +91,22 @@ pub enum RuleSetting {
     Warning,
     /// The rule is not checked.
     Off,
+}
+
+/// Read as a string first, so that a value of the wrong type is named as such ("expected a
+/// string") rather than as TOML's "wanted string or table".
+impl<'de> Deserialize<'de> for RuleSetting {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(d)?;
+        match text.as_str() {
+            "error" => Ok(RuleSetting::Error),
+            "warning" => Ok(RuleSetting::Warning),
+            "off" => Ok(RuleSetting::Off),
+            _ => Err(de::Error::custom(format!(
+                "invalid value \"{text}\", expected one of \"error\", \"warning\", \"off\""
+            ))),
+        }
+    }
 }
 
 impl RuleSetting {
@@ -235,7 +250,14 @@ pub fn parse(text: &str, file: &Path) -> Result<Config, String> {
             Some(span) => {
                 let (line, column) = line_column(text, span.start);
                 let source_line = text.lines().nth(line - 1).unwrap_or("");
-                let key = source_line.split_once('=').map(|(k, _)| k.trim()).filter(|k| !k.is_empty());
+                // `key = value`, or a table header `[key]` / `[[key]]` / `[a.key]`.
+                let header = source_line.trim().trim_start_matches('[').split(']').next();
+                let key = match source_line.split_once('=') {
+                    Some((k, _)) => Some(k.trim()),
+                    None if source_line.trim_start().starts_with('[') => header.map(str::trim),
+                    None => None,
+                }
+                .filter(|k| !k.is_empty());
                 let key = match key {
                     Some(key) if !message.contains(&format!("`{key}`")) => format!(" (key `{key}`)"),
                     _ => String::new(),
