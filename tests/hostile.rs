@@ -297,6 +297,21 @@ fn human_output_of_a_long_line_with_many_findings() {
     }
 }
 
+#[test]
+fn a_suppression_at_the_end_of_a_very_long_line() {
+    // A file over 16 MiB is read again for its suppression comments a line at a time; its
+    // one 20 MiB line must not be held whole, and a directive at its very end still counts.
+    const SIZE: usize = 20 << 20;
+    let dir = tempfile::tempdir().unwrap();
+    let tail = b"\xFF # gbcheck: ignore-line GB001\nb\xFF\n";
+    write_filled(&dir.path().join("long.txt"), SIZE, b'a', &[(SIZE - tail.len(), &tail[..])]);
+    let output = run(dir.path(), &["check", "--format", "jsonl", "long.txt"]);
+    assert_eq!(status(&output), 1);
+    let records = json(&output);
+    assert_eq!(spans(&records), [triple("GB001", SIZE as u64 - 2, 1)], "only the finding on line 2");
+    assert_eq!(summary(&records)["suppressed"], 1);
+}
+
 /// Files of one repeated byte. Kept at 1 MiB: a stretch with no byte 00-2F and a finding at
 /// every byte (only FF) holds all its findings in memory while it is checked (the known
 /// limit in README.md), about 300 MB here.
