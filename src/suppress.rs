@@ -80,9 +80,9 @@ fn rule_list(rest: &[u8]) -> RuleMask {
     }
 }
 
-/// Finds the directives of one line.
-fn directives(line: &[u8]) -> impl Iterator<Item = (Scope, RuleMask)> + '_ {
-    memchr::memmem::find_iter(line, MARKER).filter_map(move |at| {
+/// Finds the directives of one line whose marker starts before `limit`.
+fn directives(line: &[u8], limit: usize) -> impl Iterator<Item = (Scope, RuleMask)> + '_ {
+    memchr::memmem::find_iter(line, MARKER).take_while(move |&at| at < limit).filter_map(move |at| {
         let rest = &line[at + MARKER.len()..];
         let start = rest.iter().position(|b| !b.is_ascii_whitespace() || *b == b'\n')?;
         let rest = &rest[start..];
@@ -101,6 +101,9 @@ fn directives(line: &[u8]) -> impl Iterator<Item = (Scope, RuleMask)> + '_ {
     })
 }
 
+/// The most bytes a directive (its marker, scope and rule list) is read over.
+pub const DIRECTIVE_MAX: usize = 1024;
+
 impl Suppressions {
     /// The suppressions of a whole input.
     pub fn scan(bytes: &[u8]) -> Suppressions {
@@ -116,7 +119,14 @@ impl Suppressions {
 
     /// Adds the directives of line `number` (1-based), for inputs read a line at a time.
     pub fn add_line(&mut self, number: u64, line: &[u8]) {
-        for (scope, mask) in directives(line) {
+        self.add_line_part(number, line, line.len());
+    }
+
+    /// Adds the directives of line `number` whose marker starts before `limit` in `part`, a
+    /// piece of the line: a very long line is read in pieces that overlap by at least the
+    /// length of a directive ([`DIRECTIVE_MAX`]), and each marker is taken in one piece.
+    pub fn add_line_part(&mut self, number: u64, part: &[u8], limit: usize) {
+        for (scope, mask) in directives(part, limit) {
             let target = match scope {
                 Scope::File => {
                     self.file.0 |= mask.0;

@@ -83,8 +83,7 @@ impl<'de> Deserialize<'de> for RuleKey {
 }
 
 /// What `[rules]` sets a rule to.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "lowercase")]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum RuleSetting {
     /// Findings are errors.
     Error,
@@ -92,6 +91,22 @@ pub enum RuleSetting {
     Warning,
     /// The rule is not checked.
     Off,
+}
+
+/// Read as a string first, so that a value of the wrong type is named as such ("expected a
+/// string") rather than as TOML's "wanted string or table".
+impl<'de> Deserialize<'de> for RuleSetting {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(d)?;
+        match text.as_str() {
+            "error" => Ok(RuleSetting::Error),
+            "warning" => Ok(RuleSetting::Warning),
+            "off" => Ok(RuleSetting::Off),
+            _ => Err(de::Error::custom(format!(
+                "invalid value \"{text}\", expected one of \"error\", \"warning\", \"off\""
+            ))),
+        }
+    }
 }
 
 impl RuleSetting {
@@ -229,13 +244,20 @@ fn line_column(text: &str, offset: usize) -> (usize, usize) {
 
 /// Parses the text of a configuration file; an error names the file, line, column and key.
 pub fn parse(text: &str, file: &Path) -> Result<Config, String> {
-    toml::from_str::<Config>(text).map_err(|e| {
+    let config = toml::from_str::<Config>(text).map_err(|e| {
         let message = e.message().trim_end().to_string();
         match e.span() {
             Some(span) => {
                 let (line, column) = line_column(text, span.start);
                 let source_line = text.lines().nth(line - 1).unwrap_or("");
-                let key = source_line.split_once('=').map(|(k, _)| k.trim()).filter(|k| !k.is_empty());
+                // `key = value`, or a table header `[key]` / `[[key]]` / `[a.key]`.
+                let header = source_line.trim().trim_start_matches('[').split(']').next();
+                let key = match source_line.split_once('=') {
+                    Some((k, _)) => Some(k.trim()),
+                    None if source_line.trim_start().starts_with('[') => header.map(str::trim),
+                    None => None,
+                }
+                .filter(|k| !k.is_empty());
                 let key = match key {
                     Some(key) if !message.contains(&format!("`{key}`")) => format!(" (key `{key}`)"),
                     _ => String::new(),
@@ -244,8 +266,20 @@ pub fn parse(text: &str, file: &Path) -> Result<Config, String> {
             }
             None => format!("{}: {message}", file.display()),
         }
-    })
+    })?;
+    // Matching overrides are kept as bits of a u64: more would be silently ignored.
+    if config.overrides.len() > MAX_OVERRIDES {
+        return Err(format!(
+            "{}: {} [[overrides]] entries; at most {MAX_OVERRIDES} are supported",
+            file.display(),
+            config.overrides.len()
+        ));
+    }
+    Ok(config)
 }
+
+/// The most `[[overrides]]` entries a file may have (one bit each in a `u64` mask).
+pub const MAX_OVERRIDES: usize = 64;
 
 /// Makes a path absolute and removes `.` and `..` components, without touching the disk.
 pub fn absolute(path: &Path) -> PathBuf {
@@ -311,7 +345,7 @@ impl Loaded {
         let path = absolute(path);
         let Ok(relative) = path.strip_prefix(&self.dir) else { return 0 };
         let mut mask = 0;
-        for (i, o) in self.config.overrides.iter().enumerate().take(64) {
+        for (i, o) in self.config.overrides.iter().enumerate().take(MAX_OVERRIDES) {
             if o.glob.matcher.is_match(relative) {
                 mask |= 1 << i;
             }
@@ -365,7 +399,7 @@ impl Loaded {
             .overrides
             .iter()
             .enumerate()
-            .filter(move |(i, _)| *i < 64 && mask & (1 << i) != 0)
+            .filter(move |(i, _)| *i < MAX_OVERRIDES && mask & (1 << i) != 0)
             .map(|(_, o)| o)
     }
 

@@ -117,6 +117,47 @@ pub fn fingerprint(rule: Rule, window: &[u8], window_start: u64, start: u64, end
     format!("{:016x}", fnv1a(&[rule.id().as_bytes(), &window[s..e], before, after]))
 }
 
+/// The suppressions of a file read a line at a time; a line longer than a few MiB is held
+/// only in part (memory stays bounded whatever the line's length).
+fn scan_lines(file: &File) -> Suppressions {
+    const BLOCK: usize = 1 << 20;
+    let mut suppressions = Suppressions::default();
+    let mut reader = BufReader::with_capacity(BLOCK, file);
+    let mut line = Vec::new();
+    let mut number = 1;
+    loop {
+        let buf = match reader.fill_buf() {
+            Ok([]) | Err(_) => break,
+            Ok(buf) => buf,
+        };
+        match memchr::memchr(b'\n', buf) {
+            Some(lf) => {
+                line.extend_from_slice(&buf[..=lf]);
+                reader.consume(lf + 1);
+                suppressions.add_line(number, &line);
+                line.clear();
+                number += 1;
+            }
+            None => {
+                let n = buf.len();
+                line.extend_from_slice(buf);
+                reader.consume(n);
+                if line.len() > 2 * BLOCK {
+                    // Directives starting in the head are read now; the tail, long enough to
+                    // hold any directive that starts in it, is kept for the next piece.
+                    let keep = line.len() - gbcheck::suppress::DIRECTIVE_MAX;
+                    suppressions.add_line_part(number, &line, keep);
+                    line.drain(..keep);
+                }
+            }
+        }
+    }
+    if !line.is_empty() {
+        suppressions.add_line(number, &line);
+    }
+    suppressions
+}
+
 /// The input a finding came from, read again.
 pub enum Source {
     /// Standard input, or a file that can no longer be read: no comments, no context.
@@ -143,21 +184,7 @@ impl Source {
             let suppressions = Suppressions::scan(&bytes);
             return (Source::Memory(bytes), suppressions);
         }
-        let mut suppressions = Suppressions::default();
-        let mut reader = BufReader::with_capacity(1 << 20, &file);
-        let mut line = Vec::new();
-        let mut number = 0;
-        loop {
-            line.clear();
-            match reader.read_until(b'\n', &mut line) {
-                Ok(0) | Err(_) => break,
-                Ok(_) => {
-                    number += 1;
-                    suppressions.add_line(number, &line);
-                }
-            }
-        }
-        drop(reader);
+        let suppressions = scan_lines(&file);
         (Source::File(file), suppressions)
     }
 

@@ -93,10 +93,15 @@ pub fn open_nonblocking(path: &Path) -> io::Result<File> {
     options.open(path)
 }
 
-/// Reads all of standard input.
-pub fn read_stdin() -> io::Result<Vec<u8>> {
+/// Reads all of standard input, or, with a `max` (`--max-filesize`), at most one byte more
+/// than `max`: an endless stream (`< /dev/zero`) then ends the read instead of filling memory.
+pub fn read_stdin(max: Option<u64>) -> io::Result<Vec<u8>> {
     let mut bytes = Vec::new();
-    io::stdin().lock().read_to_end(&mut bytes)?;
+    let mut stdin = io::stdin().lock();
+    match max {
+        Some(max) => (&mut stdin).take(max.saturating_add(1)).read_to_end(&mut bytes)?,
+        None => stdin.read_to_end(&mut bytes)?,
+    };
     Ok(bytes)
 }
 
@@ -168,10 +173,13 @@ pub fn describe_io_error(e: &io::Error) -> String {
         _ if is_loop(e) => "a symbolic link loop (too many levels of symbolic links)".to_string(),
         _ => {
             let text = e.to_string();
-            match text.find(" (os error") {
-                Some(cut) => text[..cut].to_string(),
-                None => text,
-            }
+            let text = match text.find(" (os error") {
+                Some(cut) => &text[..cut],
+                None => &text[..],
+            };
+            // Lowercase like the other messages ("File name too long" -> "file name too long").
+            let mut chars = text.chars();
+            chars.next().map_or_else(String::new, |c| c.to_lowercase().chain(chars).collect())
         }
     }
 }

@@ -103,6 +103,7 @@ impl Cursor {
 pub fn locate(window: &Window, report: &FileReport, limit: usize, snippets: bool) -> Vec<Located> {
     let chunk = window.chunk();
     let mut locator = Locator::new(chunk, report.encoding);
+    let mut recent = Recent::new(report.encoding);
     report
         .findings
         .iter()
@@ -117,11 +118,81 @@ pub fn locate(window: &Window, report: &FileReport, limit: usize, snippets: bool
                 line: position.line,
                 column: position.column,
                 message: finding.message(&bytes),
-                snippet: snippets.then(|| snippet(window, at, finding, report.encoding)),
+                snippet: snippets.then(|| snippet(window, at, finding, report.encoding, &mut recent)),
                 bytes,
             }
         })
         .collect()
+}
+
+/// Follows a chunk from its start as its findings come, in order, and keeps the start of the
+/// current line and of its last [`UNITS_BEFORE`] units: where the window shown of a long line
+/// can start (a sequence boundary), found without decoding the line again for each finding.
+struct Recent {
+    encoding: Encoding,
+    gb18030: fast::Scanner,
+    utf8: Utf8Scanner,
+    scanned: usize,
+    starts: Starts,
+}
+
+/// The visitor of [`Recent`].
+#[derive(Default)]
+struct Starts {
+    line: u64,
+    units: VecDeque<u64>,
+}
+
+impl Visitor for Starts {
+    const WANTS_CHARS: bool = true;
+
+    fn finding(&mut self, finding: Finding) {
+        self.unit(finding.span.start);
+    }
+
+    fn char(&mut self, start: u64, _: u8, c: char) {
+        self.unit(start);
+        if c == '\n' {
+            self.line = start + 1;
+            self.units.clear();
+        }
+    }
+}
+
+impl Starts {
+    fn unit(&mut self, start: u64) {
+        if self.units.len() == UNITS_BEFORE {
+            self.units.pop_front();
+        }
+        self.units.push_back(start);
+    }
+}
+
+impl Recent {
+    fn new(encoding: Encoding) -> Recent {
+        Recent {
+            encoding,
+            gb18030: fast::Scanner::new(),
+            utf8: Utf8Scanner::at_offset(0),
+            scanned: 0,
+            starts: Starts::default(),
+        }
+    }
+
+    /// The start of the line holding `data[at]`, and of the unit [`UNITS_BEFORE`] units
+    /// before `at` on that line (or the line's start); `at` never decreases from call to call.
+    fn before(&mut self, data: &[u8], at: usize) -> (usize, usize) {
+        if at > self.scanned {
+            let bytes = &data[self.scanned..at];
+            match self.encoding {
+                Encoding::Gb18030 => self.gb18030.feed(bytes, &mut self.starts),
+                Encoding::Utf8 => self.utf8.feed(bytes, &mut self.starts),
+            }
+            self.scanned = at;
+        }
+        let line = self.starts.line as usize;
+        (line, self.starts.units.front().map_or(line, |&s| s as usize))
+    }
 }
 
 /// What a chunk passes on: its LFs, and the characters after its last one.
@@ -134,29 +205,51 @@ pub fn carry(window: &Window, encoding: Encoding) -> Carry {
 }
 
 /// The source line of a finding at `data[at]`, rendered.
-fn snippet(window: &Window, at: usize, finding: &Finding, encoding: Encoding) -> Snippet {
-    render_at(window.data, at, finding.span.len as usize, encoding, window.starts_line, window.reaches_end)
+fn snippet(
+    window: &Window,
+    at: usize,
+    finding: &Finding,
+    encoding: Encoding,
+    recent: &mut Recent,
+) -> Snippet {
+    let (line, units_before) = recent.before(window.data, at);
+    // Far into a long line, only the units before the finding that can be shown are
+    // decoded: more than `NEAR_LINE_START` bytes hold more than `MAX_LINE_WIDTH` units, so
+    // the line is shown as a window anyway.
+    let from = if at - line <= NEAR_LINE_START { line } else { units_before };
+    let cut_before = from > line || (from == 0 && !window.starts_line);
+    render_at(window.data, at, finding.span.len as usize, encoding, from, cut_before, window.reaches_end)
 }
 
-/// Renders the line holding `data[at..at + len]`; `data` starts at a sequence boundary
-/// (a line start when `starts_line`) and ends at the end of the input when `reaches_end`.
+/// Bytes before a finding within which its line is rendered from the line's start.
+const NEAR_LINE_START: usize = 4 * MAX_LINE_WIDTH;
+
+/// Renders the line holding `data[at..at + len]` from `data[from]`, a sequence boundary (the
+/// line's start unless `cut_before`); `data` ends at the end of the input when `reaches_end`.
+/// A long line is read only to a little past what the window shown of it can hold, so that
+/// each finding costs the same however long its line is.
 fn render_at(
     data: &[u8],
     at: usize,
     len: usize,
     encoding: Encoding,
-    starts_line: bool,
+    from: usize,
+    cut_before: bool,
     reaches_end: bool,
 ) -> Snippet {
-    let from = memchr::memrchr(b'\n', &data[..at]).map_or(0, |lf| lf + 1);
-    let to = memchr::memchr(b'\n', &data[at..]).map_or(data.len(), |lf| at + lf);
+    let far = (at + len + 4 * MAX_LINE_WIDTH + LOOKAHEAD).min(data.len());
+    let (to, cut_after) = match memchr::memchr(b'\n', &data[at..far]) {
+        Some(lf) => (at + lf, false),
+        None if far == data.len() => (far, !reaches_end),
+        None => (far, true),
+    };
     let shown_to = (to + LOOKAHEAD).min(data.len());
     let line = Line {
         bytes: &data[from..shown_to],
         len: to - from,
         at_end: shown_to == data.len() && reaches_end,
-        cut_before: from == 0 && !starts_line,
-        cut_after: to == data.len() && !reaches_end,
+        cut_before,
+        cut_after,
     };
     render(&line, encoding, at - from, len, MAX_LINE_WIDTH)
 }
@@ -399,9 +492,11 @@ impl<'a> StretchLocator<'a> {
             line: 1,
             column: placed.column,
             message: finding.message(&bytes),
-            snippet: self
-                .snippets
-                .then(|| render_at(&data, at, span, self.encoding, starts_line, reaches_end)),
+            snippet: self.snippets.then(|| {
+                let from = memchr::memrchr(b'\n', &data[..at]).map_or(0, |lf| lf + 1);
+                let cut_before = from == 0 && !starts_line;
+                render_at(&data, at, span, self.encoding, from, cut_before, reaches_end)
+            }),
             bytes,
         })
     }

@@ -97,7 +97,10 @@ fn checked(window: &Window, report: &FileReport, settings: &Settings) -> Checked
 /// A worker's job for one input.
 fn job(path: Option<PathBuf>, settings: &Settings) -> Outcome {
     let Some(path) = path else {
-        return match read_stdin() {
+        return match read_stdin(settings.max_filesize) {
+            Ok(bytes) if settings.max_filesize.is_some_and(|max| bytes.len() as u64 > max) => {
+                Outcome::Skipped(SkipReason::TooLarge, "larger than --max-filesize".to_string())
+            }
             Ok(bytes) => check_small(&bytes, settings),
             Err(e) => Outcome::Error(describe_io_error(&e)),
         };

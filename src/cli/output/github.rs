@@ -31,6 +31,21 @@ pub fn escape_property(text: &str) -> String {
     escape_data(text).replace(':', "%3A").replace(',', "%2C")
 }
 
+/// Text from a file name or a file, made safe for a log a browser or a terminal shows: escape
+/// sequences, BiDi and zero-width characters as `\x1b`, `\u{202e}` (CR and LF stay, for the
+/// toolkit's escaping, so that a name with a newline still names its file).
+fn shown(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if matches!(c, '\r' | '\n') {
+            out.push(c);
+        } else {
+            crate::cli::escape::push_char(&mut out, c);
+        }
+    }
+    out
+}
+
 /// Writes workflow commands to `out`, the summary to `err`.
 pub struct Github<O: Write, E: Write> {
     out: O,
@@ -56,11 +71,11 @@ impl<O: Write, E: Write> Reporter for Github<O, E> {
         writeln!(
             self.out,
             "::{command} file={},line={},col={},endColumn={end},title={}::{}",
-            escape_property(path.text.trim_start_matches("./")),
+            escape_property(&shown(path.text.trim_start_matches("./"))),
             located.line,
             located.column,
             escape_property(&format!("{} {}", finding.rule.id(), finding.rule.name())),
-            escape_data(&located.message),
+            escape_data(&shown(&located.message)),
         )
     }
 
@@ -72,8 +87,8 @@ impl<O: Write, E: Write> Reporter for Github<O, E> {
         writeln!(
             self.out,
             "::error file={},title=gbcheck could not check this file::{}",
-            escape_property(path.text.trim_start_matches("./")),
-            escape_data(message)
+            escape_property(&shown(path.text.trim_start_matches("./"))),
+            escape_data(&shown(message))
         )
     }
 
@@ -101,5 +116,10 @@ mod tests {
     fn escaping_follows_the_toolkit() {
         assert_eq!(escape_data("100%\r\nok: a,b"), "100%25%0D%0Aok: a,b");
         assert_eq!(escape_property("a:b,c%\n"), "a%3Ab%2Cc%25%0A");
+    }
+
+    #[test]
+    fn names_cannot_carry_escape_sequences_or_bidi_controls() {
+        assert_eq!(escape_property(&shown("a\u{1b}[31m\u{202e}b\nc.txt")), "a\\x1b[31m\\u{202e}b%0Ac.txt");
     }
 }

@@ -18,37 +18,58 @@ pub struct Snippet {
     pub caret_width: usize,
 }
 
-/// One piece of a line: a character or a malformed span, at a byte range of the line.
+/// One piece of a line: a character or a malformed span, at a byte range of the line. Its
+/// text is made only if it is shown (a line can have many pieces and few are shown).
 struct Piece {
     start: usize,
     len: usize,
-    text: String,
+    /// The character, or `None` for a malformed span.
+    c: Option<char>,
     width: usize,
 }
 
+impl Piece {
+    fn push_text(&self, line: &[u8], out: &mut String) {
+        match self.c {
+            Some(c) => push_char(out, c),
+            None => push_bytes(out, &line[self.start..self.start + self.len]),
+        }
+    }
+}
+
+/// How many columns `c` takes as shown: its escape's length, or its display width.
+fn shown_width(c: char) -> usize {
+    match u32::from(c) {
+        _ if !needs_escape(c) => c.width().unwrap_or(0),
+        // `\x1b`
+        0..=0x7F => 4,
+        // `\u{85}`, `\u{202e}`, `\u{e0001}`: the hex digits and four more.
+        n => 4 + (32 - n.leading_zeros() as usize).div_ceil(4),
+    }
+}
+
 /// Collects the pieces of a line as the scanner sees them.
-struct Pieces<'a> {
-    line: &'a [u8],
+struct Pieces {
     pieces: Vec<Piece>,
 }
 
-impl Visitor for Pieces<'_> {
+impl Visitor for Pieces {
     const WANTS_CHARS: bool = true;
 
     fn finding(&mut self, finding: Finding) {
         let start = finding.span.start as usize;
         let len = finding.span.len as usize;
-        let mut text = String::new();
-        push_bytes(&mut text, &self.line[start..start + len]);
-        let width = text.len();
-        self.pieces.push(Piece { start, len, text, width });
+        // `\x81` for each byte.
+        self.pieces.push(Piece { start, len, c: None, width: 4 * len });
     }
 
     fn char(&mut self, start: u64, len: u8, c: char) {
-        let mut text = String::new();
-        push_char(&mut text, c);
-        let width = if needs_escape(c) { text.len() } else { c.width().unwrap_or(0) };
-        self.pieces.push(Piece { start: start as usize, len: usize::from(len), text, width });
+        self.pieces.push(Piece {
+            start: start as usize,
+            len: usize::from(len),
+            c: Some(c),
+            width: shown_width(c),
+        });
     }
 }
 
@@ -77,7 +98,7 @@ pub fn render(
     span_len: usize,
     max_width: usize,
 ) -> Snippet {
-    let mut collector = Pieces { line: line.bytes, pieces: Vec::new() };
+    let mut collector = Pieces { pieces: Vec::new() };
     match encoding {
         Encoding::Gb18030 => {
             let mut scanner = fast::Scanner::new();
@@ -129,7 +150,7 @@ pub fn render(
             caret_start.get_or_insert(column);
             caret_width += piece.width;
         }
-        text.push_str(&piece.text);
+        piece.push_text(line.bytes, &mut text);
         column += piece.width;
     }
     if to < pieces.len() || line.cut_after {
@@ -181,6 +202,19 @@ mod tests {
         let snippet = render(&whole(b"a\x1b[2Jb\xFF"), Encoding::Gb18030, 6, 1, 100);
         assert_eq!(snippet.text, "a\\x1b[2Jb\\xff");
         assert_eq!(snippet.caret_start, 9);
+    }
+
+    #[test]
+    fn widths_are_the_lengths_of_the_escapes() {
+        for c in
+            ['\0', '\u{1b}', '\u{7f}', '\u{85}', '\u{200b}', '\u{202e}', '\u{feff}', '\u{e0001}', '\u{e01ef}']
+        {
+            let mut text = String::new();
+            push_char(&mut text, c);
+            assert_eq!(shown_width(c), text.len(), "{c:?} shown as {text}");
+        }
+        assert_eq!(shown_width('中'), 2);
+        assert_eq!(shown_width('a'), 1);
     }
 
     #[test]
