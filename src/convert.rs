@@ -314,17 +314,19 @@ impl Utf8Reader {
             &joined
         };
         let base = self.offset;
-        let (valid, rest) = match std::str::from_utf8(data) {
-            Ok(text) => (text, &data[data.len()..]),
+        // A bad sequence is refused after the valid text before it: a character there that
+        // cannot be converted is the first place, and is the one reported.
+        let (valid, rest, error) = match std::str::from_utf8(data) {
+            Ok(text) => (text, &data[data.len()..], None),
             Err(e) => {
                 let (valid, rest) = data.split_at(e.valid_up_to());
                 let valid = std::str::from_utf8(valid).unwrap_or_default();
-                match e.error_len() {
-                    None if !last => {}
-                    None => writer.fail(base + e.valid_up_to() as u64, Rule::TruncatedSequence),
-                    Some(_) => writer.fail(base + e.valid_up_to() as u64, Rule::InvalidSequence),
-                }
-                (valid, rest)
+                let rule = match e.error_len() {
+                    None if !last => None,
+                    None => Some(Rule::TruncatedSequence),
+                    Some(_) => Some(Rule::InvalidSequence),
+                };
+                (valid, rest, rule.map(|rule| (base + e.valid_up_to() as u64, rule)))
             }
         };
         let bytes = valid.as_bytes();
@@ -339,6 +341,9 @@ impl Utf8Reader {
             let c = valid[i..].chars().next().unwrap_or(char::REPLACEMENT_CHARACTER);
             writer.scalar(base + i as u64, c);
             i += c.len_utf8();
+        }
+        if let Some((offset, rule)) = error {
+            writer.fail(offset, rule);
         }
         if writer.lossy.is_none() {
             self.pending = rest.to_vec();
