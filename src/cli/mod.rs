@@ -12,6 +12,7 @@ mod locate;
 mod output;
 mod progress;
 mod run;
+mod settings;
 mod stats;
 mod walk;
 
