@@ -1,5 +1,6 @@
 //! The fast scanner against the reference, on whole inputs and split into two chunks at a
-//! place taken from the input: identical events, spans in bounds and in order.
+//! place taken from the input: identical events that tile the input (so every span is in
+//! bounds and in order).
 #![no_main]
 
 use gbcheck::scan::{fast::Scanner, reference::Reference, Event, Events};

@@ -35,6 +35,12 @@ fuzz_target!(|data: &[u8]| {
     let mut whole: Vec<Finding> = Vec::new();
     scan_utf8(data, &mut whole);
     assert_eq!(spans(&whole), expected);
+    // Spans inside the input, in order, never overlapping.
+    let mut end = 0;
+    for f in &whole {
+        assert!(f.span.start >= end && f.span.end() <= data.len() as u64, "span {:?}", f.span);
+        end = f.span.end();
+    }
 
     let split = data.first().map_or(0, |&b| usize::from(b)).min(data.len());
     let mut streamed: Vec<Finding> = Vec::new();

@@ -13,6 +13,7 @@ mod merge;
 mod output;
 mod progress;
 mod run;
+mod settings;
 mod shard;
 mod stats;
 mod walk;
