@@ -10,9 +10,7 @@
 
 mod hooks;
 
-use std::process::{Command, Output};
-
-use hooks::{base, python_tool, release_build_env, sample_repo, skip, snapshot, text};
+use hooks::{base, python_tool, sample_repo, skip, snapshot, text, try_repo};
 
 #[test]
 fn pre_commit_try_repo_passes_good_files_and_fails_bad_ones() {
@@ -28,19 +26,7 @@ fn pre_commit_try_repo_passes_good_files_and_fails_bad_ones() {
     let Some(hook_repo) = snapshot(&base, "hook-repo") else {
         return skip("could not make a Git snapshot of the sources");
     };
-    let try_repo = |files: &[&str]| -> Output {
-        let mut command = Command::new(&exe);
-        command
-            .arg("try-repo")
-            .arg(&hook_repo)
-            .args(["gbcheck-src", "--verbose", "--files"])
-            .args(files)
-            .current_dir(repo)
-            .env("PRE_COMMIT_HOME", base.join("home"))
-            .env_remove("GITHUB_ACTIONS");
-        release_build_env(&mut command, &base);
-        command.output().expect("run pre-commit")
-    };
+    let try_repo = |files: &[&str]| try_repo(&exe, &hook_repo, "gbcheck-src", repo, &base, files);
 
     let good = try_repo(&["good.txt", "gbcheck.toml"]);
     assert_eq!(good.status.code(), Some(0), "{}", text(&good));

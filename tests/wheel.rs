@@ -25,7 +25,7 @@ use std::sync::Mutex;
 
 use serde_json::{Map, Value};
 
-use hooks::{base, git, ok, python_tool, release_build_env, sample_repo, skip, snapshot, text};
+use hooks::{base, git, ok, python_tool, release_build_env, sample_repo, skip, snapshot, text, try_repo};
 
 const VERSION: &str = env!("CARGO_PKG_VERSION");
 
@@ -270,20 +270,7 @@ fn pre_commit_python_hook_passes_good_files_and_fails_bad_ones() {
     let Some(hook_repo) = snapshot(&base, "wheel-hook-repo") else {
         return skip("could not make a Git snapshot of the sources");
     };
-    let try_repo = |files: &[&str]| -> Output {
-        let mut command = Command::new(&pre_commit);
-        command
-            .arg("try-repo")
-            .arg(&hook_repo)
-            .args(["gbcheck", "--verbose", "--files"])
-            .args(files)
-            .current_dir(repo)
-            .env("PRE_COMMIT_HOME", base.join("home"))
-            .env("PIP_DISABLE_PIP_VERSION_CHECK", "1")
-            .env_remove("GITHUB_ACTIONS");
-        release_build_env(&mut command, &base);
-        command.output().expect("run pre-commit")
-    };
+    let try_repo = |files: &[&str]| try_repo(&pre_commit, &hook_repo, "gbcheck", repo, &base, files);
 
     // The vendored file is excluded by gbcheck.toml (the hook passes --force-exclude).
     let good = try_repo(&["good.txt", "gbcheck.toml", "vendor/bad.txt"]);

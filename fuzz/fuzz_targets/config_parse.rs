@@ -14,6 +14,10 @@ mod args;
 #[allow(dead_code)]
 #[path = "../../src/cli/settings.rs"]
 mod settings;
+// `args.rs` names the `--shard` type.
+#[allow(dead_code)]
+#[path = "../../src/cli/shard.rs"]
+mod shard;
 
 use std::collections::BTreeMap;
 use std::fmt::Write;

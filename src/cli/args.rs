@@ -183,8 +183,8 @@ pub struct CheckArgs {
     /// Check only shard K of N (1 <= K <= N): the files whose path hashes to it (FNV-1a of
     /// the path relative to the directory named; see docs/spark.md). N runs with 1/N .. N/N
     /// check every file exactly once.
-    #[arg(long, value_name = "K/N", value_parser = crate::cli::shard::Shard::parse)]
-    pub shard: Option<crate::cli::shard::Shard>,
+    #[arg(long, value_name = "K/N", value_parser = super::shard::Shard::parse)]
+    pub shard: Option<super::shard::Shard>,
 
     /// Print statistics at the end: files checked and skipped, bytes, findings by rule, time
     /// and throughput.

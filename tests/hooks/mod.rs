@@ -122,3 +122,27 @@ pub fn release_build_env(command: &mut Command, base: &Path) {
         .env("CARGO_PROFILE_RELEASE_CODEGEN_UNITS", "16")
         .env("CARGO_TARGET_DIR", base.join("cargo-target"));
 }
+
+/// Runs `pre-commit try-repo HOOK_REPO HOOK --verbose --files FILES...` in `repo`, with
+/// pre-commit's store under `base` and the release build settings above.
+pub fn try_repo(
+    pre_commit: &Path,
+    hook_repo: &Path,
+    hook: &str,
+    repo: &Path,
+    base: &Path,
+    files: &[&str],
+) -> Output {
+    let mut command = Command::new(pre_commit);
+    command
+        .arg("try-repo")
+        .arg(hook_repo)
+        .args([hook, "--verbose", "--files"])
+        .args(files)
+        .current_dir(repo)
+        .env("PRE_COMMIT_HOME", base.join("home"))
+        .env("PIP_DISABLE_PIP_VERSION_CHECK", "1")
+        .env_remove("GITHUB_ACTIONS");
+    release_build_env(&mut command, base);
+    command.output().expect("run pre-commit")
+}
