@@ -12,6 +12,8 @@
 
 #[path = "support/defect_tree.rs"]
 mod defect_tree;
+#[path = "support/records.rs"]
+mod records;
 
 use std::collections::BTreeSet;
 use std::fs;
@@ -20,6 +22,7 @@ use std::path::Path;
 use std::process::{Command, Output, Stdio};
 
 use defect_tree::DefectTree;
+use records::{records, timeless};
 use serde_json::Value;
 
 fn gbcheck(args: &[&str]) -> Output {
@@ -49,24 +52,7 @@ fn gbcheck_with_stdin(args: &[&str], input: &[u8]) -> Output {
 }
 
 fn lines(output: &Output) -> Vec<Value> {
-    String::from_utf8(output.stdout.clone())
-        .unwrap()
-        .lines()
-        .map(|line| serde_json::from_str(line).unwrap_or_else(|e| panic!("{e}: {line}")))
-        .collect()
-}
-
-/// The records with the summary's times (which differ from run to run) taken out.
-fn timeless(mut records: Vec<Value>) -> Vec<Value> {
-    for record in &mut records {
-        if record["type"] == "summary" {
-            let map = record.as_object_mut().unwrap();
-            for key in ["elapsed_ms", "bytes_per_second", "files_per_second"] {
-                assert!(map.remove(key).is_some(), "summary without {key}");
-            }
-        }
-    }
-    records
+    records(&output.stdout)
 }
 
 fn summary(records: &[Value]) -> &Value {
@@ -243,7 +229,7 @@ fn merge_is_order_independent_and_equals_one_run_of_the_same_list() {
     }
     assert_eq!(timeless(lines(&forward)), timeless(lines(&streamed)));
     let s = summary(&lines(&forward)).clone();
-    let elapsed: u64 = runs.iter().map(|r| summary(&lines_of(r))["elapsed_ms"].as_u64().unwrap()).sum();
+    let elapsed: u64 = runs.iter().map(|r| summary(&records(r))["elapsed_ms"].as_u64().unwrap()).sum();
     assert_eq!(s["elapsed_ms"], elapsed, "the merged time is the runs' total");
 
     // SARIF: one log, the same as one run's (its time aside).
@@ -262,10 +248,6 @@ fn merge_is_order_independent_and_equals_one_run_of_the_same_list() {
     assert!(results.iter().all(|r| r["partialFingerprints"]["gbcheck/v1"].is_string()));
 }
 
-fn lines_of(stdout: &[u8]) -> Vec<Value> {
-    String::from_utf8(stdout.to_vec()).unwrap().lines().map(|l| serde_json::from_str(l).unwrap()).collect()
-}
-
 #[test]
 fn merge_refuses_runs_that_do_not_add_up() {
     let dir = tempfile::tempdir().unwrap();
@@ -280,7 +262,7 @@ fn merge_refuses_runs_that_do_not_add_up() {
 
     let ok = gbcheck(&["merge", &ra, &rb]);
     assert_eq!(ok.status.code(), Some(1), "an error finding: status 1 as `check` gives");
-    assert_eq!(timeless(lines(&ok)), timeless(lines_of(&fs::read(&rab).unwrap())));
+    assert_eq!(timeless(lines(&ok)), timeless(records(&fs::read(&rab).unwrap())));
 
     let refused = |args: &[&str], says: &[&str]| {
         let out = gbcheck(args);

@@ -11,6 +11,8 @@
 
 #[path = "support/defect_tree.rs"]
 mod defect_tree;
+#[path = "support/records.rs"]
+mod records;
 
 use std::collections::BTreeSet;
 use std::fs;
@@ -19,6 +21,7 @@ use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
 use defect_tree::DefectTree;
+use records::{records, timeless};
 use serde_json::Value;
 
 /// Hang detection only: a Spark run here takes well under a minute.
@@ -98,23 +101,7 @@ fn gbcheck(args: &[&str]) -> Output {
 }
 
 fn lines(stdout: &[u8]) -> Vec<Value> {
-    String::from_utf8(stdout.to_vec())
-        .unwrap()
-        .lines()
-        .map(|line| serde_json::from_str(line).unwrap_or_else(|e| panic!("{e}: {line}")))
-        .collect()
-}
-
-/// The records with the summary's times taken out.
-fn timeless(mut records: Vec<Value>) -> Vec<Value> {
-    for record in &mut records {
-        if record["type"] == "summary" {
-            for key in ["elapsed_ms", "bytes_per_second", "files_per_second"] {
-                record.as_object_mut().unwrap().remove(key);
-            }
-        }
-    }
-    records
+    records(stdout)
 }
 
 fn of_type<'a>(records: &'a [Value], kind: &str) -> Vec<&'a Value> {
