@@ -8,9 +8,9 @@
 //!    a spool (memory, then an unnamed temporary file) for standard output, or to a temporary
 //!    file `.NAME.gbcheck-tmp-PID` in the destination's directory, flushed and fsynced.
 //!    Nothing reaches standard output or the destination unless the whole file converted;
+//!    `--dry-run` converts into nothing;
 //! 3. only when it stopped: by the library's checker with the refusal rules, for the findings
-//!    to print (and with `--dry-run`, instead of step 2). A refused file is left as it was,
-//!    and the exit status is 1;
+//!    to print. A refused file is left as it was, and the exit status is 1;
 //! 4. for a file destination, the verification: the temporary file is converted back and
 //!    compared with the source, byte for byte. Then the permissions (and, where allowed, the
 //!    owner) are copied, the source is checked to be unchanged since it was opened, the
@@ -219,9 +219,13 @@ fn convert_one(path: &Path, shown: &str, plan: &Plan, destination: &Destination)
         }
     };
     if plan.dry_run {
-        let report = check(path, from, plan)?;
-        if report.counts.findings > 0 {
-            return refuse(path, shown, &report, from, plan, &direction);
+        // The same one-read conversion, into nothing.
+        match convert_stream(path, from, plan, &mut io::sink()) {
+            Ok(_) => {}
+            Err(StreamError::Lossy(lossy)) => {
+                return refuse_after(path, shown, from, plan, &direction, lossy)
+            }
+            Err(e) => return Err(e.describe("nowhere")),
         }
         bom_note(true);
         eprintln!("gbcheck: {shown}: would convert {direction} ({} bytes)", meta.len());
@@ -409,36 +413,8 @@ fn read_prefix(path: &Path, buf: &mut [u8]) -> Result<usize, Failure> {
     Ok(n)
 }
 
-/// Step 2: what the conversion would refuse.
+/// Step 3: what the checker finds in a file the converter stopped on, for the refusal.
 fn check(path: &Path, from: Encoding, plan: &Plan) -> Result<FileReport, Failure> {
-    // Strict 2022 encodes every scalar and decodes it back (a bijection): UTF-8 input can
-    // only be refused for invalid bytes, which std's validator finds much faster than the
-    // character rules run. The full checker runs only to report what it found.
-    if from == Encoding::Utf8 && plan.profile == Profile::Gb18030_2022 {
-        struct AnyFinding(bool);
-        impl gbcheck::scan::Visitor for AnyFinding {
-            fn finding(&mut self, _: gbcheck::finding::Finding) {
-                self.0 = true;
-            }
-        }
-        let (file, meta) = open_source(path)?;
-        let mut scanner = gbcheck::scan::utf8::Utf8Scanner::new();
-        let mut any = AnyFinding(false);
-        for_each_chunk(file, plan.chunk, |chunk| {
-            scanner.feed(chunk, &mut any);
-            Ok(!any.0)
-        })?;
-        scanner.finish(&mut any);
-        if !any.0 {
-            let counts = gbcheck::report::Counts::default();
-            return Ok(FileReport {
-                encoding: from,
-                bytes_checked: meta.len(),
-                findings: Vec::new(),
-                counts,
-            });
-        }
-    }
     let (file, _) = open_source(path)?;
     let options = check_options(from, plan.profile, plan.max_findings);
     let mut checker = FileChecker::new(from, &options, 0);
