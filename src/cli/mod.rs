@@ -239,19 +239,30 @@ fn per_file_settings(
             loaded.apply_overrides(&mut own, mask, given);
             // The base options were made from the same --select/--ignore, so this cannot fail.
             let options = options(&own, &loaded.severities(mask)).unwrap_or(base);
-            std::sync::Arc::new(run::Settings {
-                options: Options { max_findings: usize::MAX, ..options },
-                max_shown: usize::MAX,
-                snippets: own.format == FormatArg::Human,
-                binary: own.binary,
-                max_filesize: own.max_filesize,
-                chunk: own.chunk_size.max(1),
-                threads,
-                for_path: None,
-            })
+            std::sync::Arc::new(check_settings(&own, options, threads, None))
         });
         Some(std::sync::Arc::clone(settings))
     }))
+}
+
+/// How the workers check, from the arguments (after a path's overrides) and their options.
+fn check_settings(
+    args: &CheckArgs,
+    options: Options,
+    threads: usize,
+    for_path: Option<run::ForPath>,
+) -> run::Settings {
+    run::Settings {
+        options: Options { max_findings: usize::MAX, ..options },
+        // The filter applies --max-findings after suppressions and the baseline.
+        max_shown: usize::MAX,
+        snippets: args.format == FormatArg::Human,
+        binary: args.binary,
+        max_filesize: args.max_filesize,
+        chunk: args.chunk_size.max(1),
+        threads,
+        for_path,
+    }
 }
 
 fn run_check(mut args: CheckArgs, given: config::Given, format_given: bool) -> io::Result<u8> {
@@ -345,17 +356,8 @@ fn run_check(mut args: CheckArgs, given: config::Given, format_given: bool) -> i
             fingerprints: args.format == FormatArg::Sarif,
         },
     );
-    let settings = run::Settings {
-        options: Options { max_findings: usize::MAX, ..options },
-        // The filter applies --max-findings after suppressions and the baseline.
-        max_shown: usize::MAX,
-        snippets: args.format == FormatArg::Human,
-        binary: args.binary,
-        max_filesize: args.max_filesize,
-        chunk: args.chunk_size.max(1),
-        threads,
-        for_path: per_file_settings(&loaded, args, given, options, threads),
-    };
+    let for_path = per_file_settings(&loaded, args, given, options, threads);
+    let settings = check_settings(args, options, threads, for_path);
     let runner = run::Runner::new(settings, &mut filter, &progress, stats::Stats::new(args.stats))?;
     let result = runner.run(entries);
     progress.finish();
