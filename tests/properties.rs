@@ -8,7 +8,10 @@
 //! (c) the UTF-8 scanner agrees with std, `from_utf8_lossy` and encoding_rs;
 //! (d) findings taken from a `FileChecker` as it is fed (`take_settled`) are, with those
 //!     its `finish` gives, the findings of the whole input, and none comes before a bound
-//!     already given.
+//!     already given;
+//! (e) the rules find the same with the fast scanner, which passes over what they need not
+//!     see (64-byte blocks, skipped codes), as with the reference scanner, which shows them
+//!     every character, under every profile and with levels.
 
 mod common;
 
@@ -247,6 +250,63 @@ proptest! {
             prop_assert_eq!(rest.counts, whole.counts);
             taken.extend(rest.findings);
             prop_assert_eq!(&taken, &whole.findings, "splits {:?} of [{}]", splits, hex(&input));
+        }
+    }
+}
+
+/// Text the rules care about, in long runs: plain hanzi, codes the rules must see (quotes,
+/// GB009 starts, edition-sensitive and removed codes, BOM, U+FFFD, private use), four-byte
+/// codes of the BMP and beyond, controls, UTF-8 read as GB 18030, and broken sequences.
+fn rules_input() -> impl Strategy<Value = Vec<u8>> {
+    let chars: Vec<char> = "啊中文“”·…—浏淇飲a \t\n\r\u{1}\u{1b}\u{7f}\u{3400}\u{4DB5}\u{20000}\u{1F600}\u{E5E5}\u{E000}\u{F0000}\u{10FFFD}\u{FEFF}\u{FFFD}\u{A0}\u{1E3F}\u{FE10}\u{9FB4}\u{20087}丂"
+        .chars()
+        .collect();
+    let text = prop::sample::select(chars).prop_map(|c| gbcheck::mapping::encode(c).as_bytes().to_vec());
+    let utf8 =
+        prop::sample::select(vec!["白日依山尽", "中文", "测试"]).prop_map(|s: &str| s.as_bytes().to_vec());
+    let run = prop::collection::vec(text, 1..40).prop_map(|t| t.concat());
+    prop::collection::vec(prop_oneof![8 => run, 1 => utf8, 1 => gb_token()], 0..16).prop_map(|t| t.concat())
+}
+
+/// The findings of the rules over a scan: the fast scanner fed `chunks`, or the reference
+/// scanner fed the whole input.
+fn judged(rules: &gbcheck::rules::CompiledRules, input: &[u8], chunks: Option<&[&[u8]]>) -> Vec<Finding> {
+    let mut judge = gbcheck::rules::Judge::new(rules, Vec::new());
+    match chunks {
+        Some(chunks) => {
+            let mut scanner = gbcheck::scan::fast::Scanner::new();
+            chunks.iter().for_each(|chunk| scanner.feed(chunk, &mut judge));
+            scanner.finish(&mut judge);
+        }
+        None => {
+            let mut scanner = gbcheck::scan::reference::Reference::new();
+            scanner.feed(input, &mut judge);
+            scanner.finish(&mut judge);
+        }
+    }
+    judge.finish()
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 3_000, ..ProptestConfig::default() })]
+
+    /// (e) What the fast scanner passes over changes nothing the rules find.
+    #[test]
+    fn skipping_changes_no_finding(input in rules_input(), splits in prop::collection::vec(any::<usize>(), 0..4)) {
+        use gbcheck::profile::Profile;
+        use gbcheck::rules::{CompiledRules, RuleSet};
+        let mut splits: Vec<usize> = splits.iter().map(|s| s % (input.len() + 1)).collect();
+        splits.sort_unstable();
+        let chunks = chunks_at(&input, &splits);
+        for profile in [Profile::Gb18030_2022, Profile::Gb18030_2005, Profile::Gbk, Profile::Whatwg] {
+            for level in [None, Some(1), Some(3)] {
+                let mut rules = RuleSet::new(profile);
+                rules.level = level;
+                let compiled = CompiledRules::cached(rules, Encoding::Gb18030);
+                let expected = judged(&compiled, &input, None);
+                prop_assert_eq!(&judged(&compiled, &input, Some(&[&input])), &expected, "{:?} {:?} on [{}]", profile, level, hex(&input));
+                prop_assert_eq!(&judged(&compiled, &input, Some(&chunks)), &expected, "{:?} {:?} in chunks {:?}", profile, level, splits);
+            }
         }
     }
 }

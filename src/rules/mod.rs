@@ -17,7 +17,7 @@ use crate::finding::{Cause, Finding, Rule, Severity};
 use crate::mapping;
 use crate::profile::{editions_of_code, editions_of_scalar, Profile};
 use crate::scan::grammar::{is_lead, is_two_byte_trail, two_byte_pointer};
-use crate::scan::Visitor;
+use crate::scan::{PlainRows, Visitor};
 use chars::{is_private_use, is_removed_code, is_reported_control, is_reported_control_byte, level_of};
 use mojibake::Tracker;
 
@@ -160,6 +160,8 @@ pub struct CompiledRules {
     /// two-byte code whose strict scalar is not `slow`, which the scanner may pass over
     /// without judging (see `Visitor::skips_two_byte`).
     skip_two_byte: Box<[bool; 0x1_0000]>,
+    /// The rows of `skip_two_byte` skipped whole, for the scanner's vector test.
+    plain_rows: PlainRows,
     /// Whether every supplementary scalar needs judging (a level, or a profile that cannot
     /// encode them); otherwise only the private-use planes 15 and 16 do.
     all_supplementary: bool,
@@ -221,7 +223,8 @@ impl CompiledRules {
         for probe in ['\u{10000}', '\u{20000}'] {
             rules.judge_char(input, probe, &mut |_, _, _| all_supplementary = true);
         }
-        CompiledRules { rules, input, fires, slow, skip_two_byte, all_supplementary }
+        let plain_rows = PlainRows::from_skip_table(&skip_two_byte);
+        CompiledRules { rules, input, fires, slow, skip_two_byte, plain_rows, all_supplementary }
     }
 
     /// The compiled tables for a rule set and encoding, built once per process.
@@ -381,6 +384,17 @@ impl<C: std::ops::Deref<Target = CompiledRules>, S: FindingSink> Visitor for Jud
         } else {
             Some(&self.compiled.skip_two_byte)
         }
+    }
+
+    #[inline(always)]
+    fn plain_rows(&self) -> Option<&PlainRows> {
+        Some(&self.compiled.plain_rows)
+    }
+
+    #[inline(always)]
+    fn skips_four_byte(&self, pointer: u32) -> bool {
+        let c = mapping::decode_four_byte(pointer).unwrap_or(char::REPLACEMENT_CHARACTER);
+        !self.mojibake.is_tracking() && !self.compiled.is_slow(c)
     }
 
     #[inline]

@@ -6,11 +6,12 @@
 //! sequence cut by the end of a chunk is kept (at most three bytes) and finished with the next
 //! chunk. The tests hold it to [`super::reference::Reference`] on every input they try.
 
+use super::block::Block;
 use super::grammar::{
     four_byte_pointer, is_assigned_four_byte, is_digit, is_lead, is_reported_control_byte, is_two_byte_trail,
     two_byte_pointer, TRAIL_INDEX,
 };
-use super::simd::ascii_run_end;
+use super::simd::{ascii_run_end, pass_blocks};
 use super::Visitor;
 use crate::finding::{Cause, Finding, Rule};
 use crate::mapping::{decode_four_byte, decode_two_byte};
@@ -101,6 +102,46 @@ fn step_at(bytes: &[u8], at_end: bool) -> Step {
     } else {
         Step::Bad { rule: Rule::UnassignedCode, len: 4, cause: Cause::Reserved { pointer } }
     }
+}
+
+/// Passes over the 64-byte blocks, from `i` on, that hold nothing the visitor must see: ASCII,
+/// two-byte codes that `skip` lets pass and four-byte codes that the visitor lets pass. Returns
+/// where the scalar loop must go on, a sequence boundary.
+#[inline]
+fn skip_blocks<V: Visitor>(chunk: &[u8], i: usize, skip: &[bool; 0x1_0000], visitor: &V) -> usize {
+    let controls = V::WANTS_CHARS && V::STOP_AT_CONTROLS;
+    let rows = if V::WANTS_CHARS { visitor.plain_rows() } else { None };
+    pass_blocks(chunk, i, controls, rows, |bytes, classes| {
+        let block = Block::new(bytes, classes);
+        let cut_at = block.cut.then_some(block.stop as usize);
+        let mut stop = block.stop as usize;
+        // Without characters, every valid code is skipped, and the block's are valid.
+        if V::WANTS_CHARS {
+            // Codes of a plain row with a trail A1-FE need no lookup.
+            let plain = classes.plain & (classes.from_a1 >> 1);
+            let mut leads = block.two_byte & !plain;
+            while leads != 0 {
+                let k = leads.trailing_zeros() as usize;
+                if !skip[usize::from(u16::from_be_bytes([bytes[k], bytes[k + 1]]))] {
+                    stop = k;
+                    break;
+                }
+                leads &= leads - 1;
+            }
+            let mut fours = block.four_byte & 1u64.checked_shl(stop as u32).map_or(u64::MAX, |bit| bit - 1);
+            while fours != 0 {
+                let k = fours.trailing_zeros() as usize;
+                let pointer = four_byte_pointer(bytes[k], bytes[k + 1], bytes[k + 2], bytes[k + 3]);
+                if !visitor.skips_four_byte(pointer) {
+                    stop = k;
+                    break;
+                }
+                fours &= fours - 1;
+            }
+        }
+        // Whole, or only up to a code the block's end cuts: the next block goes on.
+        (stop, stop == 64 || cut_at == Some(stop))
+    })
 }
 
 /// Reports a resolved step at `start` and returns how many bytes it consumed.
@@ -195,6 +236,7 @@ impl Scanner {
             // The tightest loop: one table lookup per two-byte code that the visitor does not
             // need to see.
             if let Some(skip) = visitor.skip_table() {
+                i = skip_blocks(chunk, i, skip, visitor);
                 // Two codes a step (one load, fewer branches) while both are skipped; the last
                 // code of the chunk alone.
                 let skips = |a: u8, b: u8| skip[usize::from(u16::from_be_bytes([a, b]))];

@@ -10,6 +10,7 @@
 //! a non-ASCII one is swallowed with the lead; a bad third or fourth byte makes only the lead
 //! malformed. Unlike encoding_rs, a lone `80` is malformed (GB001).
 
+mod block;
 pub mod fast;
 pub mod grammar;
 pub mod reference;
@@ -18,6 +19,7 @@ pub mod tables;
 pub mod utf8;
 
 use crate::finding::Finding;
+pub use simd::PlainRows;
 
 /// Receives what a scanner finds, in input order.
 pub trait Visitor {
@@ -43,6 +45,11 @@ pub trait Visitor {
     /// visitor must see every code right now. The scanner's tightest loop looks up every code
     /// in it. By default, a visitor that wants characters sees every code, and one that does
     /// not skips every valid one ([`VALID_TWO_BYTE`]).
+    ///
+    /// While it gives a table, the scanner may also pass over runs of ASCII (without the
+    /// control bytes, with [`Visitor::STOP_AT_CONTROLS`]) and the four-byte codes that
+    /// [`Visitor::skips_four_byte`] allows, without calling [`Visitor::ascii`] or
+    /// [`Visitor::char`].
     #[inline(always)]
     fn skip_table(&self) -> Option<&[bool; 0x1_0000]> {
         if Self::WANTS_CHARS {
@@ -50,6 +57,22 @@ pub trait Visitor {
         } else {
             Some(&VALID_TWO_BYTE)
         }
+    }
+
+    /// The rows of [`Visitor::skip_table`] that are skipped whole, if the visitor has them: a
+    /// vector test on the lead then spares most lookups in the table.
+    #[inline(always)]
+    fn plain_rows(&self) -> Option<&PlainRows> {
+        None
+    }
+
+    /// Whether the scanner may pass over the assigned four-byte code `pointer` without telling
+    /// the visitor, while [`Visitor::skip_table`] gives a table. Asked only of a visitor that
+    /// wants characters (one that does not skips every valid code); by default it sees them.
+    #[inline(always)]
+    fn skips_four_byte(&self, pointer: u32) -> bool {
+        let _ = pointer;
+        false
     }
 
     /// A run of ASCII characters starting at `start`. Called instead of [`Visitor::char`] for

@@ -46,7 +46,7 @@ pub fn ascii_run_end(bytes: &[u8], i: usize, stop_at_controls: bool) -> usize {
 
 /// The rest of a run longer than 16 bytes, a vector at a time.
 #[inline(never)]
-fn long_run_end(bytes: &[u8], i: usize, stop_at_controls: bool) -> usize {
+pub(crate) fn long_run_end(bytes: &[u8], i: usize, stop_at_controls: bool) -> usize {
     #[cfg(target_arch = "x86_64")]
     {
         if x86::has_avx2() {
@@ -85,6 +85,156 @@ fn word_may_hold_control(word: u64) -> bool {
     let below_space = word.wrapping_sub(ONES * 0x20) & !word & HIGH;
     let delete = word.wrapping_add(ONES) & HIGH;
     below_space | delete != 0
+}
+
+/// What each of 64 bytes is, as bit masks: bit `k` describes `block[k]`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub(crate) struct ByteClasses {
+    /// `80`-`FF`: leads and trails.
+    pub high: u64,
+    /// `80` and `FF`: `FF` is never valid, and `80` only as a trail (a rare one, left to the
+    /// scalar loop).
+    pub bad: u64,
+    /// `30`-`39`, the second and fourth bytes of four-byte codes.
+    pub digit: u64,
+    /// The control bytes GB012 reports (C0 other than TAB, LF, CR; DEL), only when asked for;
+    /// otherwise 0.
+    pub control: u64,
+    /// With [`PlainRows`]: the bytes `81`-`FE` that, as a lead, start a code that is skipped
+    /// when its trail is `A1`-`FE`.
+    pub plain: u64,
+    /// With [`PlainRows`]: the bytes `A1`-`FF`.
+    pub from_a1: u64,
+}
+
+/// The rows of two-byte codes (by lead) whose codes with a trail `A1`-`FE` (the GB 2312 part
+/// of the row) a visitor skips, as a 128-bit map, bit `lead - 0x81`. A vector test on the lead
+/// then spares the table lookup for most codes of Chinese text.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct PlainRows {
+    map: [u8; 16],
+}
+
+impl PlainRows {
+    /// The rows in which `skip` (indexed by `lead << 8 | trail`) holds for the trails
+    /// `A1`-`FE`.
+    pub fn from_skip_table(skip: &[bool; 0x1_0000]) -> PlainRows {
+        let mut rows = PlainRows::default();
+        for lead in 0x81..=0xFEu8 {
+            let row = usize::from(lead - 0x81);
+            if (0xA1..=0xFEu8).all(|t| skip[usize::from(lead) << 8 | usize::from(t)]) {
+                rows.map[row / 8] |= 1 << (row % 8);
+            }
+        }
+        rows
+    }
+
+    /// Whether the row of `lead` is in the map.
+    fn has(&self, lead: u8) -> bool {
+        let Some(row) = lead.checked_sub(0x81).filter(|&r| r < 126) else { return false };
+        self.map[usize::from(row / 8)] & (1 << (row % 8)) != 0
+    }
+}
+
+/// Classifies 64 bytes, with the widest vectors the CPU has (the tests' entry; the scanner
+/// goes through [`pass_blocks`]).
+#[cfg(test)]
+pub(crate) fn classify_64(block: &[u8; 64], controls: bool, rows: Option<&PlainRows>) -> ByteClasses {
+    #[cfg(target_arch = "x86_64")]
+    {
+        if x86::has_avx2() {
+            return x86::classify_avx2(block, controls, rows);
+        }
+        x86::classify_sse2(block, controls, rows)
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    portable_classify_64(block, controls, rows)
+}
+
+/// Walks `chunk` from `i` (a sequence boundary) a 64-byte block at a time: `pass` gets each
+/// block that holds a byte `80`-`FF` or a reported control byte (with `controls`), with its
+/// classes, and says how many of its bytes it passes over and whether to go on from there;
+/// runs of ASCII are passed over here. Stops where `pass` says, or where fewer than 64 bytes
+/// are left, and returns where.
+///
+/// The vector instructions, the loop and `pass` are compiled together, for the CPU's widest
+/// vectors.
+#[inline]
+pub(crate) fn pass_blocks<F>(
+    chunk: &[u8],
+    i: usize,
+    controls: bool,
+    rows: Option<&PlainRows>,
+    pass: F,
+) -> usize
+where
+    F: FnMut(&[u8; 64], &ByteClasses) -> (usize, bool),
+{
+    #[cfg(target_arch = "x86_64")]
+    {
+        if x86::has_avx2() {
+            return x86::pass_blocks_avx2(chunk, i, controls, rows, pass);
+        }
+        pass_blocks_with(chunk, i, controls, rows, pass, x86::classify_sse2, x86::run_end_sse2)
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    pass_blocks_with(chunk, i, controls, rows, pass, portable_classify_64, portable_run_end)
+}
+
+/// The loop of [`pass_blocks`], with a way to classify a block and to find the end of a run of
+/// ASCII.
+#[inline(always)]
+fn pass_blocks_with<F, C, R>(
+    chunk: &[u8],
+    mut i: usize,
+    controls: bool,
+    rows: Option<&PlainRows>,
+    mut pass: F,
+    classify: C,
+    run_end: R,
+) -> usize
+where
+    F: FnMut(&[u8; 64], &ByteClasses) -> (usize, bool),
+    C: Fn(&[u8; 64], bool, Option<&PlainRows>) -> ByteClasses,
+    R: Fn(&[u8], usize, bool) -> usize,
+{
+    while let Some(block) = chunk.get(i..i + 64).and_then(|s| <&[u8; 64]>::try_from(s).ok()) {
+        let classes = classify(block, controls, rows);
+        if classes.high | classes.control == 0 {
+            // All ASCII: the run likely goes on, and a plain search for its end is faster.
+            i = run_end(chunk, i + 64, controls);
+            continue;
+        }
+        let (passed, go_on) = pass(block, &classes);
+        i += passed;
+        if !go_on {
+            break;
+        }
+    }
+    i
+}
+
+/// The portable definition of [`classify_64`], a byte at a time.
+#[cfg_attr(target_arch = "x86_64", allow(dead_code))]
+fn portable_classify_64(block: &[u8; 64], controls: bool, rows: Option<&PlainRows>) -> ByteClasses {
+    let mut classes = ByteClasses::default();
+    for (k, &b) in block.iter().enumerate() {
+        let bit = 1u64 << k;
+        let set = |mask: &mut u64, on: bool| {
+            if on {
+                *mask |= bit;
+            }
+        };
+        set(&mut classes.high, b >= 0x80);
+        set(&mut classes.bad, b == 0x80 || b == 0xFF);
+        set(&mut classes.digit, b.is_ascii_digit());
+        set(&mut classes.control, controls && super::grammar::is_reported_control_byte(b));
+        if let Some(rows) = rows {
+            set(&mut classes.plain, rows.has(b));
+            set(&mut classes.from_a1, b >= 0xA1);
+        }
+    }
+    classes
 }
 
 #[cfg(target_arch = "x86_64")]
@@ -176,11 +326,253 @@ mod x86 {
         }
         run_end_sse2(bytes, i, stop_at_controls)
     }
+
+    /// The classes of 16 bytes, as 16-bit masks, in the order of [`super::ByteClasses`].
+    #[inline(always)]
+    fn classes_sse2(v: __m128i, controls: bool, rows: Option<&super::PlainRows>) -> [u64; 6] {
+        // SAFETY: SSE2 is part of the x86_64 baseline; these are register-only operations.
+        unsafe {
+            let eq = |b: u8| _mm_cmpeq_epi8(v, _mm_set1_epi8(b as i8));
+            let bits = |m: __m128i| u64::from(_mm_movemask_epi8(m) as u16);
+            // Unsigned `v - 0x30 <= 9`, as `min(v - 0x30, 9) == v - 0x30`.
+            let from_zero = _mm_sub_epi8(v, _mm_set1_epi8(0x30));
+            let digit = _mm_cmpeq_epi8(_mm_min_epu8(from_zero, _mm_set1_epi8(9)), from_zero);
+            let control = if controls { bits(control_sse2(v)) } else { 0 };
+            let mut masks = [bits(v), bits(_mm_or_si128(eq(0x80), eq(0xFF))), bits(digit), control, 0, 0];
+            if let Some(rows) = rows {
+                // SSE2 has no byte shuffle: the map a byte at a time.
+                let mut bytes = [0u8; 16];
+                _mm_storeu_si128(bytes.as_mut_ptr().cast(), v);
+                for (k, &b) in bytes.iter().enumerate() {
+                    masks[4] |= u64::from(rows.has(b)) << k;
+                    masks[5] |= u64::from(b >= 0xA1) << k;
+                }
+            }
+            masks
+        }
+    }
+
+    pub fn classify_sse2(
+        block: &[u8; 64],
+        controls: bool,
+        rows: Option<&super::PlainRows>,
+    ) -> super::ByteClasses {
+        let mut masks = [0u64; 6];
+        for (part, bytes) in block.chunks_exact(16).enumerate() {
+            // SAFETY: `bytes` holds exactly 16 bytes; `_mm_loadu_si128` has no alignment
+            // requirement.
+            let v = unsafe { _mm_loadu_si128(bytes.as_ptr().cast()) };
+            for (mask, bits) in masks.iter_mut().zip(classes_sse2(v, controls, rows)) {
+                *mask |= bits << (16 * part);
+            }
+        }
+        let [high, bad, digit, control, plain, from_a1] = masks;
+        super::ByteClasses { high, bad, digit, control, plain, from_a1 }
+    }
+
+    #[cfg(test)]
+    pub fn classify_avx2(
+        block: &[u8; 64],
+        controls: bool,
+        rows: Option<&super::PlainRows>,
+    ) -> super::ByteClasses {
+        // SAFETY: called only after `has_avx2()` returned true.
+        unsafe { classify_avx2_inner(block, controls, rows) }
+    }
+
+    pub fn pass_blocks_avx2<F>(
+        chunk: &[u8],
+        i: usize,
+        controls: bool,
+        rows: Option<&super::PlainRows>,
+        pass: F,
+    ) -> usize
+    where
+        F: FnMut(&[u8; 64], &super::ByteClasses) -> (usize, bool),
+    {
+        // SAFETY: called only after `has_avx2()` returned true.
+        unsafe { pass_blocks_avx2_inner(chunk, i, controls, rows, pass) }
+    }
+
+    #[target_feature(enable = "avx2")]
+    unsafe fn pass_blocks_avx2_inner<F>(
+        chunk: &[u8],
+        i: usize,
+        controls: bool,
+        rows: Option<&super::PlainRows>,
+        pass: F,
+    ) -> usize
+    where
+        F: FnMut(&[u8; 64], &super::ByteClasses) -> (usize, bool),
+    {
+        // SAFETY (both closures): AVX2 is enabled here, as these functions require.
+        let classify = |block: &[u8; 64], controls, rows: Option<&super::PlainRows>| unsafe {
+            classify_avx2_inner(block, controls, rows)
+        };
+        let run_end = |bytes: &[u8], i, controls| unsafe { run_end_avx2_inner(bytes, i, controls) };
+        super::pass_blocks_with(chunk, i, controls, rows, pass, classify, run_end)
+    }
+
+    // Bits of the nibble tables of `classify_avx2_inner`: a byte is in a class when the table
+    // of its high nibble and that of its low nibble both have the class's bit.
+    const FF: u8 = 0x80;
+    const X80: u8 = 0x40;
+    const DIGIT: u8 = 0x08;
+    /// 00-1F but TAB, LF, CR.
+    const C0: u8 = 0x01;
+    const C1X: u8 = 0x02;
+    const DEL: u8 = 0x04;
+
+    /// The table of the high nibble, twice (one per 128-bit lane).
+    const HIGH_NIBBLE: [u8; 32] = {
+        let mut t = [0u8; 32];
+        let mut k = 0;
+        while k < 32 {
+            t[k] = match k % 16 {
+                0x0 => C0,
+                0x1 => C1X,
+                0x3 => DIGIT,
+                0x7 => DEL,
+                0x8 => X80,
+                0xF => FF,
+                _ => 0,
+            };
+            k += 1;
+        }
+        t
+    };
+
+    /// The table of the low nibble, twice.
+    const LOW_NIBBLE: [u8; 32] = {
+        let mut t = [0u8; 32];
+        let mut k = 0;
+        while k < 32 {
+            let low = k % 16;
+            t[k] = C1X
+                | if low == 0xF { FF | DEL } else { 0 }
+                | if low == 0 { X80 } else { 0 }
+                | if low <= 9 { DIGIT } else { 0 }
+                | if matches!(low, 0x9 | 0xA | 0xD) { 0 } else { C0 };
+            k += 1;
+        }
+        t
+    };
+
+    #[target_feature(enable = "avx2")]
+    #[inline]
+    unsafe fn classify_avx2_inner(
+        block: &[u8; 64],
+        controls: bool,
+        rows: Option<&super::PlainRows>,
+    ) -> super::ByteClasses {
+        // SAFETY: each table holds exactly 32 bytes (16 for the map, loaded into both lanes);
+        // the loads have no alignment requirement; AVX2 is enabled here.
+        let (high_nibble, low_nibble, map) = unsafe {
+            (
+                _mm256_loadu_si256(HIGH_NIBBLE.as_ptr().cast()),
+                _mm256_loadu_si256(LOW_NIBBLE.as_ptr().cast()),
+                rows.map(|rows| _mm256_broadcastsi128_si256(_mm_loadu_si128(rows.map.as_ptr().cast()))),
+            )
+        };
+        // The bit of row `r` in its byte of the map: `1 << (r % 8)`.
+        let row_bits = _mm256_setr_epi8(
+            1, 2, 4, 8, 16, 32, 64, -128, 0, 0, 0, 0, 0, 0, 0, 0, 1, 2, 4, 8, 16, 32, 64, -128, 0, 0, 0, 0,
+            0, 0, 0, 0,
+        );
+        let nibble = _mm256_set1_epi8(0x0F);
+        let zero = _mm256_setzero_si256();
+        let mut classes = super::ByteClasses::default();
+        for (part, bytes) in block.chunks_exact(32).enumerate() {
+            // SAFETY: `bytes` holds exactly 32 bytes; `_mm256_loadu_si256` has no alignment
+            // requirement.
+            let v = unsafe { _mm256_loadu_si256(bytes.as_ptr().cast()) };
+            let bits = |m: __m256i| u64::from(_mm256_movemask_epi8(m) as u32) << (32 * part);
+            let unset = |m: __m256i| {
+                u64::from(!(_mm256_movemask_epi8(_mm256_cmpeq_epi8(m, zero)) as u32)) << (32 * part)
+            };
+            let high_index = _mm256_and_si256(_mm256_srli_epi16::<4>(v), nibble);
+            let class = _mm256_and_si256(
+                _mm256_shuffle_epi8(high_nibble, high_index),
+                _mm256_shuffle_epi8(low_nibble, _mm256_and_si256(v, nibble)),
+            );
+            classes.high |= bits(v);
+            // FF is bit 7, 80 bit 6, DIGIT bit 3: shifted to bit 7 for the byte mask.
+            classes.bad |= bits(_mm256_or_si256(class, _mm256_slli_epi16::<1>(class)));
+            classes.digit |= bits(_mm256_slli_epi16::<4>(class));
+            if controls {
+                classes.control |= unset(_mm256_and_si256(class, _mm256_set1_epi8((C0 | C1X | DEL) as i8)));
+            }
+            if let Some(map) = map {
+                // Row `r = lead - 0x81`: byte `r / 8` of the map, bit `r % 8` of it. A byte 80
+                // or FF gives row 127 or 126, clear in the map; 00-7F are masked off below.
+                let row = _mm256_sub_epi8(v, _mm256_set1_epi8(0x81u8 as i8));
+                let byte = _mm256_and_si256(_mm256_srli_epi16::<3>(row), nibble);
+                let bit = _mm256_shuffle_epi8(row_bits, _mm256_and_si256(row, _mm256_set1_epi8(7)));
+                classes.plain |= unset(_mm256_and_si256(_mm256_shuffle_epi8(map, byte), bit));
+                classes.from_a1 |=
+                    bits(_mm256_cmpeq_epi8(_mm256_max_epu8(v, _mm256_set1_epi8(0xA1u8 as i8)), v));
+            }
+        }
+        classes.plain &= classes.high;
+        classes
+    }
+
+    /// The control bytes GB012 reports, as a byte mask.
+    #[inline(always)]
+    fn control_sse2(v: __m128i) -> __m128i {
+        // SAFETY: SSE2 is part of the x86_64 baseline; these are register-only operations.
+        unsafe {
+            let below = _mm_cmpeq_epi8(_mm_min_epu8(v, _mm_set1_epi8(0x1F)), v);
+            let allowed = _mm_or_si128(
+                _mm_or_si128(
+                    _mm_cmpeq_epi8(v, _mm_set1_epi8(b'\t' as i8)),
+                    _mm_cmpeq_epi8(v, _mm_set1_epi8(b'\n' as i8)),
+                ),
+                _mm_cmpeq_epi8(v, _mm_set1_epi8(b'\r' as i8)),
+            );
+            _mm_or_si128(_mm_andnot_si128(allowed, below), _mm_cmpeq_epi8(v, _mm_set1_epi8(0x7F)))
+        }
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Every byte value in every position: each path classifies it as the portable definition.
+    #[test]
+    fn classifications_agree_with_the_definition() {
+        // Rows 81, 88, B0-F7 and FE in one map; every row in another.
+        let mut skip = [false; 0x1_0000];
+        for lead in [0x81usize, 0x88, 0xFE].into_iter().chain(0xB0..=0xF7) {
+            (0xA1..0xFF).for_each(|t| skip[lead << 8 | t] = true);
+        }
+        let rows = PlainRows::from_skip_table(&skip);
+        let all = PlainRows::from_skip_table(&crate::scan::VALID_TWO_BYTE);
+        let mut block = [0u8; 64];
+        for value in 0..=255u8 {
+            for at in 0..64 {
+                block
+                    .iter_mut()
+                    .enumerate()
+                    .for_each(|(k, b)| *b = (k as u8).wrapping_mul(37).wrapping_add(value));
+                block[at] = value;
+                for (controls, rows) in
+                    [(false, None), (true, None), (true, Some(&rows)), (false, Some(&all))]
+                {
+                    let expected = portable_classify_64(&block, controls, rows);
+                    assert_eq!(classify_64(&block, controls, rows), expected);
+                    #[cfg(target_arch = "x86_64")]
+                    {
+                        assert_eq!(x86::classify_sse2(&block, controls, rows), expected);
+                        if x86::has_avx2() {
+                            assert_eq!(x86::classify_avx2(&block, controls, rows), expected);
+                        }
+                    }
+                }
+            }
+        }
+    }
 
     /// Every path gives the answer of the byte-by-byte definition.
     #[test]

@@ -1,0 +1,224 @@
+//! Sixty-four bytes at a time: where the codes start, and the first byte the scalar loop must
+//! see.
+//!
+//! A block always starts at a sequence boundary, so a byte `80`-`FF` there is a lead. In a run
+//! of such bytes the leads and trails alternate from the run's first byte; a run of odd length
+//! ends in a lead whose trail (`40`-`7E`) or digit (a four-byte code) is the byte after it.
+//! Bit arithmetic on the masks of [`ByteClasses`] finds all of this for 64 bytes at once, as
+//! simdjson pairs backslashes: adding each run's first bit to the run carries through it, which
+//! tells the runs that start on an even position from those that start on an odd one.
+//!
+//! Everything before [`Block::stop`] is valid text made of ASCII, two-byte codes with a trail
+//! `81`-`FE` and four-byte codes of the form lead, digit, lead, digit (whose pointer the caller
+//! must still check). Everything else (a lone lead, a trail `40`-`7E`, a byte `80` or `FF` in
+//! the wrong place, a code cut by the block's end, and reported control bytes if asked) stops
+//! the block, at a sequence boundary, for the scalar loop to decode.
+
+use super::simd::ByteClasses;
+
+/// Bits at even positions (bit 0 is even).
+const EVEN: u64 = 0x5555_5555_5555_5555;
+
+/// The codes of one block up to its first stop.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Block {
+    /// The first bytes of two-byte codes (leads followed by a trail `81`-`FE`), before `stop`.
+    pub two_byte: u64,
+    /// The first bytes of assigned four-byte codes (lead, digit, lead, digit), before `stop`.
+    pub four_byte: u64,
+    /// The first byte, `0..=64`, that the scalar loop must decode; 64 if none. Always a sequence
+    /// boundary.
+    pub stop: u32,
+    /// Whether the stop is only a lead in the last three bytes whose code the block cuts: the
+    /// next block, starting there, can take it.
+    pub cut: bool,
+}
+
+impl Block {
+    /// Reads a block that starts at a sequence boundary, with its classes.
+    #[inline(always)]
+    pub fn new(bytes: &[u8; 64], classes: &ByteClasses) -> Block {
+        let ByteClasses { high, bad, digit, control, .. } = *classes;
+        let starts = high & !(high << 1);
+        let lasts = high & !(high >> 1);
+        // Adding each even-starting run's first bit clears that run (the carry ends on the
+        // byte after it, which is not high): what stays of `high` are the odd-starting runs.
+        let odd_runs = high.wrapping_add(starts & EVEN) & high;
+        let leads = (high & !odd_runs & EVEN) | (odd_runs & !EVEN);
+        let trails = high & !leads;
+        // A run that ends in a lead: the lead's trail or digit is outside the run.
+        let open = lasts & leads;
+        let singles = starts & lasts & !bad;
+        // Where the pattern lead, digit, lead, digit starts. The third byte of such a code
+        // starts the pattern too when another code follows: in a chain of candidates two
+        // bytes apart, only the first, third, fifth... start codes. The first candidate before
+        // the first stop starts a code, so taking candidates in order tells them apart (a
+        // loop only as long as the block has four-byte codes). An unassigned code is left
+        // out, so its lead stops the block.
+        let mut candidates = open & !bad & (digit >> 1) & (singles >> 2) & (digit >> 3);
+        let mut four_byte = 0;
+        while candidates != 0 {
+            let k = candidates.trailing_zeros() as usize;
+            if let Some(&code) = bytes.get(k..k + 4).and_then(|s| <&[u8; 4]>::try_from(s).ok()) {
+                if is_assigned_four_byte_code(u32::from_be_bytes(code)) {
+                    four_byte |= 1 << k;
+                }
+            }
+            candidates &= !(0b101 << k);
+        }
+        let stops = (bad & leads) | ((bad & trails) >> 1) | (open & !four_byte & !(four_byte << 2)) | control;
+        let stop = stops.trailing_zeros();
+        let before = if stop == 64 { u64::MAX } else { (1u64 << stop) - 1 };
+        // A lead near the end followed by what begins a four-byte code, or by nothing: the rest
+        // may come in the next block (if it does not, that block stops at once).
+        let lead_at_62 = (1 << 62) & (digit >> 1);
+        let lead_at_61 = (1 << 61) & (digit >> 1) & ((high & !bad) >> 2);
+        let cut = open & !bad & !four_byte & !(four_byte << 2) & ((1 << 63) | lead_at_62 | lead_at_61);
+        Block {
+            two_byte: leads & !open & before,
+            four_byte: four_byte & before,
+            stop,
+            cut: stop < 64 && cut & (1 << stop) != 0,
+        }
+    }
+}
+
+/// Whether a four-byte code (lead, digit, lead, digit, as a big-endian number) is assigned.
+/// Such codes sort as their pointers do, so the assigned ranges 81308130-8431A439 (the BMP) and
+/// 90308130-E3329A35 (U+10000-U+10FFFF) are ranges of numbers too.
+#[inline(always)]
+fn is_assigned_four_byte_code(code: u32) -> bool {
+    code <= 0x8431_A439 || (0x9030_8130..=0xE332_9A35).contains(&code)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scan::grammar::{
+        four_byte_code, four_byte_pointer, is_assigned_four_byte, is_digit, is_lead,
+        is_reported_control_byte, is_two_byte_trail,
+    };
+
+    /// The block's answer, worked out a sequence at a time with the grammar: the codes and the
+    /// first byte that is not ASCII (other than a reported control byte), a two-byte code
+    /// with a trail `81`-`FE`, or a four-byte code whose bytes all lie in the block.
+    fn by_grammar(block: &[u8; 64], controls: bool) -> Block {
+        let (mut two_byte, mut four_byte) = (0u64, 0u64);
+        let mut k = 0;
+        while k < 64 {
+            let b = block[k];
+            let next = |d: usize| block.get(k + d).copied();
+            if b < 0x80 && !(controls && is_reported_control_byte(b)) {
+                k += 1;
+            } else if is_lead(b) && next(1).is_some_and(|t| t > 0x80 && is_two_byte_trail(t)) {
+                two_byte |= 1 << k;
+                k += 2;
+            } else if is_lead(b)
+                && next(1).is_some_and(is_digit)
+                && next(2).is_some_and(is_lead)
+                && next(3).is_some_and(is_digit)
+                && is_assigned_four_byte(four_byte_pointer(b, block[k + 1], block[k + 2], block[k + 3]))
+            {
+                four_byte |= 1 << k;
+                k += 4;
+            } else {
+                break;
+            }
+        }
+        // What follows a lead near the end begins a four-byte code.
+        let cut = k < 64
+            && k + 4 > 64
+            && is_lead(block[k])
+            && block[k + 1..].iter().enumerate().all(|(d, &b)| if d == 1 { is_lead(b) } else { is_digit(b) });
+        Block { two_byte, four_byte, stop: k as u32, cut }
+    }
+
+    fn check(block: &[u8; 64]) {
+        for controls in [false, true] {
+            let classes = super::super::simd::classify_64(block, controls, None);
+            assert_eq!(
+                Block::new(block, &classes),
+                by_grammar(block, controls),
+                "{block:02X?} controls {controls}"
+            );
+        }
+    }
+
+    /// Bytes that matter to the grammar: ASCII, controls, digits, every kind of lead and trail.
+    const ALPHABET: [u8; 12] = [b'a', 0x01, b'\n', 0x30, 0x39, 0x40, 0x7F, 0x80, 0x81, 0xA1, 0xFE, 0xFF];
+
+    /// The ranges of codes are the ranges of pointers: every pointer's code, and the codes
+    /// around each end of the ranges.
+    #[test]
+    fn assigned_codes_are_assigned_pointers() {
+        for pointer in 0..1_587_600 {
+            let code = u32::from_be_bytes(four_byte_code(pointer));
+            assert_eq!(is_assigned_four_byte_code(code), is_assigned_four_byte(pointer), "{code:08X}");
+        }
+    }
+
+    /// Random blocks over the alphabet, and blocks of two-byte and four-byte codes with one
+    /// byte changed at every position.
+    #[test]
+    fn blocks_agree_with_the_grammar() {
+        let mut state = 0x2545_F491_4F6C_DD1Du64;
+        let mut next = || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        };
+        const CODES: [&[u8]; 7] = [
+            b"\xB0\xA1",
+            b"\x81\x80",
+            b"\x81\x30\x81\x30",
+            b"a",
+            b"\x95\x32\x82\x36",
+            b"\x84\x31\xA5\x30",
+            b"\xE3\x32\x9A\x36",
+        ];
+        for _ in 0..300_000 {
+            let mut block = [0u8; 64];
+            match next() % 3 {
+                // Mostly high bytes: long runs with the odd stray byte.
+                0 => block.iter_mut().for_each(|b| {
+                    let r = next();
+                    *b = if r % 8 != 0 { [0x81, 0xA1, 0xFE, 0x80][(r >> 8) as usize % 4] } else { b'0' }
+                }),
+                // Any bytes that matter.
+                1 => block.iter_mut().for_each(|b| *b = ALPHABET[next() as usize % ALPHABET.len()]),
+                // Valid codes (chains of four-byte codes too) with a few bytes changed.
+                _ => {
+                    let mut text = Vec::new();
+                    while text.len() < 64 {
+                        text.extend_from_slice(CODES[next() as usize % CODES.len()]);
+                    }
+                    block.copy_from_slice(&text[..64]);
+                    for _ in 0..next() % 3 {
+                        block[next() as usize % 64] = ALPHABET[next() as usize % ALPHABET.len()];
+                    }
+                }
+            }
+            check(&block);
+        }
+        let codes: [&[u8]; 4] = [b"\xB0\xA1", b"\x81\x30\x81\x30", b"a", b"\x95\x32\x82\x36"];
+        for shift in 0..4 {
+            let mut text = Vec::new();
+            let mut n = shift;
+            while text.len() < 64 {
+                text.extend_from_slice(codes[n % codes.len()]);
+                n += 1 + n / 3;
+            }
+            let mut block: [u8; 64] = text[..64].try_into().unwrap();
+            check(&block);
+            for at in 0..64 {
+                let saved = block[at];
+                for b in ALPHABET {
+                    block[at] = b;
+                    check(&block);
+                }
+                block[at] = saved;
+            }
+        }
+    }
+}
