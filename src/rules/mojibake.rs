@@ -10,6 +10,7 @@
 //! table lookup per character.
 
 use crate::mapping;
+use crate::scan::grammar::two_byte_pointer;
 
 /// What went wrong, as far as the repair can tell.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -86,6 +87,18 @@ const MAX_RUN: usize = 48;
 /// Whether `c` can start a run of mojibake.
 pub fn can_start(c: char) -> bool {
     start_family(c).is_some()
+}
+
+/// Every character that [`can_start`] a run (a few hundred, in no order, perhaps repeated):
+/// [`can_start`] tried on the only candidates it can accept, the characters below U+2123
+/// (`single_byte`), the fill characters and the two-byte codes with a lead `E2`-`E9` or `EF`
+/// and a trail `80`-`BF`.
+pub fn starters() -> impl Iterator<Item = char> {
+    let low = (0..0x2123u32).filter_map(char::from_u32);
+    let two_byte = [0xE2..=0xE9, 0xEF..=0xEF].into_iter().flatten().flat_map(|lead| {
+        (0x80..=0xBFu8).map(move |trail| mapping::decode_two_byte(two_byte_pointer(lead, trail)))
+    });
+    low.chain(two_byte).chain(FILL_CHARACTERS).filter(|&c| can_start(c))
 }
 
 fn start_family(c: char) -> Option<Family> {
@@ -319,6 +332,13 @@ pub fn repair(kind: MojibakeKind, text: &str) -> Option<String> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn starters_are_every_character_that_can_start_a_run() {
+        let listed: std::collections::BTreeSet<char> = starters().collect();
+        let all: std::collections::BTreeSet<char> = ('\0'..=char::MAX).filter(|&c| can_start(c)).collect();
+        assert_eq!(listed, all);
+    }
+
     use super::*;
 
     fn run(text: &str) -> Vec<(u64, u32, MojibakeKind)> {
