@@ -380,7 +380,30 @@ impl CompiledRules {
     }
 
     /// The compiled tables for a rule set and encoding, built once per process.
+    ///
+    /// Each thread remembers the few it used last, so that checking many small files costs
+    /// a comparison per file, not a lock and a hash of the rule set.
     pub fn cached(rules: RuleSet, input: Encoding) -> Arc<CompiledRules> {
+        type Recent = std::cell::RefCell<Vec<Arc<CompiledRules>>>;
+        thread_local! {
+            static RECENT: Recent = const { std::cell::RefCell::new(Vec::new()) };
+        }
+        RECENT.with(|recent| {
+            let mut recent = recent.borrow_mut();
+            if let Some(hit) = recent.iter().find(|c| c.input == input && c.rules == rules) {
+                return Arc::clone(hit);
+            }
+            let compiled = CompiledRules::shared(rules, input);
+            if recent.len() == 8 {
+                recent.remove(0);
+            }
+            recent.push(Arc::clone(&compiled));
+            compiled
+        })
+    }
+
+    /// The process-wide cache behind [`CompiledRules::cached`].
+    fn shared(rules: RuleSet, input: Encoding) -> Arc<CompiledRules> {
         type Cache = Mutex<HashMap<(RuleSet, Encoding), Arc<CompiledRules>>>;
         static CACHE: OnceLock<Cache> = OnceLock::new();
         let cache = CACHE.get_or_init(Default::default);

@@ -87,6 +87,10 @@ pub trait Reporter {
     /// [`crate::cli::filter`]); formats that show fingerprints (SARIF) keep it.
     fn fingerprint(&mut self, _fingerprint: &str) {}
 
+    /// The suppression comments of the input whose findings come next, read by the worker
+    /// from the bytes it checked, so that [`crate::cli::filter`] need not read the file again.
+    fn suppressions(&mut self, _suppressions: gbcheck::suppress::Suppressions) {}
+
     /// The end of the run.
     fn summary(&mut self, summary: &Summary, stats: &Stats, elapsed: Duration) -> io::Result<()>;
 }
