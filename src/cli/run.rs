@@ -29,7 +29,7 @@ use gbcheck::report::{Counts, FileReport, Summary};
 use gbcheck::suppress::Suppressions;
 
 use crate::cli::chunks::{plan, read_range, ChunkReader, Piece, Plan};
-use crate::cli::input::{describe_io_error, looks_binary, open, read_stdin, Entry, EntryKind, Opened};
+use crate::cli::input::{describe_io_error, looks_binary, open_with, read_stdin, Entry, EntryKind, Opened};
 use crate::cli::locate::{carry, locate, Carry, Cursor, Stretch, StretchLocator, Window};
 use crate::cli::output::{DisplayPath, Located, Reporter};
 use crate::cli::progress::Progress;
@@ -114,8 +114,16 @@ fn job(path: Option<PathBuf>, settings: &Settings) -> Outcome {
             Err(e) => Outcome::Error(describe_io_error(&e)),
         };
     };
-    match open(&path, settings.chunk, settings.max_filesize) {
-        Opened::Small(bytes) => check_small(&bytes, settings, true),
+    // Each worker reads its small files into one buffer, kept from file to file.
+    thread_local! {
+        static BUFFER: std::cell::Cell<Vec<u8>> = const { std::cell::Cell::new(Vec::new()) };
+    }
+    match open_with(&path, settings.chunk, settings.max_filesize, BUFFER.take()) {
+        Opened::Small(bytes) => {
+            let outcome = check_small(&bytes, settings, true);
+            BUFFER.set(bytes);
+            outcome
+        }
         Opened::Big(file, size) => Outcome::Big(file, size),
         Opened::TooLarge(size) => {
             Outcome::Skipped(SkipReason::TooLarge, format!("larger than --max-filesize ({size} bytes)"))

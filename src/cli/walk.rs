@@ -125,11 +125,17 @@ pub fn collect(paths: &[PathBuf], options: &WalkOptions) -> Result<Vec<Entry>, S
     }
     // Sorted by path, component by component (as a sorted recursive walk would list them);
     // standard input comes last, so that a pipe left open cannot hold up the files.
-    entries.sort_by_cached_key(|e| (matches!(e.kind, EntryKind::Stdin), sort_key(&e.path)));
-    // A path named twice (or found under two roots) is checked once.
-    entries.dedup_by(|b, a| {
-        a.path == b.path && !matches!(a.kind, EntryKind::Stdin) && !matches!(b.kind, EntryKind::Stdin)
+    entries.sort_by(|a, b| {
+        let stdin = |e: &Entry| matches!(e.kind, EntryKind::Stdin);
+        stdin(a).cmp(&stdin(b)).then_with(|| compare_paths(&a.path, &b.path))
     });
+    // A path named twice (or found under two roots) is checked once. The walk of a single
+    // directory finds each path once.
+    if paths.len() > 1 {
+        entries.dedup_by(|b, a| {
+            a.path == b.path && !matches!(a.kind, EntryKind::Stdin) && !matches!(b.kind, EntryKind::Stdin)
+        });
+    }
     if entries.iter().filter(|e| matches!(e.kind, EntryKind::Stdin)).count() > 1 {
         let mut seen = false;
         entries.retain(|e| !matches!(e.kind, EntryKind::Stdin) || !std::mem::replace(&mut seen, true));
@@ -137,14 +143,23 @@ pub fn collect(paths: &[PathBuf], options: &WalkOptions) -> Result<Vec<Entry>, S
     Ok(entries)
 }
 
-/// A key that orders paths component by component, as a sorted recursive walk lists them
-/// (`a/b` before `a.txt`): the path's bytes with each separator made the lowest byte, 00,
-/// which no path holds. Compared with `memcmp`, much quicker than `Path::cmp`.
-fn sort_key(path: &Path) -> Vec<u8> {
-    sort_key_bytes(path.as_os_str().as_encoded_bytes())
+/// Compares two paths as their [`sort_key_bytes`] compare, without making the keys: the
+/// first byte where the paths differ decides, a separator counting as the lowest byte (so
+/// that `a/b` comes before `a.txt`, as a sorted recursive walk lists them).
+fn compare_paths(a: &Path, b: &Path) -> std::cmp::Ordering {
+    let (a, b) = (a.as_os_str().as_encoded_bytes(), b.as_os_str().as_encoded_bytes());
+    let rank = |b: u8| if std::path::is_separator(char::from(b)) { 0 } else { u16::from(b) + 1 };
+    // Paths of one tree share long prefixes: skip them eight bytes at a time.
+    let common = a.chunks_exact(8).zip(b.chunks_exact(8)).take_while(|(x, y)| x == y).count() * 8;
+    match a[common..].iter().zip(&b[common..]).position(|(x, y)| x != y) {
+        Some(i) => rank(a[common + i]).cmp(&rank(b[common + i])),
+        None => a.len().cmp(&b.len()),
+    }
 }
 
-/// [`sort_key`] of a path given as bytes (`gbcheck merge` orders records with it).
+/// A key that orders paths component by component, as a sorted recursive walk lists them
+/// (`a/b` before `a.txt`): the path's bytes with each separator made the lowest byte, 00,
+/// which no path holds. `gbcheck merge` orders records with it.
 pub fn sort_key_bytes(path: &[u8]) -> Vec<u8> {
     let mut key = path.to_vec();
     for b in &mut key {
@@ -179,8 +194,15 @@ fn walk(roots: &[PathBuf], options: &WalkOptions, excludes: Override, entries: &
     builder.build_parallel().run(|| {
         let tx = tx.clone();
         Box::new(move |result| {
-            for entry in classify(result) {
-                let _ = tx.send(entry);
+            match result {
+                Ok(dent) => {
+                    if let Some(entry) = classify(dent) {
+                        let _ = tx.send(entry);
+                    }
+                }
+                Err(e) => walk_errors(&e, None).into_iter().for_each(|entry| {
+                    let _ = tx.send(entry);
+                }),
             }
             WalkState::Continue
         })
@@ -189,19 +211,14 @@ fn walk(roots: &[PathBuf], options: &WalkOptions, excludes: Override, entries: &
     entries.extend(rx);
 }
 
-/// What one result of the walk means.
-fn classify(result: Result<ignore::DirEntry, ignore::Error>) -> Vec<Entry> {
-    let dent = match result {
-        Ok(dent) => dent,
-        Err(e) => return walk_errors(&e, None),
-    };
-    let path = dent.path().to_path_buf();
-    let Some(kind) = dent.file_type() else {
-        return Vec::new();
-    };
-    let kind = if kind.is_dir() {
-        return Vec::new();
-    } else if kind.is_file() {
+/// What one entry found by the walk means (nothing for a directory).
+fn classify(dent: ignore::DirEntry) -> Option<Entry> {
+    let kind = dent.file_type()?;
+    if kind.is_dir() {
+        return None;
+    }
+    let path = dent.into_path();
+    let kind = if kind.is_file() {
         EntryKind::File { explicit: false }
     } else if kind.is_symlink() {
         match std::fs::metadata(&path) {
@@ -219,7 +236,7 @@ fn classify(result: Result<ignore::DirEntry, ignore::Error>) -> Vec<Entry> {
             Err(e) => EntryKind::Error(describe_io_error(&e)),
         }
     };
-    vec![Entry { path, kind }]
+    Some(Entry { path, kind })
 }
 
 /// The errors inside an error of the walk, each with its path.
@@ -254,5 +271,24 @@ fn walk_errors(error: &ignore::Error, path: Option<&Path>) -> Vec<Entry> {
             path: path.map(Path::to_path_buf).unwrap_or_default(),
             kind: EntryKind::Error(other.to_string()),
         }],
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_compare_as_their_sort_keys() {
+        let names = [
+            "a", "a.txt", "a/b", "a/b/c", "a-b", "a/", "ab", "b", "a/b.txt", "a//b", "", "./a", "中/文",
+            "中.txt",
+        ];
+        for x in names {
+            for y in names {
+                let expected = sort_key_bytes(x.as_bytes()).cmp(&sort_key_bytes(y.as_bytes()));
+                assert_eq!(compare_paths(Path::new(x), Path::new(y)), expected, "{x} vs {y}");
+            }
+        }
     }
 }

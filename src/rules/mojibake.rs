@@ -138,10 +138,48 @@ pub struct Detected {
 pub struct Tracker {
     family: Option<Family>,
     start: u64,
-    /// The run's characters and their lengths in the input.
-    chars: Vec<(char, u8)>,
-    /// The bytes the wrong decoder must have read for the run (kept as the run grows).
-    bytes: Vec<u8>,
+    /// The lengths in the input of the run's characters.
+    chars: Fixed<MAX_RUN>,
+    /// The bytes the wrong decoder must have read for the run (kept as the run grows): at
+    /// most two a character.
+    bytes: Fixed<{ 2 * MAX_RUN }>,
+}
+
+/// Up to `N` bytes in place: a run never holds more than [`MAX_RUN`] characters, and a
+/// tracker made for each small file then allocates nothing.
+#[derive(Clone, Copy, Debug)]
+struct Fixed<const N: usize> {
+    items: [u8; N],
+    len: usize,
+}
+
+impl<const N: usize> Default for Fixed<N> {
+    fn default() -> Self {
+        Fixed { items: [0; N], len: 0 }
+    }
+}
+
+impl<const N: usize> Fixed<N> {
+    #[inline]
+    fn push(&mut self, b: u8) {
+        self.items[self.len] = b;
+        self.len += 1;
+    }
+
+    #[inline]
+    fn as_slice(&self) -> &[u8] {
+        &self.items[..self.len]
+    }
+
+    #[inline]
+    fn len(&self) -> usize {
+        self.len
+    }
+
+    #[inline]
+    fn clear(&mut self) {
+        self.len = 0;
+    }
 }
 
 impl Tracker {
@@ -160,8 +198,8 @@ impl Tracker {
     pub fn push(&mut self, start: u64, len: u8, c: char) -> Option<Detected> {
         if let Some(family) = self.family {
             if self.chars.len() < MAX_RUN && push_bytes(family, c, &mut self.bytes) {
-                self.chars.push((c, len));
-                if !is_dead(family, &self.bytes) {
+                self.chars.push(len);
+                if !is_dead(family, self.bytes.as_slice()) {
                     return None;
                 }
                 // The run can no longer be repaired: judge it now, so that ordinary text leaves
@@ -184,7 +222,7 @@ impl Tracker {
         if let Some(family) = start_family(c) {
             self.family = Some(family);
             self.start = start;
-            self.chars.push((c, len));
+            self.chars.push(len);
             push_bytes(family, c, &mut self.bytes);
         }
     }
@@ -195,10 +233,13 @@ impl Tracker {
         // Two repaired characters need at least three garbled ones (six bytes) in a two-byte
         // run, and two in the others: shorter runs, the usual end in real text, need no judging.
         let shortest = if family == Family::TwoByte { 3 } else { 2 };
-        let judged =
-            if self.chars.len() >= shortest { judge(family, self.chars.len(), &self.bytes) } else { None };
+        let judged = if self.chars.len() >= shortest {
+            judge(family, self.chars.len(), self.bytes.as_slice())
+        } else {
+            None
+        };
         let detected = judged.map(|(count, kind)| {
-            let len: u32 = self.chars[..count].iter().map(|&(_, l)| u32::from(l)).sum();
+            let len: u32 = self.chars.as_slice()[..count].iter().map(|&l| u32::from(l)).sum();
             Detected { start: self.start, len, kind, count }
         });
         self.chars.clear();
@@ -209,9 +250,9 @@ impl Tracker {
 
 /// Appends the bytes the wrong decoder read to make `c`; `false` (and nothing appended) when
 /// `c` cannot belong to a run of this family.
-fn push_bytes(family: Family, c: char, bytes: &mut Vec<u8>) -> bool {
+fn push_bytes(family: Family, c: char, bytes: &mut Fixed<{ 2 * MAX_RUN }>) -> bool {
     match family {
-        Family::TwoByte => two_byte(c).map(|pair| bytes.extend(pair)).is_some(),
+        Family::TwoByte => two_byte(c).map(|pair| pair.into_iter().for_each(|b| bytes.push(b))).is_some(),
         Family::SingleByte => single_byte(c).map(|b| bytes.push(b)).is_some(),
         Family::Repeat(r) => c == r,
     }

@@ -36,6 +36,11 @@ impl DisplayPath {
     /// A file system path.
     pub fn of(path: &Path) -> DisplayPath {
         let bytes = path.as_os_str().as_encoded_bytes();
+        // Most paths are ASCII without controls: no decoding needed to see that.
+        if bytes.iter().all(|&b| (0x20..0x7F).contains(&b)) {
+            let text = String::from_utf8(bytes.to_vec()).unwrap_or_default();
+            return DisplayPath { text, raw: None };
+        }
         match std::str::from_utf8(bytes) {
             Ok(text) if !text.chars().any(char::is_control) => {
                 DisplayPath { text: text.to_string(), raw: None }
