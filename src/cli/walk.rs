@@ -125,10 +125,17 @@ pub fn collect(paths: &[PathBuf], options: &WalkOptions) -> Result<Vec<Entry>, S
     }
     // Sorted by path, component by component (as a sorted recursive walk would list them);
     // standard input comes last, so that a pipe left open cannot hold up the files.
-    entries.sort_by(|a, b| {
+    let order = |a: &Entry, b: &Entry| {
         let stdin = |e: &Entry| matches!(e.kind, EntryKind::Stdin);
         stdin(a).cmp(&stdin(b)).then_with(|| compare_paths(&a.path, &b.path))
-    });
+    };
+    // Paths named twice must stay in the order named (the first is kept, below); the walk of
+    // a single path finds each path once, so any order of equals will do.
+    if paths.len() > 1 {
+        entries.sort_by(order);
+    } else {
+        entries.sort_unstable_by(order);
+    }
     // A path named twice (or found under two roots) is checked once. The walk of a single
     // directory finds each path once.
     if paths.len() > 1 {
@@ -150,10 +157,19 @@ fn compare_paths(a: &Path, b: &Path) -> std::cmp::Ordering {
     let (a, b) = (a.as_os_str().as_encoded_bytes(), b.as_os_str().as_encoded_bytes());
     let rank = |b: u8| if std::path::is_separator(char::from(b)) { 0 } else { u16::from(b) + 1 };
     // Paths of one tree share long prefixes: skip them eight bytes at a time.
-    let common = a.chunks_exact(8).zip(b.chunks_exact(8)).take_while(|(x, y)| x == y).count() * 8;
-    match a[common..].iter().zip(&b[common..]).position(|(x, y)| x != y) {
-        Some(i) => rank(a[common + i]).cmp(&rank(b[common + i])),
-        None => a.len().cmp(&b.len()),
+    let n = a.len().min(b.len());
+    let word = |s: &[u8], i: usize| u64::from_ne_bytes(s[i..i + 8].try_into().unwrap_or([0; 8]));
+    let mut i = 0;
+    while i + 8 <= n && word(a, i) == word(b, i) {
+        i += 8;
+    }
+    while i < n && a[i] == b[i] {
+        i += 1;
+    }
+    if i < n {
+        rank(a[i]).cmp(&rank(b[i]))
+    } else {
+        a.len().cmp(&b.len())
     }
 }
 

@@ -86,7 +86,7 @@ const MAX_RUN: usize = 48;
 
 /// Whether `c` can start a run of mojibake.
 pub fn can_start(c: char) -> bool {
-    start_family(c).is_some()
+    start_family(c, two_byte(c)).is_some()
 }
 
 /// Every character that [`can_start`] a run (a few hundred, in no order, perhaps repeated):
@@ -101,11 +101,12 @@ pub fn starters() -> impl Iterator<Item = char> {
     low.chain(two_byte).chain(FILL_CHARACTERS).filter(|&c| can_start(c))
 }
 
-fn start_family(c: char) -> Option<Family> {
+/// The family of runs `c` can start; `pair` is `two_byte(c)`.
+fn start_family(c: char, pair: Option<[u8; 2]>) -> Option<Family> {
     if FILL_CHARACTERS.contains(&c) {
         return Some(Family::Repeat(c));
     }
-    if let Some([lead, trail]) = two_byte(c) {
+    if let Some([lead, trail]) = pair {
         // The first two bytes of a three-byte UTF-8 sequence, a lead and a continuation,
         // whose character can be in GB 2312: leads E2 (U+2000-U+2FFF: quotation marks, dashes,
         // symbols), E3 (U+3000-U+3FFF: CJK punctuation, kana), E4-E9 (the CJK ideographs) and EF
@@ -143,6 +144,8 @@ pub struct Tracker {
     /// The bytes the wrong decoder must have read for the run (kept as the run grows): at
     /// most two a character.
     bytes: Fixed<{ 2 * MAX_RUN }>,
+    /// How many of `bytes` are known to be whole UTF-8 characters (a two-byte run).
+    valid: usize,
 }
 
 /// Up to `N` bytes in place: a run never holds more than [`MAX_RUN`] characters, and a
@@ -196,10 +199,12 @@ impl Tracker {
 
     /// Offers the next character (at `start`, `len` bytes long). Returns a run that it ended.
     pub fn push(&mut self, start: u64, len: u8, c: char) -> Option<Detected> {
+        // The character's two-byte code, looked up once for all the questions below.
+        let pair = two_byte(c);
         if let Some(family) = self.family {
-            if self.chars.len() < MAX_RUN && push_bytes(family, c, &mut self.bytes) {
+            if self.chars.len() < MAX_RUN && push_bytes(family, c, pair, &mut self.bytes) {
                 self.chars.push(len);
-                if !is_dead(family, self.bytes.as_slice()) {
+                if !self.is_dead(family) {
                     return None;
                 }
                 // The run can no longer be repaired: judge it now, so that ordinary text leaves
@@ -209,21 +214,45 @@ impl Tracker {
                 if detected.is_some_and(|d| d.count == with_c) {
                     return detected;
                 }
-                self.start_run(start, len, c);
+                self.start_run(start, len, c, pair);
                 return detected;
             }
         }
         let detected = self.end();
-        self.start_run(start, len, c);
+        self.start_run(start, len, c, pair);
         detected
     }
 
-    fn start_run(&mut self, start: u64, len: u8, c: char) {
-        if let Some(family) = start_family(c) {
+    fn start_run(&mut self, start: u64, len: u8, c: char, pair: Option<[u8; 2]>) {
+        if let Some(family) = start_family(c, pair) {
             self.family = Some(family);
             self.start = start;
             self.chars.push(len);
-            push_bytes(family, c, &mut self.bytes);
+            push_bytes(family, c, pair, &mut self.bytes);
+        }
+    }
+
+    /// Whether a UTF-8-as-GBK run has reached bytes that cannot be UTF-8, so it cannot grow
+    /// into a longer repair. The bytes are validated from where the last check left off.
+    fn is_dead(&mut self, family: Family) -> bool {
+        let bytes = self.bytes.as_slice();
+        match family {
+            // Usually the second character already breaks UTF-8's shape: a lead E0-EF and a
+            // continuation must be followed by a continuation 80-BF.
+            Family::TwoByte if bytes.len() == 4 && !(0x80..=0xBF).contains(&bytes[2]) => true,
+            // The bytes up to `valid` are whole UTF-8 characters: what follows them decides.
+            Family::TwoByte => match std::str::from_utf8(&bytes[self.valid..]) {
+                Ok(_) => {
+                    self.valid = bytes.len();
+                    false
+                }
+                Err(e) if e.error_len().is_some() => true,
+                Err(e) => {
+                    self.valid += e.valid_up_to();
+                    false
+                }
+            },
+            Family::SingleByte | Family::Repeat(_) => false,
         }
     }
 
@@ -244,29 +273,19 @@ impl Tracker {
         });
         self.chars.clear();
         self.bytes.clear();
+        self.valid = 0;
         detected
     }
 }
 
 /// Appends the bytes the wrong decoder read to make `c`; `false` (and nothing appended) when
 /// `c` cannot belong to a run of this family.
-fn push_bytes(family: Family, c: char, bytes: &mut Fixed<{ 2 * MAX_RUN }>) -> bool {
+/// `pair` is `two_byte(c)`.
+fn push_bytes(family: Family, c: char, pair: Option<[u8; 2]>, bytes: &mut Fixed<{ 2 * MAX_RUN }>) -> bool {
     match family {
-        Family::TwoByte => two_byte(c).map(|pair| pair.into_iter().for_each(|b| bytes.push(b))).is_some(),
+        Family::TwoByte => pair.map(|pair| pair.into_iter().for_each(|b| bytes.push(b))).is_some(),
         Family::SingleByte => single_byte(c).map(|b| bytes.push(b)).is_some(),
         Family::Repeat(r) => c == r,
-    }
-}
-
-/// Whether a UTF-8-as-GBK run has reached bytes that cannot be UTF-8, so it cannot grow into
-/// a longer repair.
-fn is_dead(family: Family, bytes: &[u8]) -> bool {
-    match family {
-        // Usually the second character already breaks UTF-8's shape: a lead E0-EF and a
-        // continuation must be followed by a continuation 80-BF.
-        Family::TwoByte if bytes.len() == 4 && !(0x80..=0xBF).contains(&bytes[2]) => true,
-        Family::TwoByte => std::str::from_utf8(bytes).is_err_and(|e| e.error_len().is_some()),
-        Family::SingleByte | Family::Repeat(_) => false,
     }
 }
 
