@@ -125,17 +125,9 @@ pub fn collect(paths: &[PathBuf], options: &WalkOptions) -> Result<Vec<Entry>, S
     }
     // Sorted by path, component by component (as a sorted recursive walk would list them);
     // standard input comes last, so that a pipe left open cannot hold up the files.
-    let order = |a: &Entry, b: &Entry| {
-        let stdin = |e: &Entry| matches!(e.kind, EntryKind::Stdin);
-        stdin(a).cmp(&stdin(b)).then_with(|| compare_paths(&a.path, &b.path))
-    };
-    // Paths named twice must stay in the order named (the first is kept, below); the walk of
-    // a single path finds each path once, so any order of equals will do.
-    if paths.len() > 1 {
-        entries.sort_by(order);
-    } else {
-        entries.sort_unstable_by(order);
-    }
+    // Each thread of the walk has sorted what it found: this merges those runs (the sort
+    // finds them), and keeps paths named twice in the order named (the first is kept, below).
+    entries.sort_by(entry_order);
     // A path named twice (or found under two roots) is checked once. The walk of a single
     // directory finds each path once.
     if paths.len() > 1 {
@@ -148,6 +140,12 @@ pub fn collect(paths: &[PathBuf], options: &WalkOptions) -> Result<Vec<Entry>, S
         entries.retain(|e| !matches!(e.kind, EntryKind::Stdin) || !std::mem::replace(&mut seen, true));
     }
     Ok(entries)
+}
+
+/// The output order: by path (see [`compare_paths`]), standard input last.
+fn entry_order(a: &Entry, b: &Entry) -> std::cmp::Ordering {
+    let stdin = |e: &Entry| matches!(e.kind, EntryKind::Stdin);
+    stdin(a).cmp(&stdin(b)).then_with(|| compare_paths(&a.path, &b.path))
 }
 
 /// Compares two paths as their [`sort_key_bytes`] compare, without making the keys: the
@@ -206,25 +204,34 @@ fn walk(roots: &[PathBuf], options: &WalkOptions, excludes: Override, entries: &
         .threads(options.threads)
         // A Git repository's own directory is never text to check, even with --hidden.
         .filter_entry(|dent| !(dent.file_name() == ".git" && dent.file_type().is_some_and(|t| t.is_dir())));
-    let (tx, rx) = mpsc::channel::<Entry>();
+    let (tx, rx) = mpsc::channel::<Vec<Entry>>();
     builder.build_parallel().run(|| {
-        let tx = tx.clone();
+        let mut found = Found { entries: Vec::new(), tx: tx.clone() };
         Box::new(move |result| {
             match result {
-                Ok(dent) => {
-                    if let Some(entry) = classify(dent) {
-                        let _ = tx.send(entry);
-                    }
-                }
-                Err(e) => walk_errors(&e, None).into_iter().for_each(|entry| {
-                    let _ = tx.send(entry);
-                }),
+                Ok(dent) => found.entries.extend(classify(dent)),
+                Err(e) => found.entries.extend(walk_errors(&e, None)),
             }
             WalkState::Continue
         })
     });
     drop(tx);
-    entries.extend(rx);
+    rx.into_iter().for_each(|found| entries.extend(found));
+}
+
+/// What one thread of the walk found: sorted by that thread when it is done (the threads
+/// sort in parallel; the main thread only merges), then sent.
+struct Found {
+    entries: Vec<Entry>,
+    tx: mpsc::Sender<Vec<Entry>>,
+}
+
+impl Drop for Found {
+    fn drop(&mut self) {
+        let mut entries = std::mem::take(&mut self.entries);
+        entries.sort_by(entry_order);
+        let _ = self.tx.send(entries);
+    }
 }
 
 /// What one entry found by the walk means (nothing for a directory).
