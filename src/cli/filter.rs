@@ -1,11 +1,13 @@
 //! Between the runner and the output format: inline suppression comments, baselines,
 //! fingerprints and `--max-findings`.
 //!
-//! The runner reports every finding (its own limit is lifted); for each input with findings
-//! this filter reads the input's suppression comments ([`gbcheck::suppress`]) and, when a
-//! baseline or SARIF is wanted, the text around each finding, from the file again. Inputs
-//! without findings are never read twice; standard input cannot be, so comments in it are not
-//! honoured. The summary and the counts by rule are corrected for what was hidden.
+//! The runner reports every finding (its own limit is lifted). For each input with findings
+//! this filter needs the input's suppression comments ([`gbcheck::suppress`]): the worker that
+//! checked a small file reads them from the bytes it checked and passes them on
+//! ([`Reporter::suppressions`]); for a big file the filter reads them from the file again. When
+//! a baseline or SARIF is wanted it also reads the text around each finding from the file
+//! again. Inputs without findings are never read twice; standard input cannot be, so comments
+//! in it are not honoured. The summary and the counts by rule are corrected for what was hidden.
 //!
 //! A fingerprint is a 64-bit FNV-1a hash of the rule, the offending bytes and up to
 //! [`CONTEXT`] bytes either side on the same line (indentation and line ends trimmed): it
@@ -240,7 +242,10 @@ pub struct FilterOptions {
 /// The state of the input being reported.
 #[derive(Default)]
 struct Current {
-    source: Option<(Source, Suppressions)>,
+    /// The input read again (only when its suppressions were not given, or fingerprints are
+    /// wanted).
+    source: Option<Source>,
+    suppressions: Option<Suppressions>,
     seen: u64,
     passed: u64,
     shown: u64,
@@ -317,14 +322,25 @@ impl<'a> Filter<'a> {
 impl Reporter for Filter<'_> {
     fn finding(&mut self, path: &DisplayPath, located: &Located) -> io::Result<()> {
         self.current.seen += 1;
-        let (source, suppressions) = self.current.source.get_or_insert_with(|| Source::open(path));
+        let current = &mut self.current;
+        if current.suppressions.is_none() {
+            let (source, suppressions) = Source::open(path);
+            current.source = Some(source);
+            current.suppressions = Some(suppressions);
+        }
+        let suppressions = current.suppressions.get_or_insert_with(Suppressions::default);
         if suppressions.covers(located.finding.rule, located.line) {
             self.suppressed += 1;
             self.remove(located);
             return Ok(());
         }
         let wants = self.options.fingerprints || self.options.record || self.options.baseline.is_some();
-        let fingerprint = if wants { Some(source.fingerprint(located)) } else { None };
+        let fingerprint = if wants {
+            let source = self.current.source.get_or_insert_with(|| Source::open(path).0);
+            Some(source.fingerprint(located))
+        } else {
+            None
+        };
         if let Some(fingerprint) = &fingerprint {
             let key = (baseline_path(path), located.finding.rule.id().to_string(), fingerprint.clone());
             if self.options.record {
@@ -361,6 +377,10 @@ impl Reporter for Filter<'_> {
             self.emptied_files += 1;
         }
         self.inner.file_done(path, hidden + current.passed - current.shown)
+    }
+
+    fn suppressions(&mut self, suppressions: Suppressions) {
+        self.current.suppressions = Some(suppressions);
     }
 
     fn error(&mut self, path: &DisplayPath, message: &str) -> io::Result<()> {

@@ -48,7 +48,14 @@ pub enum Opened {
 }
 
 /// Opens a file without blocking and reads it if it is at most `chunk` bytes long.
+#[cfg(test)]
 pub fn open(path: &Path, chunk: u64, max_filesize: Option<u64>) -> Opened {
+    open_with(path, chunk, max_filesize, Vec::new())
+}
+
+/// [`open`], reading a small file into `buffer` (its contents are replaced): a worker that
+/// checks many small files reuses one buffer instead of allocating (and zeroing) one a file.
+pub fn open_with(path: &Path, chunk: u64, max_filesize: Option<u64>, mut buffer: Vec<u8>) -> Opened {
     let file = match open_nonblocking(path) {
         Ok(file) => file,
         Err(e) if e.kind() == io::ErrorKind::NotFound => {
@@ -70,14 +77,41 @@ pub fn open(path: &Path, chunk: u64, max_filesize: Option<u64>) -> Opened {
     if size > chunk {
         return Opened::Big(file, size);
     }
-    let mut bytes = Vec::with_capacity(size as usize + 1);
-    if let Err(e) = (&file).take(size + 1).read_to_end(&mut bytes) {
+    if let Err(e) = read_small(&file, size, &mut buffer) {
         return Opened::Error(describe_io_error(&e));
     }
-    match size_change(size, bytes.len() as u64) {
+    match size_change(size, buffer.len() as u64) {
         Some(message) => Opened::Error(format!("{message}; not checked")),
-        None => Opened::Small(bytes),
+        None => Opened::Small(buffer),
     }
+}
+
+/// Reads a file of `size` bytes (when opened) into `buffer`, asking for one byte more to see
+/// whether it grew. A regular file's read returns fewer bytes than asked only at the end of
+/// the file, so once `size` bytes are in, the read that brought them met the end: one read
+/// call for a file that did not change, not a second one to see the end.
+fn read_small(mut file: &File, size: u64, buffer: &mut Vec<u8>) -> io::Result<()> {
+    let want = size as usize + 1;
+    // The bytes of the file read before (the buffer's length) need not be zeroed again.
+    if buffer.len() < want {
+        buffer.resize(want, 0);
+    }
+    let mut filled = 0;
+    while filled < want {
+        match file.read(&mut buffer[filled..want]) {
+            Ok(0) => break,
+            Ok(n) => {
+                filled += n;
+                if filled as u64 >= size && filled < want {
+                    break;
+                }
+            }
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    buffer.truncate(filled);
+    Ok(())
 }
 
 /// Opens a file for reading with `O_NONBLOCK` (and `O_NOCTTY`), so that opening a FIFO or a

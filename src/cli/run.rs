@@ -26,9 +26,10 @@ use crossbeam_channel::{unbounded, Receiver, RecvTimeoutError, Sender};
 use gbcheck::check::{check_bytes, Encoding, FileChecker, Options};
 use gbcheck::finding::{Finding, Severity};
 use gbcheck::report::{Counts, FileReport, Summary};
+use gbcheck::suppress::Suppressions;
 
 use crate::cli::chunks::{plan, read_range, ChunkReader, Piece, Plan};
-use crate::cli::input::{describe_io_error, looks_binary, open, read_stdin, Entry, EntryKind, Opened};
+use crate::cli::input::{describe_io_error, looks_binary, open_with, read_stdin, Entry, EntryKind, Opened};
 use crate::cli::locate::{carry, locate, Carry, Cursor, Stretch, StretchLocator, Window};
 use crate::cli::output::{DisplayPath, Located, Reporter};
 use crate::cli::progress::Progress;
@@ -63,6 +64,8 @@ pub type ForPath = Box<dyn Fn(&std::path::Path) -> Option<Arc<Settings>> + Send 
 /// A checked input (or chunk), ready to report.
 struct Checked {
     findings: Vec<Located>,
+    /// The suppression comments of a file with findings, read from the bytes checked.
+    suppressions: Option<Suppressions>,
     counts: Counts,
     by_rule: RuleCounts,
     bytes: u64,
@@ -76,18 +79,24 @@ enum Outcome {
     Error(String),
 }
 
-/// Checks a whole input held in memory.
-fn check_small(bytes: &[u8], settings: &Settings) -> Outcome {
+/// Checks a whole input held in memory; for a file (`is_file`) with findings, also reads its
+/// suppression comments.
+fn check_small(bytes: &[u8], settings: &Settings, is_file: bool) -> Outcome {
     if !settings.binary && looks_binary(bytes) {
         return Outcome::Skipped(SkipReason::Binary, BINARY.to_string());
     }
     let report = check_bytes(bytes, &settings.options);
-    Outcome::Checked(checked(&Window::whole(bytes), &report, settings))
+    let mut checked = checked(&Window::whole(bytes), &report, settings);
+    if is_file && !report.findings.is_empty() {
+        checked.suppressions = Some(Suppressions::scan(bytes));
+    }
+    Outcome::Checked(checked)
 }
 
 fn checked(window: &Window, report: &FileReport, settings: &Settings) -> Checked {
     Checked {
         findings: locate(window, report, settings.max_shown, settings.snippets),
+        suppressions: None,
         counts: report.counts,
         by_rule: RuleCounts::of(&report.findings),
         bytes: report.bytes_checked,
@@ -101,12 +110,20 @@ fn job(path: Option<PathBuf>, settings: &Settings) -> Outcome {
             Ok(bytes) if settings.max_filesize.is_some_and(|max| bytes.len() as u64 > max) => {
                 Outcome::Skipped(SkipReason::TooLarge, "larger than --max-filesize".to_string())
             }
-            Ok(bytes) => check_small(&bytes, settings),
+            Ok(bytes) => check_small(&bytes, settings, false),
             Err(e) => Outcome::Error(describe_io_error(&e)),
         };
     };
-    match open(&path, settings.chunk, settings.max_filesize) {
-        Opened::Small(bytes) => check_small(&bytes, settings),
+    // Each worker reads its small files into one buffer, kept from file to file.
+    thread_local! {
+        static BUFFER: std::cell::Cell<Vec<u8>> = const { std::cell::Cell::new(Vec::new()) };
+    }
+    match open_with(&path, settings.chunk, settings.max_filesize, BUFFER.take()) {
+        Opened::Small(bytes) => {
+            let outcome = check_small(&bytes, settings, true);
+            BUFFER.set(bytes);
+            outcome
+        }
         Opened::Big(file, size) => Outcome::Big(file, size),
         Opened::TooLarge(size) => {
             Outcome::Skipped(SkipReason::TooLarge, format!("larger than --max-filesize ({size} bytes)"))
@@ -320,8 +337,11 @@ impl<'a> Runner<'a> {
     /// Reports one input's outcome.
     fn report(&mut self, path: &DisplayPath, explicit: bool, outcome: Outcome) -> io::Result<()> {
         match outcome {
-            Outcome::Checked(checked) => {
+            Outcome::Checked(mut checked) => {
                 let hidden = checked.counts.findings - checked.findings.len() as u64;
+                if let Some(suppressions) = checked.suppressions.take() {
+                    self.reporter.suppressions(suppressions);
+                }
                 for located in &checked.findings {
                     self.reporter.finding(path, located)?;
                 }
@@ -581,7 +601,7 @@ fn stretch_part(located: Vec<Located>, findings: &[Finding], bytes: u64) -> Chec
             Severity::Warning => counts.warnings += 1,
         }
     }
-    Checked { findings: located, counts, by_rule: RuleCounts::of(findings), bytes }
+    Checked { findings: located, suppressions: None, counts, by_rule: RuleCounts::of(findings), bytes }
 }
 
 /// A big file's running totals, and the size of its next chunk.

@@ -125,11 +125,16 @@ pub fn collect(paths: &[PathBuf], options: &WalkOptions) -> Result<Vec<Entry>, S
     }
     // Sorted by path, component by component (as a sorted recursive walk would list them);
     // standard input comes last, so that a pipe left open cannot hold up the files.
-    entries.sort_by_cached_key(|e| (matches!(e.kind, EntryKind::Stdin), sort_key(&e.path)));
-    // A path named twice (or found under two roots) is checked once.
-    entries.dedup_by(|b, a| {
-        a.path == b.path && !matches!(a.kind, EntryKind::Stdin) && !matches!(b.kind, EntryKind::Stdin)
-    });
+    // Each thread of the walk has sorted what it found: this merges those runs (the sort
+    // finds them), and keeps paths named twice in the order named (the first is kept, below).
+    entries.sort_by(entry_order);
+    // A path named twice (or found under two roots) is checked once. The walk of a single
+    // directory finds each path once.
+    if paths.len() > 1 {
+        entries.dedup_by(|b, a| {
+            a.path == b.path && !matches!(a.kind, EntryKind::Stdin) && !matches!(b.kind, EntryKind::Stdin)
+        });
+    }
     if entries.iter().filter(|e| matches!(e.kind, EntryKind::Stdin)).count() > 1 {
         let mut seen = false;
         entries.retain(|e| !matches!(e.kind, EntryKind::Stdin) || !std::mem::replace(&mut seen, true));
@@ -137,14 +142,38 @@ pub fn collect(paths: &[PathBuf], options: &WalkOptions) -> Result<Vec<Entry>, S
     Ok(entries)
 }
 
-/// A key that orders paths component by component, as a sorted recursive walk lists them
-/// (`a/b` before `a.txt`): the path's bytes with each separator made the lowest byte, 00,
-/// which no path holds. Compared with `memcmp`, much quicker than `Path::cmp`.
-fn sort_key(path: &Path) -> Vec<u8> {
-    sort_key_bytes(path.as_os_str().as_encoded_bytes())
+/// The output order: by path (see [`compare_paths`]), standard input last.
+fn entry_order(a: &Entry, b: &Entry) -> std::cmp::Ordering {
+    let stdin = |e: &Entry| matches!(e.kind, EntryKind::Stdin);
+    stdin(a).cmp(&stdin(b)).then_with(|| compare_paths(&a.path, &b.path))
 }
 
-/// [`sort_key`] of a path given as bytes (`gbcheck merge` orders records with it).
+/// Compares two paths as their [`sort_key_bytes`] compare, without making the keys: the
+/// first byte where the paths differ decides, a separator counting as the lowest byte (so
+/// that `a/b` comes before `a.txt`, as a sorted recursive walk lists them).
+fn compare_paths(a: &Path, b: &Path) -> std::cmp::Ordering {
+    let (a, b) = (a.as_os_str().as_encoded_bytes(), b.as_os_str().as_encoded_bytes());
+    let rank = |b: u8| if std::path::is_separator(char::from(b)) { 0 } else { u16::from(b) + 1 };
+    // Paths of one tree share long prefixes: skip them eight bytes at a time.
+    let n = a.len().min(b.len());
+    let word = |s: &[u8], i: usize| u64::from_ne_bytes(s[i..i + 8].try_into().unwrap_or([0; 8]));
+    let mut i = 0;
+    while i + 8 <= n && word(a, i) == word(b, i) {
+        i += 8;
+    }
+    while i < n && a[i] == b[i] {
+        i += 1;
+    }
+    if i < n {
+        rank(a[i]).cmp(&rank(b[i]))
+    } else {
+        a.len().cmp(&b.len())
+    }
+}
+
+/// A key that orders paths component by component, as a sorted recursive walk lists them
+/// (`a/b` before `a.txt`): the path's bytes with each separator made the lowest byte, 00,
+/// which no path holds. `gbcheck merge` orders records with it.
 pub fn sort_key_bytes(path: &[u8]) -> Vec<u8> {
     let mut key = path.to_vec();
     for b in &mut key {
@@ -175,33 +204,44 @@ fn walk(roots: &[PathBuf], options: &WalkOptions, excludes: Override, entries: &
         .threads(options.threads)
         // A Git repository's own directory is never text to check, even with --hidden.
         .filter_entry(|dent| !(dent.file_name() == ".git" && dent.file_type().is_some_and(|t| t.is_dir())));
-    let (tx, rx) = mpsc::channel::<Entry>();
+    let (tx, rx) = mpsc::channel::<Vec<Entry>>();
     builder.build_parallel().run(|| {
-        let tx = tx.clone();
+        let mut found = Found { entries: Vec::new(), tx: tx.clone() };
         Box::new(move |result| {
-            for entry in classify(result) {
-                let _ = tx.send(entry);
+            match result {
+                Ok(dent) => found.entries.extend(classify(dent)),
+                Err(e) => found.entries.extend(walk_errors(&e, None)),
             }
             WalkState::Continue
         })
     });
     drop(tx);
-    entries.extend(rx);
+    rx.into_iter().for_each(|found| entries.extend(found));
 }
 
-/// What one result of the walk means.
-fn classify(result: Result<ignore::DirEntry, ignore::Error>) -> Vec<Entry> {
-    let dent = match result {
-        Ok(dent) => dent,
-        Err(e) => return walk_errors(&e, None),
-    };
-    let path = dent.path().to_path_buf();
-    let Some(kind) = dent.file_type() else {
-        return Vec::new();
-    };
-    let kind = if kind.is_dir() {
-        return Vec::new();
-    } else if kind.is_file() {
+/// What one thread of the walk found: sorted by that thread when it is done (the threads
+/// sort in parallel; the main thread only merges), then sent.
+struct Found {
+    entries: Vec<Entry>,
+    tx: mpsc::Sender<Vec<Entry>>,
+}
+
+impl Drop for Found {
+    fn drop(&mut self) {
+        let mut entries = std::mem::take(&mut self.entries);
+        entries.sort_by(entry_order);
+        let _ = self.tx.send(entries);
+    }
+}
+
+/// What one entry found by the walk means (nothing for a directory).
+fn classify(dent: ignore::DirEntry) -> Option<Entry> {
+    let kind = dent.file_type()?;
+    if kind.is_dir() {
+        return None;
+    }
+    let path = dent.into_path();
+    let kind = if kind.is_file() {
         EntryKind::File { explicit: false }
     } else if kind.is_symlink() {
         match std::fs::metadata(&path) {
@@ -219,7 +259,7 @@ fn classify(result: Result<ignore::DirEntry, ignore::Error>) -> Vec<Entry> {
             Err(e) => EntryKind::Error(describe_io_error(&e)),
         }
     };
-    vec![Entry { path, kind }]
+    Some(Entry { path, kind })
 }
 
 /// The errors inside an error of the walk, each with its path.
@@ -254,5 +294,24 @@ fn walk_errors(error: &ignore::Error, path: Option<&Path>) -> Vec<Entry> {
             path: path.map(Path::to_path_buf).unwrap_or_default(),
             kind: EntryKind::Error(other.to_string()),
         }],
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_compare_as_their_sort_keys() {
+        let names = [
+            "a", "a.txt", "a/b", "a/b/c", "a-b", "a/", "ab", "b", "a/b.txt", "a//b", "", "./a", "中/文",
+            "中.txt",
+        ];
+        for x in names {
+            for y in names {
+                let expected = sort_key_bytes(x.as_bytes()).cmp(&sort_key_bytes(y.as_bytes()));
+                assert_eq!(compare_paths(Path::new(x), Path::new(y)), expected, "{x} vs {y}");
+            }
+        }
     }
 }

@@ -2,9 +2,11 @@
 //! applies them while the scanner runs.
 //!
 //! Every rule is decided by [`RuleSet::judge_char`] and nowhere else. The fast path asks a
-//! precomputed bit per BMP scalar, "would `judge_char` say anything?", built by running
-//! `judge_char` itself over the whole BMP once per rule set: the table cannot disagree with the
-//! rules, and ordinary text costs one lookup per character.
+//! precomputed bit per BMP scalar, "would `judge_char` say anything?", built once per rule set
+//! from the rules' own small sets, with `judge_char` itself run on the few hundred scalars
+//! where the profiles differ ([`CompiledRules::new`]); tests compare it, bit for bit, with the
+//! table made by running `judge_char` over the whole BMP ([`CompiledRules::by_judging`]).
+//! Ordinary text costs one lookup per character.
 
 pub mod chars;
 pub mod mojibake;
@@ -16,9 +18,12 @@ use crate::encoding::Encoding;
 use crate::finding::{Cause, Finding, Rule, Severity};
 use crate::mapping;
 use crate::profile::{editions_of_code, editions_of_scalar, Profile};
-use crate::scan::grammar::{is_lead, is_two_byte_trail, two_byte_pointer};
+use crate::scan::grammar::{four_byte_pointer, is_lead, is_two_byte_trail, two_byte_pointer, TWO_BYTE_COUNT};
+use crate::scan::tables::{DECODE_DIFFERENCES, ENCODE_DIFFERENCES, LEVEL_RANGES};
 use crate::scan::{PlainRows, Visitor};
-use chars::{is_private_use, is_removed_code, is_reported_control, is_reported_control_byte, level_of};
+use chars::{
+    is_private_use, is_removed_code, is_reported_control, is_reported_control_byte, level_of, REMOVED_CODES,
+};
 use mojibake::Tracker;
 
 /// Which rules are on, how severe each is, and what they judge against.
@@ -180,15 +185,122 @@ impl Bits {
         self.0[i / 64] |= 1 << (i % 64);
     }
 
+    fn clear(&mut self, i: usize) {
+        self.0[i / 64] &= !(1 << (i % 64));
+    }
+
     #[inline(always)]
     fn get(&self, i: usize) -> bool {
         self.0[i / 64] & (1 << (i % 64)) != 0
     }
 }
 
+/// The BMP scalars for which [`RuleSet::judge_char`] reports something, from the rules' own
+/// sets (see [`CompiledRules::new`]).
+fn fires_by_sets(rules: &RuleSet, input: Encoding) -> Bits {
+    let gbk = rules.profile == Profile::Gbk;
+    let unencodable = rules.on(Rule::Unencodable);
+    let (private_use, bom) = (rules.on(Rule::PrivateUse), rules.on(Rule::ByteOrderMark));
+    let (controls, replacement) = (rules.on(Rule::ControlCharacter), rules.on(Rule::ReplacementCharacter));
+    let removed = rules.on(Rule::RemovedCharacter);
+    // GB010: the scalars outside the level (none when the rule is off).
+    let mut outside = Bits::new(0x1_0000);
+    if let (Some(level), true) = (rules.level, rules.on(Rule::OutsideLevel)) {
+        outside.0.fill(u64::MAX);
+        for &(first, last, _) in LEVEL_RANGES.iter().filter(|&&(first, _, n)| n <= level && first < 0x1_0000)
+        {
+            for scalar in first..=last.min(0xFFFF) {
+                outside.clear(scalar as usize);
+            }
+        }
+    }
+    // The scalars whose meaning or code differs between profiles: judged one by one.
+    let mut special = Bits::new(0x1_0000);
+    special.set(0x20AC);
+    for (code, row) in DECODE_DIFFERENCES.iter() {
+        for scalar in row.iter().flatten() {
+            special.set(*scalar as usize);
+        }
+        let strict = match **code {
+            [lead, trail] if is_lead(lead) && is_two_byte_trail(trail) => {
+                Some(mapping::decode_two_byte(two_byte_pointer(lead, trail)))
+            }
+            [b1, b2, b3, b4] => mapping::decode_four_byte(four_byte_pointer(b1, b2, b3, b4)),
+            _ => None,
+        };
+        if let Some(c) = strict.filter(|&c| (c as u32) < 0x1_0000) {
+            special.set(c as usize);
+        }
+    }
+    for &(scalar, _) in ENCODE_DIFFERENCES.iter() {
+        special.set(scalar as usize);
+    }
+    // GB006 under GBK: the BMP scalars without a one- or two-byte code.
+    let mut no_code = Bits::new(0x1_0000);
+    if gbk {
+        no_code.0.fill(u64::MAX);
+        (0..0x80).for_each(|scalar| no_code.clear(scalar));
+        for pointer in 0..TWO_BYTE_COUNT {
+            no_code.clear(mapping::decode_two_byte(pointer) as usize);
+        }
+    }
+    // GB014: the scalars of the removed codes.
+    let mut removed_scalars = Bits::new(0x1_0000);
+    if removed {
+        for [lead, trail] in REMOVED_CODES {
+            removed_scalars.set(mapping::decode_two_byte(two_byte_pointer(lead, trail)) as usize);
+        }
+    }
+    let mut fires = Bits::new(0x1_0000);
+    for scalar in 0..0x1_0000u32 {
+        let Some(c) = char::from_u32(scalar) else { continue };
+        let i = scalar as usize;
+        let any = if special.get(i) {
+            let mut any = false;
+            rules.judge_char(input, c, &mut |_, _, _| any = true);
+            any
+        } else if no_code.get(i) && input == Encoding::Gb18030 {
+            // Every profile decodes and encodes `c` as strict 2022 does, except that GBK has
+            // no four-byte codes: GB006, and a GB 18030 input stops there.
+            unencodable
+        } else {
+            (no_code.get(i) && unencodable)
+                || (private_use && is_private_use(c))
+                || (bom && c == '\u{FEFF}')
+                || (controls && is_reported_control(c))
+                || (replacement && c == char::REPLACEMENT_CHARACTER)
+                || removed_scalars.get(i)
+                || outside.get(i)
+        };
+        if any {
+            fires.set(i);
+        }
+    }
+    fires
+}
+
 impl CompiledRules {
-    /// Builds the tables (a few milliseconds); see [`CompiledRules::cached`].
+    /// Builds the tables (well under a millisecond); see [`CompiledRules::cached`].
+    ///
+    /// The bit of a BMP scalar is what [`RuleSet::judge_char`] would say, but `judge_char`
+    /// runs only on the few hundred scalars where the profiles differ (the difference tables,
+    /// and U+20AC, which GBK encodes as `80`); for every other scalar, decoding and encoding
+    /// under any profile is the strict 2022 mapping (or, under GBK, no four-byte code), and
+    /// what can fire is read from the rules' own small sets. A test compares the result with
+    /// [`CompiledRules::by_judging`], which calls `judge_char` on every scalar.
     pub fn new(rules: RuleSet, input: Encoding) -> CompiledRules {
+        let fires = fires_by_sets(&rules, input);
+        let mut slow = Bits(fires.0.clone());
+        if rules.on(Rule::Mojibake) {
+            mojibake::starters().for_each(|c| slow.set(c as usize));
+        }
+        CompiledRules::from_tables(rules, input, fires, slow)
+    }
+
+    /// The same tables as [`CompiledRules::new`], built the slow and obvious way: by running
+    /// [`RuleSet::judge_char`] over every BMP scalar (tens of milliseconds). For tests.
+    #[doc(hidden)]
+    pub fn by_judging(rules: RuleSet, input: Encoding) -> CompiledRules {
         let mut fires = Bits::new(0x1_0000);
         let mut slow = Bits::new(0x1_0000);
         let mojibake_on = rules.on(Rule::Mojibake);
@@ -203,18 +315,61 @@ impl CompiledRules {
                 slow.set(scalar as usize);
             }
         }
+        CompiledRules::from_tables(rules, input, fires, slow)
+    }
+
+    /// Whether two compilations hold the same tables (for tests).
+    #[doc(hidden)]
+    pub fn same_tables(&self, other: &CompiledRules) -> bool {
+        self.rules == other.rules
+            && self.input == other.input
+            && self.fires.0 == other.fires.0
+            && self.slow.0 == other.slow.0
+            && self.skip_two_byte[..] == other.skip_two_byte[..]
+            && self.all_supplementary == other.all_supplementary
+    }
+
+    /// The BMP scalars where the tables differ from another compilation's, at most `most`
+    /// of them, with the table (for tests' messages).
+    #[doc(hidden)]
+    pub fn table_differences(&self, other: &CompiledRules, most: usize) -> Vec<(&'static str, u32)> {
+        let mut out = Vec::new();
+        for scalar in 0..0x1_0000usize {
+            if self.fires.get(scalar) != other.fires.get(scalar) {
+                out.push(("fires", scalar as u32));
+            }
+            if self.slow.get(scalar) != other.slow.get(scalar) {
+                out.push(("slow", scalar as u32));
+            }
+            if self.skip_two_byte[scalar] != other.skip_two_byte[scalar] {
+                out.push(("skip_two_byte pair", scalar as u32));
+            }
+        }
+        if self.all_supplementary != other.all_supplementary {
+            out.push(("all_supplementary", 0x1_0000));
+        }
+        out.truncate(most);
+        out
+    }
+
+    /// The other tables, from the `fires` and `slow` bits.
+    fn from_tables(rules: RuleSet, input: Encoding, fires: Bits, slow: Bits) -> CompiledRules {
         // The GB 18030 scanner's table; a UTF-8 input never uses it (all false: see everything).
-        let skip_two_byte: Box<[bool]> = (0..0x1_0000usize)
-            .map(|pair| {
-                let (first, second) = ((pair >> 8) as u8, pair as u8);
-                input == Encoding::Gb18030
-                    && is_lead(first)
-                    && is_two_byte_trail(second)
-                    && !slow.get(mapping::decode_two_byte(two_byte_pointer(first, second)) as usize)
-            })
-            .collect();
-        let skip_two_byte: Box<[bool; 0x1_0000]> =
-            skip_two_byte.try_into().unwrap_or_else(|_| unreachable!("65,536 pairs"));
+        let mut skip_two_byte: Box<[bool; 0x1_0000]> = Box::new([false; 0x1_0000]);
+        if input == Encoding::Gb18030 {
+            for first in 0..=0xFFu8 {
+                if !is_lead(first) {
+                    continue;
+                }
+                for second in 0..=0xFFu8 {
+                    if is_two_byte_trail(second) {
+                        let scalar = mapping::decode_two_byte(two_byte_pointer(first, second));
+                        skip_two_byte[usize::from(first) << 8 | usize::from(second)] =
+                            !slow.get(scalar as usize);
+                    }
+                }
+            }
+        }
         // Outside the private-use planes, what can fire for a supplementary scalar is the
         // level (GB010, which depends on the scalar) and the profile's encoder (GB004, GB006),
         // which treats all of them alike; the difference tables hold none (a unit test says
@@ -228,7 +383,30 @@ impl CompiledRules {
     }
 
     /// The compiled tables for a rule set and encoding, built once per process.
+    ///
+    /// Each thread remembers the few it used last, so that checking many small files costs
+    /// a comparison per file, not a lock and a hash of the rule set.
     pub fn cached(rules: RuleSet, input: Encoding) -> Arc<CompiledRules> {
+        type Recent = std::cell::RefCell<Vec<Arc<CompiledRules>>>;
+        thread_local! {
+            static RECENT: Recent = const { std::cell::RefCell::new(Vec::new()) };
+        }
+        RECENT.with(|recent| {
+            let mut recent = recent.borrow_mut();
+            if let Some(hit) = recent.iter().find(|c| c.input == input && c.rules == rules) {
+                return Arc::clone(hit);
+            }
+            let compiled = CompiledRules::shared(rules, input);
+            if recent.len() == 8 {
+                recent.remove(0);
+            }
+            recent.push(Arc::clone(&compiled));
+            compiled
+        })
+    }
+
+    /// The process-wide cache behind [`CompiledRules::cached`].
+    fn shared(rules: RuleSet, input: Encoding) -> Arc<CompiledRules> {
         type Cache = Mutex<HashMap<(RuleSet, Encoding), Arc<CompiledRules>>>;
         static CACHE: OnceLock<Cache> = OnceLock::new();
         let cache = CACHE.get_or_init(Default::default);
@@ -422,6 +600,48 @@ impl<C: std::ops::Deref<Target = CompiledRules>, S: FindingSink> Judge<C, S> {
         if rules.on(Rule::EditionSensitive) {
             let cause = Cause::EditionSensitive { input: Encoding::Gb18030 };
             self.emit(Finding::character(Rule::EditionSensitive, start, 1, cause, euro));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn assert_same(rules: RuleSet, input: Encoding) {
+        let fast = CompiledRules::new(rules, input);
+        let slow = CompiledRules::by_judging(rules, input);
+        assert!(fast.same_tables(&slow), "{rules:?} {input:?}: {:X?}", fast.table_differences(&slow, 10));
+    }
+
+    #[test]
+    fn the_tables_are_those_of_judge_char() {
+        // Every profile, input and level, with all rules on (at their default severities),
+        // all off, each one alone off and each one alone on (the sets the fast construction
+        // reads are chosen rule by rule, and GB006 decides whether the others are looked at).
+        let mut sets = Vec::new();
+        for profile in Profile::ALL {
+            for level in [None, Some(1), Some(2), Some(3)] {
+                let mut all_on = RuleSet::new(profile);
+                all_on.level = level;
+                let mut all_off = all_on;
+                for &rule in Rule::ALL {
+                    all_off.set_severity(rule, None);
+                }
+                sets.extend([all_on, all_off]);
+                for &rule in Rule::ALL {
+                    let mut one_off = all_on;
+                    one_off.set_severity(rule, None);
+                    let mut one_on = all_off;
+                    one_on.set_severity(rule, all_on.severity(rule).or(Some(Severity::Warning)));
+                    sets.extend([one_off, one_on]);
+                }
+            }
+        }
+        for rules in sets {
+            for input in [Encoding::Gb18030, Encoding::Utf8] {
+                assert_same(rules, input);
+            }
         }
     }
 }

@@ -10,6 +10,7 @@
 //! table lookup per character.
 
 use crate::mapping;
+use crate::scan::grammar::two_byte_pointer;
 
 /// What went wrong, as far as the repair can tell.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -85,14 +86,27 @@ const MAX_RUN: usize = 48;
 
 /// Whether `c` can start a run of mojibake.
 pub fn can_start(c: char) -> bool {
-    start_family(c).is_some()
+    start_family(c, two_byte(c)).is_some()
 }
 
-fn start_family(c: char) -> Option<Family> {
+/// Every character that [`can_start`] a run (a few hundred, in no order, perhaps repeated):
+/// [`can_start`] tried on the only candidates it can accept, the characters below U+2123
+/// (`single_byte`), the fill characters and the two-byte codes with a lead `E2`-`E9` or `EF`
+/// and a trail `80`-`BF`.
+pub fn starters() -> impl Iterator<Item = char> {
+    let low = (0..0x2123u32).filter_map(char::from_u32);
+    let two_byte = [0xE2..=0xE9, 0xEF..=0xEF].into_iter().flatten().flat_map(|lead| {
+        (0x80..=0xBFu8).map(move |trail| mapping::decode_two_byte(two_byte_pointer(lead, trail)))
+    });
+    low.chain(two_byte).chain(FILL_CHARACTERS).filter(|&c| can_start(c))
+}
+
+/// The family of runs `c` can start; `pair` is `two_byte(c)`.
+fn start_family(c: char, pair: Option<[u8; 2]>) -> Option<Family> {
     if FILL_CHARACTERS.contains(&c) {
         return Some(Family::Repeat(c));
     }
-    if let Some([lead, trail]) = two_byte(c) {
+    if let Some([lead, trail]) = pair {
         // The first two bytes of a three-byte UTF-8 sequence, a lead and a continuation,
         // whose character can be in GB 2312: leads E2 (U+2000-U+2FFF: quotation marks, dashes,
         // symbols), E3 (U+3000-U+3FFF: CJK punctuation, kana), E4-E9 (the CJK ideographs) and EF
@@ -125,10 +139,50 @@ pub struct Detected {
 pub struct Tracker {
     family: Option<Family>,
     start: u64,
-    /// The run's characters and their lengths in the input.
-    chars: Vec<(char, u8)>,
-    /// The bytes the wrong decoder must have read for the run (kept as the run grows).
-    bytes: Vec<u8>,
+    /// The lengths in the input of the run's characters.
+    chars: Fixed<MAX_RUN>,
+    /// The bytes the wrong decoder must have read for the run (kept as the run grows): at
+    /// most two a character.
+    bytes: Fixed<{ 2 * MAX_RUN }>,
+    /// How many of `bytes` are known to be whole UTF-8 characters (a two-byte run).
+    valid: usize,
+}
+
+/// Up to `N` bytes in place: a run never holds more than [`MAX_RUN`] characters, and a
+/// tracker made for each small file then allocates nothing.
+#[derive(Clone, Copy, Debug)]
+struct Fixed<const N: usize> {
+    items: [u8; N],
+    len: usize,
+}
+
+impl<const N: usize> Default for Fixed<N> {
+    fn default() -> Self {
+        Fixed { items: [0; N], len: 0 }
+    }
+}
+
+impl<const N: usize> Fixed<N> {
+    #[inline]
+    fn push(&mut self, b: u8) {
+        self.items[self.len] = b;
+        self.len += 1;
+    }
+
+    #[inline]
+    fn as_slice(&self) -> &[u8] {
+        &self.items[..self.len]
+    }
+
+    #[inline]
+    fn len(&self) -> usize {
+        self.len
+    }
+
+    #[inline]
+    fn clear(&mut self) {
+        self.len = 0;
+    }
 }
 
 impl Tracker {
@@ -145,10 +199,12 @@ impl Tracker {
 
     /// Offers the next character (at `start`, `len` bytes long). Returns a run that it ended.
     pub fn push(&mut self, start: u64, len: u8, c: char) -> Option<Detected> {
+        // The character's two-byte code, looked up once for all the questions below.
+        let pair = two_byte(c);
         if let Some(family) = self.family {
-            if self.chars.len() < MAX_RUN && push_bytes(family, c, &mut self.bytes) {
-                self.chars.push((c, len));
-                if !is_dead(family, &self.bytes) {
+            if self.chars.len() < MAX_RUN && push_bytes(family, c, pair, &mut self.bytes) {
+                self.chars.push(len);
+                if !self.is_dead(family) {
                     return None;
                 }
                 // The run can no longer be repaired: judge it now, so that ordinary text leaves
@@ -158,21 +214,45 @@ impl Tracker {
                 if detected.is_some_and(|d| d.count == with_c) {
                     return detected;
                 }
-                self.start_run(start, len, c);
+                self.start_run(start, len, c, pair);
                 return detected;
             }
         }
         let detected = self.end();
-        self.start_run(start, len, c);
+        self.start_run(start, len, c, pair);
         detected
     }
 
-    fn start_run(&mut self, start: u64, len: u8, c: char) {
-        if let Some(family) = start_family(c) {
+    fn start_run(&mut self, start: u64, len: u8, c: char, pair: Option<[u8; 2]>) {
+        if let Some(family) = start_family(c, pair) {
             self.family = Some(family);
             self.start = start;
-            self.chars.push((c, len));
-            push_bytes(family, c, &mut self.bytes);
+            self.chars.push(len);
+            push_bytes(family, c, pair, &mut self.bytes);
+        }
+    }
+
+    /// Whether a UTF-8-as-GBK run has reached bytes that cannot be UTF-8, so it cannot grow
+    /// into a longer repair. The bytes are validated from where the last check left off.
+    fn is_dead(&mut self, family: Family) -> bool {
+        let bytes = self.bytes.as_slice();
+        match family {
+            // Usually the second character already breaks UTF-8's shape: a lead E0-EF and a
+            // continuation must be followed by a continuation 80-BF.
+            Family::TwoByte if bytes.len() == 4 && !(0x80..=0xBF).contains(&bytes[2]) => true,
+            // The bytes up to `valid` are whole UTF-8 characters: what follows them decides.
+            Family::TwoByte => match std::str::from_utf8(&bytes[self.valid..]) {
+                Ok(_) => {
+                    self.valid = bytes.len();
+                    false
+                }
+                Err(e) if e.error_len().is_some() => true,
+                Err(e) => {
+                    self.valid += e.valid_up_to();
+                    false
+                }
+            },
+            Family::SingleByte | Family::Repeat(_) => false,
         }
     }
 
@@ -182,37 +262,30 @@ impl Tracker {
         // Two repaired characters need at least three garbled ones (six bytes) in a two-byte
         // run, and two in the others: shorter runs, the usual end in real text, need no judging.
         let shortest = if family == Family::TwoByte { 3 } else { 2 };
-        let judged =
-            if self.chars.len() >= shortest { judge(family, self.chars.len(), &self.bytes) } else { None };
+        let judged = if self.chars.len() >= shortest {
+            judge(family, self.chars.len(), self.bytes.as_slice())
+        } else {
+            None
+        };
         let detected = judged.map(|(count, kind)| {
-            let len: u32 = self.chars[..count].iter().map(|&(_, l)| u32::from(l)).sum();
+            let len: u32 = self.chars.as_slice()[..count].iter().map(|&l| u32::from(l)).sum();
             Detected { start: self.start, len, kind, count }
         });
         self.chars.clear();
         self.bytes.clear();
+        self.valid = 0;
         detected
     }
 }
 
 /// Appends the bytes the wrong decoder read to make `c`; `false` (and nothing appended) when
 /// `c` cannot belong to a run of this family.
-fn push_bytes(family: Family, c: char, bytes: &mut Vec<u8>) -> bool {
+/// `pair` is `two_byte(c)`.
+fn push_bytes(family: Family, c: char, pair: Option<[u8; 2]>, bytes: &mut Fixed<{ 2 * MAX_RUN }>) -> bool {
     match family {
-        Family::TwoByte => two_byte(c).map(|pair| bytes.extend(pair)).is_some(),
+        Family::TwoByte => pair.map(|pair| pair.into_iter().for_each(|b| bytes.push(b))).is_some(),
         Family::SingleByte => single_byte(c).map(|b| bytes.push(b)).is_some(),
         Family::Repeat(r) => c == r,
-    }
-}
-
-/// Whether a UTF-8-as-GBK run has reached bytes that cannot be UTF-8, so it cannot grow into
-/// a longer repair.
-fn is_dead(family: Family, bytes: &[u8]) -> bool {
-    match family {
-        // Usually the second character already breaks UTF-8's shape: a lead E0-EF and a
-        // continuation must be followed by a continuation 80-BF.
-        Family::TwoByte if bytes.len() == 4 && !(0x80..=0xBF).contains(&bytes[2]) => true,
-        Family::TwoByte => std::str::from_utf8(bytes).is_err_and(|e| e.error_len().is_some()),
-        Family::SingleByte | Family::Repeat(_) => false,
     }
 }
 
@@ -319,6 +392,13 @@ pub fn repair(kind: MojibakeKind, text: &str) -> Option<String> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn starters_are_every_character_that_can_start_a_run() {
+        let listed: std::collections::BTreeSet<char> = starters().collect();
+        let all: std::collections::BTreeSet<char> = ('\0'..=char::MAX).filter(|&c| can_start(c)).collect();
+        assert_eq!(listed, all);
+    }
+
     use super::*;
 
     fn run(text: &str) -> Vec<(u64, u32, MojibakeKind)> {

@@ -36,6 +36,11 @@ impl DisplayPath {
     /// A file system path.
     pub fn of(path: &Path) -> DisplayPath {
         let bytes = path.as_os_str().as_encoded_bytes();
+        // Most paths are ASCII without controls: no decoding needed to see that.
+        if bytes.iter().all(|&b| (0x20..0x7F).contains(&b)) {
+            let text = String::from_utf8(bytes.to_vec()).unwrap_or_default();
+            return DisplayPath { text, raw: None };
+        }
         match std::str::from_utf8(bytes) {
             Ok(text) if !text.chars().any(char::is_control) => {
                 DisplayPath { text: text.to_string(), raw: None }
@@ -86,6 +91,10 @@ pub trait Reporter {
     /// The fingerprint of the finding passed next to [`Reporter::finding`] (see
     /// [`crate::cli::filter`]); formats that show fingerprints (SARIF) keep it.
     fn fingerprint(&mut self, _fingerprint: &str) {}
+
+    /// The suppression comments of the input whose findings come next, read by the worker
+    /// from the bytes it checked, so that [`crate::cli::filter`] need not read the file again.
+    fn suppressions(&mut self, _suppressions: gbcheck::suppress::Suppressions) {}
 
     /// The end of the run.
     fn summary(&mut self, summary: &Summary, stats: &Stats, elapsed: Duration) -> io::Result<()>;
