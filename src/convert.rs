@@ -691,6 +691,9 @@ impl Gb18030Reader {
                     }
                 }
             }
+            if writer.lossy.is_some() {
+                return;
+            }
             i = k - held;
         }
         let table = FastTables::utf8_of_pair(writer.profile);
