@@ -376,8 +376,9 @@ struct FastTables {
     /// every other pair.
     utf8_of_pair: OnceLock<Box<[u32; 0x1_0000]>>,
     /// For each BMP scalar from U+0080 that converts as under strict 2022 (U+FEFF excepted):
-    /// its GB 18030 code's bytes packed big-endian (two-byte codes end in two zero bytes, and
-    /// four-byte codes in a digit); 0 for every other scalar (surrogates included).
+    /// its GB 18030 code's bytes (little-endian: the first byte is the low one; a two-byte
+    /// code has two zero bytes on top, a four-byte code a digit); 0 for every other scalar
+    /// (surrogates included).
     code_of_bmp: OnceLock<Box<[u32; 0x1_0000]>>,
 }
 
@@ -426,7 +427,7 @@ impl FastTables {
                 let mut bytes = [0u8; 4];
                 let code = mapping::encode(c);
                 bytes[..code.as_bytes().len()].copy_from_slice(code.as_bytes());
-                *entry = u32::from_be_bytes(bytes);
+                *entry = u32::from_le_bytes(bytes);
             }
             table.into_boxed_slice().try_into().unwrap_or_else(|_| unreachable!())
         })
@@ -576,7 +577,7 @@ fn utf8_to_gb18030_fast(
                     break;
                 }
                 i += 4;
-                u32::from_be_bytes(grammar::four_byte_code(
+                u32::from_le_bytes(grammar::four_byte_code(
                     scalar - 0x1_0000 + grammar::SUPPLEMENTARY_POINTER_FIRST,
                 ))
             }
@@ -590,9 +591,9 @@ fn utf8_to_gb18030_fast(
             };
             break;
         }
-        buf[j..j + 4].copy_from_slice(&code.to_be_bytes());
-        // Two bytes of code, or four (then the last byte is a digit).
-        j += if code & 0xFF == 0 { 2 } else { 4 };
+        buf[j..j + 4].copy_from_slice(&code.to_le_bytes());
+        // Two bytes of code, or four: then the top byte is a digit, 0011xxxx.
+        j += 2 + (code >> 28 & 2) as usize;
     }
     out.len = j;
     i
