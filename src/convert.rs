@@ -947,9 +947,14 @@ impl Detector {
             let take = (UTF8_BOM.len() - self.start.len()).min(chunk.len());
             self.start.extend_from_slice(&chunk[..take]);
         }
-        if !self.invalid.0 {
-            self.non_ascii |= !chunk.is_ascii();
-            self.scanner.feed(chunk, &mut self.invalid);
+        // In pieces, so that a source that is not UTF-8 is not scanned (finding after finding)
+        // much past its first invalid byte.
+        for piece in chunk.chunks(4 << 10) {
+            if self.invalid.0 {
+                break;
+            }
+            self.non_ascii |= !piece.is_ascii();
+            self.scanner.feed(piece, &mut self.invalid);
         }
     }
 
