@@ -41,8 +41,7 @@ use crate::finding::{Cause, Finding, Rule};
 use crate::mapping;
 use crate::profile::Profile;
 use crate::rules::RuleSet;
-use crate::scan::simd::ascii_run_end;
-use crate::scan::{fast, utf8::Utf8Scanner, Visitor};
+use crate::scan::{fast, grammar, utf8::Utf8Scanner, Visitor};
 
 /// The GB 18030 byte order mark: U+FEFF as a four-byte code.
 pub const GB18030_BOM: &[u8] = b"\x84\x31\x95\x33";
@@ -168,25 +167,64 @@ impl Special {
     }
 }
 
-/// Appends the UTF-8 form of `c` with one fixed-size store (see
-/// [`mapping::Encoded::append_to`]).
+/// The UTF-8 form of `c` in the first bytes of four, and its length.
 #[inline(always)]
-fn push_utf8(out: &mut Vec<u8>, c: char) {
+fn utf8_bytes(c: char) -> ([u8; 4], usize) {
     let scalar = u32::from(c);
     // A continuation byte: 10xxxxxx.
     let tail = |shift: u32| 0x80 | ((scalar >> shift) & 0x3F) as u8;
-    let (bytes, len) = match scalar {
+    match scalar {
         0..=0x7F => ([scalar as u8, 0, 0, 0], 1),
         0x80..=0x7FF => ([0xC0 | (scalar >> 6) as u8, tail(0), 0, 0], 2),
         0x800..=0xFFFF => ([0xE0 | (scalar >> 12) as u8, tail(6), tail(0), 0], 3),
         _ => ([0xF0 | (scalar >> 18) as u8, tail(12), tail(6), tail(0)], 4),
-    };
-    let end = out.len() + len;
-    out.extend_from_slice(&bytes);
-    out.truncate(end);
+    }
 }
 
-/// The visitor that writes the target while the scanner decodes the source.
+/// The converted bytes of a chunk: `buf[..len]`. `buf` only grows, and what it holds past
+/// `len` means nothing, so a character is stored with one fixed-size store (a slice of unknown
+/// length would cost a `memcpy` call) and nothing is zeroed twice.
+#[derive(Default)]
+struct Output {
+    buf: Vec<u8>,
+    len: usize,
+}
+
+impl Output {
+    /// The whole buffer, with room for `n` more bytes after `len`.
+    #[inline(always)]
+    fn room(&mut self, n: usize) -> &mut [u8] {
+        if self.buf.len() < self.len + n {
+            self.buf.resize(self.len + n, 0);
+        }
+        &mut self.buf
+    }
+
+    /// Appends the first `len` of four bytes.
+    #[inline(always)]
+    fn push4(&mut self, (bytes, len): ([u8; 4], usize)) {
+        let at = self.len;
+        self.room(4)[at..at + 4].copy_from_slice(&bytes);
+        self.len += len;
+    }
+
+    fn extend(&mut self, bytes: &[u8]) {
+        let at = self.len;
+        self.room(bytes.len())[at..at + bytes.len()].copy_from_slice(bytes);
+        self.len += bytes.len();
+    }
+
+    fn clear(&mut self) {
+        self.len = 0;
+    }
+
+    fn as_slice(&self) -> &[u8] {
+        &self.buf[..self.len]
+    }
+}
+
+/// Writes the target: the readers call it for what their fast loops leave (it is also a
+/// scanner visitor, the one-character-at-a-time way the tests compare the fast loops with).
 struct Writer {
     from: Encoding,
     to: Encoding,
@@ -196,7 +234,7 @@ struct Writer {
     bom: Bom,
     bom_seen: bool,
     lossy: Option<Lossy>,
-    out: Vec<u8>,
+    out: Output,
 }
 
 impl Writer {
@@ -236,16 +274,16 @@ impl Writer {
     #[inline]
     fn put(&mut self, start: u64, c: char) {
         match self.to {
-            Encoding::Utf8 => push_utf8(&mut self.out, c),
+            Encoding::Utf8 => self.out.push4(utf8_bytes(c)),
             Encoding::Gb18030 => {
                 if !self.special.contains(c) {
-                    self.encoder.encode(c).append_to(&mut self.out);
+                    self.out.push4(self.encoder.encode(c).padded());
                     return;
                 }
                 match self.profile.encode(c) {
                     None => self.fail(start, Rule::Unencodable),
                     Some(code) if self.profile.decode(code.as_bytes()) == Some(c) => {
-                        code.append_to(&mut self.out);
+                        self.out.push4(code.padded());
                     }
                     Some(_) => self.fail(start, Rule::RoundTripMismatch),
                 }
@@ -262,8 +300,8 @@ impl Writer {
             return self.scalar(start, c);
         }
         match self.to {
-            Encoding::Utf8 => push_utf8(&mut self.out, c),
-            Encoding::Gb18030 => self.encoder.encode(c).append_to(&mut self.out),
+            Encoding::Utf8 => self.out.push4(utf8_bytes(c)),
+            Encoding::Gb18030 => self.out.push4(self.encoder.encode(c).padded()),
         }
     }
 
@@ -317,74 +355,440 @@ impl Visitor for Writer {
     fn ascii(&mut self, _start: u64, run: &[u8]) {
         // ASCII is the same bytes in both encodings and under every profile.
         if self.lossy.is_none() {
-            self.out.extend_from_slice(run);
+            self.out.extend(run);
         }
     }
 }
 
-/// The scanner of the source encoding.
-enum Scanner {
-    Gb18030(fast::Scanner),
+/// The reader of the source encoding.
+enum Reader {
+    Gb18030(Gb18030Reader),
     Utf8(Utf8Reader),
 }
 
-/// UTF-8 source: one validation of each chunk by std, then a plain loop over its characters
-/// (faster than a visitor for this one purpose). A sequence cut by the end of a chunk is kept
-/// for the next one; any invalid byte stops the conversion (the checker says what it is).
+/// How many source bytes a fast loop takes at a time (its output room is sized for them).
+const BLOCK: usize = 8 << 10;
+
+/// The tables of the fast loops for one profile, each built on first use.
+struct FastTables {
+    /// For each pair of bytes `first << 8 | second` that is a two-byte code converting as under
+    /// strict 2022: its UTF-8 bytes (little-endian) with their count in the top byte; 0 for
+    /// every other pair.
+    utf8_of_pair: OnceLock<Box<[u32; 0x1_0000]>>,
+    /// For each BMP scalar from U+0080 that converts as under strict 2022 (U+FEFF excepted):
+    /// its GB 18030 code's bytes (little-endian: the first byte is the low one; a two-byte
+    /// code has two zero bytes on top, a four-byte code a digit); 0 for every other scalar
+    /// (surrogates included).
+    code_of_bmp: OnceLock<Box<[u32; 0x1_0000]>>,
+}
+
+impl FastTables {
+    fn of(profile: Profile) -> &'static FastTables {
+        static TABLES: [FastTables; 4] = [
+            FastTables { utf8_of_pair: OnceLock::new(), code_of_bmp: OnceLock::new() },
+            FastTables { utf8_of_pair: OnceLock::new(), code_of_bmp: OnceLock::new() },
+            FastTables { utf8_of_pair: OnceLock::new(), code_of_bmp: OnceLock::new() },
+            FastTables { utf8_of_pair: OnceLock::new(), code_of_bmp: OnceLock::new() },
+        ];
+        &TABLES[Profile::ALL.iter().position(|&p| p == profile).unwrap_or(0)]
+    }
+
+    fn utf8_of_pair(profile: Profile) -> &'static [u32; 0x1_0000] {
+        FastTables::of(profile).utf8_of_pair.get_or_init(|| {
+            let special = Special::of(profile);
+            let mut table = vec![0u32; 0x1_0000];
+            for (pair, entry) in table.iter_mut().enumerate() {
+                let [lead, trail] = (pair as u16).to_be_bytes();
+                if !(grammar::is_lead(lead) && grammar::is_two_byte_trail(trail)) {
+                    continue;
+                }
+                let c = mapping::decode_two_byte(grammar::two_byte_pointer(lead, trail));
+                if special.contains(c) {
+                    continue;
+                }
+                let mut bytes = [0u8; 4];
+                let len = c.encode_utf8(&mut bytes).len();
+                bytes[3] = len as u8;
+                *entry = u32::from_le_bytes(bytes);
+            }
+            table.into_boxed_slice().try_into().unwrap_or_else(|_| unreachable!())
+        })
+    }
+
+    fn code_of_bmp(profile: Profile) -> &'static [u32; 0x1_0000] {
+        FastTables::of(profile).code_of_bmp.get_or_init(|| {
+            let special = Special::of(profile);
+            let mut table = vec![0u32; 0x1_0000];
+            for (scalar, entry) in table.iter_mut().enumerate().skip(0x80) {
+                let Some(c) = char::from_u32(scalar as u32) else { continue };
+                if special.contains(c) || c == '\u{FEFF}' {
+                    continue;
+                }
+                let mut bytes = [0u8; 4];
+                let code = mapping::encode(c);
+                bytes[..code.as_bytes().len()].copy_from_slice(code.as_bytes());
+                *entry = u32::from_le_bytes(bytes);
+            }
+            table.into_boxed_slice().try_into().unwrap_or_else(|_| unreachable!())
+        })
+    }
+}
+
+/// Eight bytes from `data[i]`, when there are eight.
+#[inline(always)]
+fn eight_at(data: &[u8], i: usize) -> Option<[u8; 8]> {
+    data.get(i..i + 8).and_then(|s| <[u8; 8]>::try_from(s).ok())
+}
+
+/// Copies the run of ASCII at `data[i]` (a byte below 80) into `out[j..]`, eight bytes at a
+/// time (`out` has room for eight more); returns how many bytes it took.
+#[inline(always)]
+fn copy_ascii(data: &[u8], i: usize, out: &mut [u8], j: usize) -> usize {
+    match eight_at(data, i) {
+        Some(word) => {
+            out[j..j + 8].copy_from_slice(&word);
+            let high = u64::from_le_bytes(word) & 0x8080_8080_8080_8080;
+            if high == 0 {
+                8
+            } else {
+                high.trailing_zeros() as usize / 8
+            }
+        }
+        None => {
+            out[j] = data[i];
+            1
+        }
+    }
+}
+
+/// GB 18030 to UTF-8 from `data[i]`, while the bytes are ASCII, two-byte codes that
+/// `table` holds, or four-byte codes of scalars that convert as under strict 2022. Returns
+/// where it stopped: `data.len()`, or the start of a sequence that needs a closer look (a
+/// code the profile treats apart, a byte order mark, an invalid byte, or a sequence cut by
+/// the end of `data`).
+fn gb18030_to_utf8_fast(
+    data: &[u8],
+    mut i: usize,
+    table: &[u32; 0x1_0000],
+    special: &Special,
+    out: &mut Output,
+) -> usize {
+    let mut j = out.len;
+    // A byte read gives at most 1.5 bytes; a store writes up to 8 bytes.
+    let buf = out.room((data.len() - i) * 3 / 2 + 8);
+    while i < data.len() {
+        let lead = data[i];
+        if lead < 0x80 {
+            let k = copy_ascii(data, i, buf, j);
+            i += k;
+            j += k;
+            continue;
+        }
+        let Some(&second) = data.get(i + 1) else { break };
+        let entry = table[usize::from(lead) << 8 | usize::from(second)];
+        if entry != 0 {
+            buf[j..j + 4].copy_from_slice(&entry.to_le_bytes());
+            j += (entry >> 24) as usize;
+            i += 2;
+            continue;
+        }
+        // A valid four-byte code, the other common case.
+        let Some(&[_, _, third, fourth]) = data.get(i..i + 4) else { break };
+        if !(grammar::is_lead(lead)
+            && grammar::is_digit(second)
+            && grammar::is_lead(third)
+            && grammar::is_digit(fourth))
+        {
+            break;
+        }
+        let Some(c) = mapping::decode_four_byte(grammar::four_byte_pointer(lead, second, third, fourth))
+        else {
+            break;
+        };
+        if (!special.empty && special.contains(c)) || c == '\u{FEFF}' {
+            break;
+        }
+        let (bytes, len) = utf8_bytes(c);
+        buf[j..j + 4].copy_from_slice(&bytes);
+        j += len;
+        i += 4;
+    }
+    out.len = j;
+    i
+}
+
+/// UTF-8 to GB 18030 from `data[i]`, while the bytes are ASCII or sequences of scalars that
+/// convert as under strict 2022 (`table` for the BMP). Returns where it stopped:
+/// `data.len()`, or the start of a sequence that needs a closer look (a scalar the profile
+/// treats apart, a byte order mark, invalid bytes, or a sequence cut by the end of `data`).
+fn utf8_to_gb18030_fast(
+    data: &[u8],
+    mut i: usize,
+    table: &[u32; 0x1_0000],
+    special: &Special,
+    out: &mut Output,
+) -> usize {
+    let mut j = out.len;
+    // A byte read gives at most two bytes (U+0080-U+07FF take two bytes in UTF-8, and many
+    // take four in GB 18030); a store writes up to 8 bytes.
+    let buf = out.room((data.len() - i) * 2 + 8);
+    let continuation = |b: u8| b & 0xC0 == 0x80;
+    while i < data.len() {
+        let lead = data[i];
+        if lead < 0x80 {
+            let k = copy_ascii(data, i, buf, j);
+            i += k;
+            j += k;
+            continue;
+        }
+        let code = match lead {
+            // Three bytes (overlong forms and surrogates are weeded out below: no code).
+            0xE0..=0xEF => {
+                let Some(&[_, second, third]) = data.get(i..i + 3) else { break };
+                if !(continuation(second) && continuation(third)) {
+                    break;
+                }
+                let scalar =
+                    u32::from(lead & 0x0F) << 12 | u32::from(second & 0x3F) << 6 | u32::from(third & 0x3F);
+                if scalar < 0x800 {
+                    break;
+                }
+                i += 3;
+                table[scalar as usize & 0xFFFF]
+            }
+            0xC2..=0xDF => {
+                let Some(&second) = data.get(i + 1) else { break };
+                if !continuation(second) {
+                    break;
+                }
+                i += 2;
+                table[usize::from(lead & 0x1F) << 6 | usize::from(second & 0x3F)]
+            }
+            0xF0..=0xF4 if !special.supplementary => {
+                let Some(&[_, second, third, fourth]) = data.get(i..i + 4) else { break };
+                if !(continuation(second) && continuation(third) && continuation(fourth)) {
+                    break;
+                }
+                let scalar = u32::from(lead & 0x07) << 18
+                    | u32::from(second & 0x3F) << 12
+                    | u32::from(third & 0x3F) << 6
+                    | u32::from(fourth & 0x3F);
+                if !(0x1_0000..=0x10_FFFF).contains(&scalar) {
+                    break;
+                }
+                i += 4;
+                u32::from_le_bytes(grammar::four_byte_code(
+                    scalar - 0x1_0000 + grammar::SUPPLEMENTARY_POINTER_FIRST,
+                ))
+            }
+            _ => break,
+        };
+        if code == 0 {
+            // Back to the start of the sequence, for a closer look.
+            i -= match lead {
+                0xE0..=0xEF => 3,
+                _ => 2,
+            };
+            break;
+        }
+        buf[j..j + 4].copy_from_slice(&code.to_le_bytes());
+        // Two bytes of code, or four: then the top byte is a digit, 0011xxxx.
+        j += 2 + (code >> 28 & 2) as usize;
+    }
+    out.len = j;
+    i
+}
+
+/// The first thing the scanner finds in a few bytes.
+enum First {
+    Char { start: u64, len: u8, c: char },
+    Finding(Finding),
+}
+
+/// A visitor that keeps the first thing it is told.
+#[derive(Default)]
+struct FirstOnly(Option<First>);
+
+impl Visitor for FirstOnly {
+    const WANTS_CHARS: bool = true;
+
+    fn finding(&mut self, finding: Finding) {
+        self.0.get_or_insert(First::Finding(finding));
+    }
+
+    fn char(&mut self, start: u64, len: u8, c: char) {
+        self.0.get_or_insert(First::Char { start, len, c });
+    }
+
+    fn ascii(&mut self, start: u64, run: &[u8]) {
+        self.0.get_or_insert(First::Char { start, len: 1, c: char::from(run[0]) });
+    }
+}
+
+/// The sequence at the start of `window` (at most four bytes, at `start` in the source), as
+/// the scanner judges it; `None` when the window ends inside it and more bytes may come.
+fn gb18030_first(window: &[u8], last: bool, start: u64) -> Option<First> {
+    let mut scanner = fast::Scanner::at_offset(start);
+    let mut first = FirstOnly::default();
+    scanner.feed(window, &mut first);
+    if first.0.is_none() && last {
+        scanner.finish(&mut first);
+    }
+    first.0
+}
+
+/// GB 18030 source: a fast loop over ASCII, the two-byte codes of a table and valid four-byte
+/// codes, and everything else (codes the profile treats apart, a byte order mark, invalid
+/// bytes) one sequence at a time through the scanner, so the converter stops where the
+/// checker finds something. A sequence cut by the end of a chunk is kept for the next one.
+#[derive(Default)]
+struct Gb18030Reader {
+    pending: [u8; 3],
+    pending_len: usize,
+    /// Offset of the next chunk's first byte.
+    offset: u64,
+}
+
+impl Gb18030Reader {
+    /// Converts one sequence (found by the scanner); returns how many bytes it took.
+    fn apply(first: First, writer: &mut Writer) -> usize {
+        match first {
+            First::Char { start, len, c } => {
+                writer.write_char(start, c);
+                usize::from(len)
+            }
+            First::Finding(finding) => {
+                let len = finding.span.len as usize;
+                writer.finding(finding);
+                len
+            }
+        }
+    }
+
+    fn feed(&mut self, chunk: &[u8], last: bool, writer: &mut Writer) {
+        let base = self.offset;
+        self.offset += chunk.len() as u64;
+        let n = chunk.len();
+        let mut i = 0;
+        // The sequence cut by the end of the last chunk, finished with the first bytes of
+        // this one (a sequence is at most four bytes).
+        let held = self.pending_len;
+        if held > 0 {
+            self.pending_len = 0;
+            let take = n.min(4);
+            let mut window = [0u8; 7];
+            window[..held].copy_from_slice(&self.pending[..held]);
+            window[held..held + take].copy_from_slice(&chunk[..take]);
+            let window = &window[..held + take];
+            let mut k = 0;
+            while k < held && writer.lossy.is_none() {
+                match gb18030_first(&window[k..], last && take == n, base - (held - k) as u64) {
+                    Some(first) => k += Gb18030Reader::apply(first, writer),
+                    None => {
+                        // The whole chunk is less than a sequence.
+                        self.pending[..window.len() - k].copy_from_slice(&window[k..]);
+                        self.pending_len = window.len() - k;
+                        return;
+                    }
+                }
+            }
+            if writer.lossy.is_some() {
+                return;
+            }
+            i = k - held;
+        }
+        let table = FastTables::utf8_of_pair(writer.profile);
+        while i < n && writer.lossy.is_none() {
+            let end = (i + BLOCK).min(n);
+            i = gb18030_to_utf8_fast(&chunk[..end], i, table, writer.special, &mut writer.out);
+            if i == end {
+                continue;
+            }
+            match gb18030_first(&chunk[i..(i + 4).min(n)], last, base + i as u64) {
+                Some(first) => i += Gb18030Reader::apply(first, writer),
+                None => {
+                    self.pending[..n - i].copy_from_slice(&chunk[i..]);
+                    self.pending_len = n - i;
+                    return;
+                }
+            }
+        }
+    }
+}
+
+/// UTF-8 source: a fast loop over ASCII and the two- and three-byte sequences of a table, and
+/// everything else one sequence at a time (validated as std does). A sequence cut by the end
+/// of a chunk is kept for the next one; any invalid byte stops the conversion (the checker
+/// says what it is).
 #[derive(Default)]
 struct Utf8Reader {
-    pending: Vec<u8>,
-    /// Offset of the first byte of `pending` (or of the next chunk).
+    pending: [u8; 3],
+    pending_len: usize,
+    /// Offset of the next chunk's first byte.
     offset: u64,
 }
 
 impl Utf8Reader {
-    fn feed(&mut self, chunk: &[u8], last: bool, writer: &mut Writer) {
-        let joined;
-        let data: &[u8] = if self.pending.is_empty() {
-            chunk
-        } else {
-            self.pending.extend_from_slice(chunk);
-            joined = std::mem::take(&mut self.pending);
-            &joined
-        };
-        let base = self.offset;
-        // One pass that validates and decodes (std's `from_utf8` and then `chars` would read
-        // every byte twice, and `from_utf8` is a byte-at-a-time loop on non-ASCII text).
-        let mut i = 0;
-        while i < data.len() && writer.lossy.is_none() {
-            if data[i] < 0x80 {
-                let end = ascii_run_end(data, i, false);
-                writer.out.extend_from_slice(&data[i..end]);
-                i = end;
-                continue;
+    /// Converts the sequence at `data[i]` (`start` in the source), a byte `80-FF`; returns how
+    /// many bytes it took, or `None` when `data` ends inside it and more may come.
+    fn step(data: &[u8], i: usize, last: bool, start: u64, writer: &mut Writer) -> Option<usize> {
+        match utf8_at(data, i) {
+            Utf8Step::Char(c, len) => {
+                writer.write_char(start, c);
+                Some(len)
             }
-            // Three bytes (most of CJK) with no surrogate or overlong form possible: E1-EC,
-            // EE-EF and two continuation bytes.
-            if let Some(&[lead @ (0xE1..=0xEC | 0xEE..=0xEF), second, third]) = data.get(i..i + 3) {
-                if second & 0xC0 == 0x80 && third & 0xC0 == 0x80 {
-                    let scalar = u32::from(lead & 0x0F) << 12
-                        | u32::from(second & 0x3F) << 6
-                        | u32::from(third & 0x3F);
-                    let c = char::from_u32(scalar).unwrap_or(char::REPLACEMENT_CHARACTER);
-                    writer.write_char(base + i as u64, c);
-                    i += 3;
-                    continue;
-                }
+            Utf8Step::Cut if !last => None,
+            Utf8Step::Cut => {
+                writer.fail(start, Rule::TruncatedSequence);
+                Some(1)
             }
-            match utf8_at(data, i) {
-                Utf8Step::Char(c, len) => {
-                    writer.write_char(base + i as u64, c);
-                    i += len;
-                }
-                Utf8Step::Cut if !last => break,
-                Utf8Step::Cut => writer.fail(base + i as u64, Rule::TruncatedSequence),
-                Utf8Step::Invalid => writer.fail(base + i as u64, Rule::InvalidSequence),
+            Utf8Step::Invalid => {
+                writer.fail(start, Rule::InvalidSequence);
+                Some(1)
             }
         }
-        if writer.lossy.is_none() {
-            self.pending = data[i..].to_vec();
-            self.offset = base + i as u64;
+    }
+
+    fn feed(&mut self, chunk: &[u8], last: bool, writer: &mut Writer) {
+        let base = self.offset;
+        self.offset += chunk.len() as u64;
+        let n = chunk.len();
+        let mut i = 0;
+        // The sequence cut by the end of the last chunk (a valid start of one), finished with
+        // the first bytes of this one.
+        let held = self.pending_len;
+        if held > 0 {
+            self.pending_len = 0;
+            let take = n.min(4 - held);
+            let mut window = [0u8; 4];
+            window[..held].copy_from_slice(&self.pending[..held]);
+            window[held..held + take].copy_from_slice(&chunk[..take]);
+            let window = &window[..held + take];
+            match Utf8Reader::step(window, 0, last && take == n, base - held as u64, writer) {
+                // A cut sequence can only be longer than what was held.
+                Some(len) => i = len.saturating_sub(held),
+                None => {
+                    self.pending[..window.len()].copy_from_slice(window);
+                    self.pending_len = window.len();
+                    return;
+                }
+            }
+        }
+        let table = FastTables::code_of_bmp(writer.profile);
+        while i < n && writer.lossy.is_none() {
+            let end = (i + BLOCK).min(n);
+            i = utf8_to_gb18030_fast(&chunk[..end], i, table, writer.special, &mut writer.out);
+            if i == end {
+                continue;
+            }
+            match Utf8Reader::step(chunk, i, last, base + i as u64, writer) {
+                Some(len) => i += len,
+                None => {
+                    self.pending[..n - i].copy_from_slice(&chunk[i..]);
+                    self.pending_len = n - i;
+                    return;
+                }
+            }
         }
     }
 }
@@ -433,16 +837,16 @@ fn utf8_at(bytes: &[u8], i: usize) -> Utf8Step {
 /// Converts a source fed in chunks of any size; each call gives the target bytes of what it
 /// could settle (a sequence cut by the end of a chunk is finished with the next one).
 pub struct Converter {
-    scanner: Scanner,
+    reader: Reader,
     writer: Writer,
 }
 
 impl Converter {
     /// A converter from `from` to `to`, judging the GB 18030 side under `profile`.
     pub fn new(from: Encoding, to: Encoding, profile: Profile, bom: Bom) -> Converter {
-        let scanner = match from {
-            Encoding::Gb18030 => Scanner::Gb18030(fast::Scanner::new()),
-            Encoding::Utf8 => Scanner::Utf8(Utf8Reader::default()),
+        let reader = match from {
+            Encoding::Gb18030 => Reader::Gb18030(Gb18030Reader::default()),
+            Encoding::Utf8 => Reader::Utf8(Utf8Reader::default()),
         };
         let writer = Writer {
             from,
@@ -453,9 +857,9 @@ impl Converter {
             bom,
             bom_seen: false,
             lossy: None,
-            out: Vec::new(),
+            out: Output::default(),
         };
-        Converter { scanner, writer }
+        Converter { reader, writer }
     }
 
     /// Converts the next chunk. The bytes returned are valid until the next call.
@@ -464,16 +868,13 @@ impl Converter {
         if let Some(lossy) = self.writer.lossy {
             return Err(lossy);
         }
-        // UTF-8 to GB 18030 writes at most as many bytes as it reads, and GB 18030 to UTF-8
-        // at most 1.5 times as many; reserving spares the hot loop most capacity checks.
-        self.writer.out.reserve(chunk.len() + chunk.len() / 2 + 8);
-        match &mut self.scanner {
-            Scanner::Gb18030(scanner) => scanner.feed(chunk, &mut self.writer),
-            Scanner::Utf8(reader) => reader.feed(chunk, false, &mut self.writer),
+        match &mut self.reader {
+            Reader::Gb18030(reader) => reader.feed(chunk, false, &mut self.writer),
+            Reader::Utf8(reader) => reader.feed(chunk, false, &mut self.writer),
         }
         match self.writer.lossy {
             Some(lossy) => Err(lossy),
-            None => Ok(&self.writer.out),
+            None => Ok(self.writer.out.as_slice()),
         }
     }
 
@@ -483,13 +884,13 @@ impl Converter {
         if let Some(lossy) = self.writer.lossy {
             return Err(lossy);
         }
-        match &mut self.scanner {
-            Scanner::Gb18030(scanner) => scanner.finish(&mut self.writer),
-            Scanner::Utf8(reader) => reader.feed(&[], true, &mut self.writer),
+        match &mut self.reader {
+            Reader::Gb18030(reader) => reader.feed(&[], true, &mut self.writer),
+            Reader::Utf8(reader) => reader.feed(&[], true, &mut self.writer),
         }
         match self.writer.lossy {
             Some(lossy) => Err(lossy),
-            None => Ok(&self.writer.out),
+            None => Ok(self.writer.out.as_slice()),
         }
     }
 
@@ -546,9 +947,14 @@ impl Detector {
             let take = (UTF8_BOM.len() - self.start.len()).min(chunk.len());
             self.start.extend_from_slice(&chunk[..take]);
         }
-        if !self.invalid.0 {
-            self.non_ascii |= !chunk.is_ascii();
-            self.scanner.feed(chunk, &mut self.invalid);
+        // In pieces, so that a source that is not UTF-8 is not scanned (finding after finding)
+        // much past its first invalid byte.
+        for piece in chunk.chunks(4 << 10) {
+            if self.invalid.0 {
+                break;
+            }
+            self.non_ascii |= !piece.is_ascii();
+            self.scanner.feed(piece, &mut self.invalid);
         }
     }
 
@@ -660,6 +1066,125 @@ mod tests {
                 detector.feed(std::slice::from_ref(byte));
             }
             assert_eq!(detector.finish(), crate::encoding::detect(input), "{input:02X?}");
+        }
+    }
+}
+
+#[cfg(test)]
+mod fast_loop_tests {
+    use super::*;
+    use crate::scan::scan_gb18030;
+
+    /// The old way, one character at a time: the scanner's visitor for GB 18030, std's
+    /// decoder for UTF-8.
+    fn reference(bytes: &[u8], from: Encoding, to: Encoding, profile: Profile) -> Result<Vec<u8>, Lossy> {
+        let mut converter = Converter::new(from, to, profile, Bom::Drop);
+        let writer = &mut converter.writer;
+        match from {
+            Encoding::Gb18030 => scan_gb18030(bytes, writer),
+            Encoding::Utf8 => {
+                let (valid, error) = match std::str::from_utf8(bytes) {
+                    Ok(text) => (text, None),
+                    Err(e) => (std::str::from_utf8(&bytes[..e.valid_up_to()]).unwrap(), Some(e)),
+                };
+                for (at, c) in valid.char_indices() {
+                    writer.write_char(at as u64, c);
+                }
+                if let Some(e) = error {
+                    let rule =
+                        if e.error_len().is_some() { Rule::InvalidSequence } else { Rule::TruncatedSequence };
+                    writer.fail(e.valid_up_to() as u64, rule);
+                }
+            }
+        }
+        match writer.lossy {
+            Some(lossy) => Err(lossy),
+            None => Ok(writer.out.as_slice().to_vec()),
+        }
+    }
+
+    /// Text of every kind, long enough to cross the fast loops' blocks: runs of ASCII, two-
+    /// and four-byte codes (`four_byte`), a byte order mark; with `rare`, now and then a code
+    /// some profile treats apart, and with `invalid` now and then an invalid byte.
+    fn gb18030_text(seed: u64, four_byte: bool, rare: bool, invalid: bool) -> Vec<u8> {
+        let mut state = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
+        let mut next = move || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        };
+        let common: [&[u8]; 8] = [
+            b"abc def",
+            b"\n",
+            b"0123456789 ascii run of some length, longer than sixteen bytes\n",
+            b"\xD6\xD0\xCE\xC4",
+            b"\xA3\xAC",
+            b"\x81\x30\x81\x30",
+            b"\x84\x31\x95\x33",
+            b"\x95\x32\x82\x36",
+        ];
+        let common = if four_byte { &common[..] } else { &common[..5] };
+        let apart: [&[u8]; 7] = [
+            b"\xA3\xA0",
+            b"\xA8\xBC",
+            b"\x81\x35\xF4\x37",
+            b"\x84\x31\x82\x36",
+            b"\xFE\x51",
+            b"\xA6\xD9",
+            b"\x80",
+        ];
+        let mut text = Vec::new();
+        if four_byte && seed % 2 == 1 {
+            text.extend_from_slice(GB18030_BOM);
+        }
+        while text.len() < 3 * BLOCK {
+            let r = next();
+            if invalid && r % 2003 == 0 {
+                text.push([0x80, 0xFF, 0x81][(r / 2003 % 3) as usize]);
+            } else if rare && r % 1009 == 0 {
+                text.extend_from_slice(apart[(r / 1009 % apart.len() as u64) as usize]);
+            } else {
+                text.extend_from_slice(common[(r % common.len() as u64) as usize]);
+            }
+        }
+        text
+    }
+
+    #[test]
+    fn fast_loops_agree_with_one_character_at_a_time() {
+        for profile in Profile::ALL {
+            for seed in 1..=12u64 {
+                let gb = gb18030_text(seed, profile != Profile::Gbk, seed % 2 == 0, seed % 3 == 0);
+                let utf8 = match convert_bytes(
+                    &gb,
+                    Encoding::Gb18030,
+                    Encoding::Utf8,
+                    Profile::Gb18030_2022,
+                    Bom::Keep,
+                ) {
+                    Ok(utf8) => utf8,
+                    Err(_) => [&b"\xEF\xBB\xBF"[..], "中文 \u{80}é\u{E5E5}😀\n".as_bytes(), b"\xED\xA0\x80"]
+                        .concat(),
+                };
+                for (from, to, input) in
+                    [(Encoding::Gb18030, Encoding::Utf8, &gb), (Encoding::Utf8, Encoding::Gb18030, &utf8)]
+                {
+                    let expected = reference(input, from, to, profile);
+                    for size in [1, 3, 7, 4099, input.len()] {
+                        let mut converter = Converter::new(from, to, profile, Bom::Drop);
+                        let mut out = Vec::new();
+                        let got = (|| {
+                            for chunk in input.chunks(size) {
+                                out.extend_from_slice(converter.feed(chunk)?);
+                            }
+                            out.extend_from_slice(converter.finish()?);
+                            Ok(out)
+                        })();
+                        assert!(got == expected, "{profile} {from:?} seed {seed} chunks of {size}");
+                    }
+                }
+            }
         }
     }
 }

@@ -74,6 +74,12 @@ impl Encoded {
         &self.bytes[..usize::from(self.len)]
     }
 
+    /// The bytes in the first of four, and how many they are.
+    #[inline(always)]
+    pub fn padded(&self) -> ([u8; 4], usize) {
+        (self.bytes, usize::from(self.len))
+    }
+
     /// Appends the bytes to `out` with one fixed-size store (a slice of unknown length would
     /// cost a `memcpy` call, much more than the copy of one code).
     #[inline(always)]

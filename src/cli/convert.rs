@@ -185,7 +185,7 @@ fn convert_one(path: &Path, shown: &str, plan: &Plan, destination: &Destination)
     let from = match plan.from {
         Some(from) => from,
         None if matches!(destination, Destination::Stdout) && !plan.dry_run => {
-            let mut spool = Spool::new();
+            let mut spool = Spool::new(min_output(meta.len(), Encoding::Utf8, plan.to));
             match convert_stream(path, Encoding::Utf8, plan, &mut spool) {
                 Ok(_) => {
                     spooled = Some(spool);
@@ -240,7 +240,7 @@ fn convert_one(path: &Path, shown: &str, plan: &Plan, destination: &Destination)
             let spool = match spooled {
                 Some(spool) => spool,
                 None => {
-                    let mut spool = Spool::new();
+                    let mut spool = Spool::new(min_output(meta.len(), from, plan.to));
                     match convert_stream(path, from, plan, &mut spool) {
                         Ok(_) => {}
                         Err(StreamError::Lossy(lossy)) => {
@@ -337,14 +337,28 @@ fn refuse_after(
 struct Spool {
     memory: Vec<u8>,
     file: Option<File>,
+    /// Whether the output will outgrow the memory (judged from the source size): then it goes
+    /// to the file at once, not first to memory and then copied.
+    straight_to_file: bool,
+}
+
+/// The fewest bytes a source of `len` bytes converts to (when it converts): UTF-8 is never
+/// shorter than GB 18030 (one byte for one, two or three for two, four for four), and GB
+/// 18030 at least two thirds of UTF-8 (two bytes for three at best).
+fn min_output(len: u64, from: Encoding, to: Encoding) -> u64 {
+    match (from, to) {
+        (Encoding::Utf8, Encoding::Gb18030) => len / 3 * 2,
+        _ => len,
+    }
 }
 
 /// How much of a spool stays in memory.
 const SPOOL_IN_MEMORY: usize = 16 << 20;
 
 impl Spool {
-    fn new() -> Spool {
-        Spool { memory: Vec::new(), file: None }
+    /// A spool for at least `min_len` bytes.
+    fn new(min_len: u64) -> Spool {
+        Spool { memory: Vec::new(), file: None, straight_to_file: min_len > SPOOL_IN_MEMORY as u64 }
     }
 
     /// A temporary file in the temporary directory, removed at once (it lives while open).
@@ -379,7 +393,8 @@ impl Spool {
 
 impl Write for Spool {
     fn write(&mut self, bytes: &[u8]) -> io::Result<usize> {
-        if self.file.is_none() && self.memory.len() + bytes.len() > SPOOL_IN_MEMORY {
+        if self.file.is_none() && (self.straight_to_file || self.memory.len() + bytes.len() > SPOOL_IN_MEMORY)
+        {
             let mut file = Spool::create_file()?;
             file.write_all(&self.memory)?;
             self.memory = Vec::new();
