@@ -18,7 +18,10 @@ use crate::encoding::Encoding;
 use crate::finding::{Cause, Finding, Rule, Severity};
 use crate::mapping;
 use crate::profile::{editions_of_code, editions_of_scalar, Profile};
-use crate::scan::grammar::{four_byte_pointer, is_lead, is_two_byte_trail, two_byte_pointer, TWO_BYTE_COUNT};
+use crate::scan::grammar::{
+    four_byte_code, four_byte_pointer, is_lead, is_two_byte_trail, two_byte_pointer, BMP_POINTER_LAST,
+    SUPPLEMENTARY_POINTER_FIRST, TWO_BYTE_COUNT,
+};
 use crate::scan::tables::{DECODE_DIFFERENCES, ENCODE_DIFFERENCES, LEVEL_RANGES};
 use crate::scan::{PlainRows, Visitor};
 use chars::{
@@ -170,6 +173,9 @@ pub struct CompiledRules {
     /// Whether every supplementary scalar needs judging (a level, or a profile that cannot
     /// encode them); otherwise only the private-use planes 15 and 16 do.
     all_supplementary: bool,
+    /// For each four-byte pointer of the BMP (`0..=39419`): whether the scanner may pass over
+    /// its code without judging it (GB 18030 input).
+    skip_four_byte_bmp: Bits,
 }
 
 /// A fixed-size bit set.
@@ -379,7 +385,26 @@ impl CompiledRules {
             rules.judge_char(input, probe, &mut |_, _, _| all_supplementary = true);
         }
         let plain_rows = PlainRows::from_skip_table(&skip_two_byte);
-        CompiledRules { rules, input, fires, slow, skip_two_byte, plain_rows, all_supplementary }
+        let mut skip_four_byte_bmp = Bits::new(BMP_POINTER_LAST as usize + 1);
+        if input == Encoding::Gb18030 {
+            for pointer in 0..=BMP_POINTER_LAST {
+                // Every BMP pointer decodes; U+FFFD, were one not to, is judged.
+                let scalar = mapping::decode_four_byte(pointer).map_or(0xFFFD, u32::from);
+                if !slow.get(scalar as usize) {
+                    skip_four_byte_bmp.set(pointer as usize);
+                }
+            }
+        }
+        CompiledRules {
+            rules,
+            input,
+            fires,
+            slow,
+            skip_two_byte,
+            plain_rows,
+            all_supplementary,
+            skip_four_byte_bmp,
+        }
     }
 
     /// The compiled tables for a rule set and encoding, built once per process.
@@ -570,9 +595,20 @@ impl<C: std::ops::Deref<Target = CompiledRules>, S: FindingSink> Visitor for Jud
     }
 
     #[inline(always)]
-    fn skips_four_byte(&self, pointer: u32) -> bool {
-        let c = mapping::decode_four_byte(pointer).unwrap_or(char::REPLACEMENT_CHARACTER);
-        !self.mojibake.is_tracking() && !self.compiled.is_slow(c)
+    fn skips_four_byte(&self, code: u32) -> bool {
+        // Codes sort as their pointers do: those from U+10000 on start at 90308130, those of
+        // the private-use planes 15 and 16 (judged, GB007) at the code of U+F0000.
+        const SUPPLEMENTARY: u32 = u32::from_be_bytes(four_byte_code(SUPPLEMENTARY_POINTER_FIRST));
+        const PLANE_15: u32 = u32::from_be_bytes(four_byte_code(SUPPLEMENTARY_POINTER_FIRST + 0xE_0000));
+        if self.mojibake.is_tracking() {
+            return false;
+        }
+        if code >= SUPPLEMENTARY {
+            return !self.compiled.all_supplementary && code < PLANE_15;
+        }
+        let [b1, b2, b3, b4] = code.to_be_bytes();
+        let pointer = four_byte_pointer(b1, b2, b3, b4) as usize;
+        pointer <= BMP_POINTER_LAST as usize && self.compiled.skip_four_byte_bmp.get(pointer)
     }
 
     #[inline]

@@ -24,7 +24,8 @@ const EVEN: u64 = 0x5555_5555_5555_5555;
 pub(crate) struct Block {
     /// The first bytes of two-byte codes (leads followed by a trail `81`-`FE`), before `stop`.
     pub two_byte: u64,
-    /// The first bytes of assigned four-byte codes (lead, digit, lead, digit), before `stop`.
+    /// The first bytes of assigned four-byte codes (lead, digit, lead, digit) that the caller
+    /// lets pass, before `stop`.
     pub four_byte: u64,
     /// The first byte, `0..=64`, that the scalar loop must decode; 64 if none. Always a sequence
     /// boundary.
@@ -35,9 +36,11 @@ pub(crate) struct Block {
 }
 
 impl Block {
-    /// Reads a block that starts at a sequence boundary, with its classes.
+    /// Reads a block that starts at a sequence boundary, with its classes. `pass_four_byte`
+    /// says whether an assigned four-byte code (as a big-endian number) may be passed over;
+    /// the block stops at one that may not.
     #[inline(always)]
-    pub fn new(bytes: &[u8; 64], classes: &ByteClasses) -> Block {
+    pub fn new(bytes: &[u8; 64], classes: &ByteClasses, pass_four_byte: impl Fn(u32) -> bool) -> Block {
         let ByteClasses { high, bad, digit, control, .. } = *classes;
         let starts = high & !(high << 1);
         let lasts = high & !(high >> 1);
@@ -53,14 +56,15 @@ impl Block {
         // starts the pattern too when another code follows: in a chain of candidates two
         // bytes apart, only the first, third, fifth... start codes. The first candidate before
         // the first stop starts a code, so taking candidates in order tells them apart (a
-        // loop only as long as the block has four-byte codes). An unassigned code is left
-        // out, so its lead stops the block.
+        // loop only as long as the block has four-byte codes). An unassigned code, or one not
+        // to pass over, is left out, so its lead stops the block.
         let mut candidates = open & !bad & (digit >> 1) & (singles >> 2) & (digit >> 3);
         let mut four_byte = 0;
         while candidates != 0 {
             let k = candidates.trailing_zeros() as usize;
             if let Some(&code) = bytes.get(k..k + 4).and_then(|s| <&[u8; 4]>::try_from(s).ok()) {
-                if is_assigned_four_byte_code(u32::from_be_bytes(code)) {
+                let number = u32::from_be_bytes(code);
+                if is_assigned_four_byte_code(number) && pass_four_byte(number) {
                     four_byte |= 1 << k;
                 }
             }
@@ -101,8 +105,9 @@ mod tests {
 
     /// The block's answer, worked out a sequence at a time with the grammar: the codes and the
     /// first byte that is not ASCII (other than a reported control byte), a two-byte code
-    /// with a trail `81`-`FE`, or a four-byte code whose bytes all lie in the block.
-    fn by_grammar(block: &[u8; 64], controls: bool) -> Block {
+    /// with a trail `81`-`FE`, or an assigned four-byte code that `pass` lets pass and whose
+    /// bytes all lie in the block.
+    fn by_grammar(block: &[u8; 64], controls: bool, pass: fn(u32) -> bool) -> Block {
         let (mut two_byte, mut four_byte) = (0u64, 0u64);
         let mut k = 0;
         while k < 64 {
@@ -118,6 +123,7 @@ mod tests {
                 && next(2).is_some_and(is_lead)
                 && next(3).is_some_and(is_digit)
                 && is_assigned_four_byte(four_byte_pointer(b, block[k + 1], block[k + 2], block[k + 3]))
+                && pass(u32::from_be_bytes([b, block[k + 1], block[k + 2], block[k + 3]]))
             {
                 four_byte |= 1 << k;
                 k += 4;
@@ -134,11 +140,13 @@ mod tests {
     }
 
     fn check(block: &[u8; 64]) {
-        for controls in [false, true] {
+        // Every four-byte code, or those whose last byte is odd.
+        let passes: [fn(u32) -> bool; 2] = [|_| true, |code| code % 2 == 1];
+        for (controls, pass) in [false, true].into_iter().zip(passes).chain([(true, passes[0])]) {
             let classes = super::super::simd::classify_64(block, controls, None);
             assert_eq!(
-                Block::new(block, &classes),
-                by_grammar(block, controls),
+                Block::new(block, &classes, pass),
+                by_grammar(block, controls, pass),
                 "{block:02X?} controls {controls}"
             );
         }

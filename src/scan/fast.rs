@@ -112,10 +112,10 @@ fn skip_blocks<V: Visitor>(chunk: &[u8], i: usize, skip: &[bool; 0x1_0000], visi
     let controls = V::WANTS_CHARS && V::STOP_AT_CONTROLS;
     let rows = if V::WANTS_CHARS { visitor.plain_rows() } else { None };
     pass_blocks(chunk, i, controls, rows, |bytes, classes| {
-        let block = Block::new(bytes, classes);
+        // Without characters, every valid code is skipped.
+        let block = Block::new(bytes, classes, |code| !V::WANTS_CHARS || visitor.skips_four_byte(code));
         let cut_at = block.cut.then_some(block.stop as usize);
         let mut stop = block.stop as usize;
-        // Without characters, every valid code is skipped, and the block's are valid.
         if V::WANTS_CHARS {
             // Codes of a plain row with a trail A1-FE need no lookup.
             let plain = classes.plain & (classes.from_a1 >> 1);
@@ -127,16 +127,6 @@ fn skip_blocks<V: Visitor>(chunk: &[u8], i: usize, skip: &[bool; 0x1_0000], visi
                     break;
                 }
                 leads &= leads - 1;
-            }
-            let mut fours = block.four_byte & 1u64.checked_shl(stop as u32).map_or(u64::MAX, |bit| bit - 1);
-            while fours != 0 {
-                let k = fours.trailing_zeros() as usize;
-                let pointer = four_byte_pointer(bytes[k], bytes[k + 1], bytes[k + 2], bytes[k + 3]);
-                if !visitor.skips_four_byte(pointer) {
-                    stop = k;
-                    break;
-                }
-                fours &= fours - 1;
             }
         }
         // Whole, or only up to a code the block's end cuts: the next block goes on.

@@ -66,12 +66,13 @@ pub trait Visitor {
         None
     }
 
-    /// Whether the scanner may pass over the assigned four-byte code `pointer` without telling
+    /// Whether the scanner may pass over the assigned four-byte code `code` (its bytes as a
+    /// big-endian number) without telling
     /// the visitor, while [`Visitor::skip_table`] gives a table. Asked only of a visitor that
     /// wants characters (one that does not skips every valid code); by default it sees them.
     #[inline(always)]
-    fn skips_four_byte(&self, pointer: u32) -> bool {
-        let _ = pointer;
+    fn skips_four_byte(&self, code: u32) -> bool {
+        let _ = code;
         false
     }
 
