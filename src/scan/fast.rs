@@ -111,27 +111,34 @@ fn step_at(bytes: &[u8], at_end: bool) -> Step {
 fn skip_blocks<V: Visitor>(chunk: &[u8], i: usize, skip: &[bool; 0x1_0000], visitor: &V) -> usize {
     let controls = V::WANTS_CHARS && V::STOP_AT_CONTROLS;
     let rows = if V::WANTS_CHARS { visitor.plain_rows() } else { None };
-    pass_blocks(chunk, i, controls, rows, |bytes, classes| {
-        // Without characters, every valid code is skipped.
-        let block = Block::new(bytes, classes, |code| !V::WANTS_CHARS || visitor.skips_four_byte(code));
-        let cut_at = block.cut.then_some(block.stop as usize);
-        let mut stop = block.stop as usize;
-        if V::WANTS_CHARS {
-            // Codes of a plain row with a trail A1-FE need no lookup.
-            let plain = classes.plain & (classes.from_a1 >> 1);
-            let mut leads = block.two_byte & !plain;
-            while leads != 0 {
-                let k = leads.trailing_zeros() as usize;
-                if !skip[usize::from(u16::from_be_bytes([bytes[k], bytes[k + 1]]))] {
-                    stop = k;
-                    break;
+    pass_blocks(
+        chunk,
+        i,
+        controls,
+        rows,
+        #[inline(always)]
+        |bytes, classes| {
+            // Without characters, every valid code is skipped.
+            let block = Block::new(bytes, classes, |code| !V::WANTS_CHARS || visitor.skips_four_byte(code));
+            let cut_at = block.cut.then_some(block.stop as usize);
+            let mut stop = block.stop as usize;
+            if V::WANTS_CHARS {
+                // Codes of a plain row with a trail A1-FE need no lookup.
+                let plain = classes.plain & (classes.from_a1 >> 1);
+                let mut leads = block.two_byte & !plain;
+                while leads != 0 {
+                    let k = leads.trailing_zeros() as usize;
+                    if !skip[usize::from(u16::from_be_bytes([bytes[k], bytes[k + 1]]))] {
+                        stop = k;
+                        break;
+                    }
+                    leads &= leads - 1;
                 }
-                leads &= leads - 1;
             }
-        }
-        // Whole, or only up to a code the block's end cuts: the next block goes on.
-        (stop, stop == 64 || cut_at == Some(stop))
-    })
+            // Whole, or only up to a code the block's end cuts: the next block goes on.
+            (stop, stop == 64 || cut_at == Some(stop))
+        },
+    )
 }
 
 /// Reports a resolved step at `start` and returns how many bytes it consumed.
