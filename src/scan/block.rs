@@ -9,10 +9,10 @@
 //! tells the runs that start on an even position from those that start on an odd one.
 //!
 //! Everything before [`Block::stop`] is valid text made of ASCII, two-byte codes with a trail
-//! `81`-`FE` and four-byte codes of the form lead, digit, lead, digit (whose pointer the caller
-//! must still check). Everything else (a lone lead, a trail `40`-`7E`, a byte `80` or `FF` in
-//! the wrong place, a code cut by the block's end, and reported control bytes if asked) stops
-//! the block, at a sequence boundary, for the scalar loop to decode.
+//! `40`-`7E` or `81`-`FE`, and assigned four-byte codes that the caller lets pass. Everything
+//! else (a lone lead, a byte `80` or `FF` anywhere, a code cut by the block's end, and reported
+//! control bytes if asked) stops the block, at a sequence boundary, for the scalar loop to
+//! decode.
 
 use super::simd::ByteClasses;
 
@@ -22,7 +22,8 @@ const EVEN: u64 = 0x5555_5555_5555_5555;
 /// The codes of one block up to its first stop.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) struct Block {
-    /// The first bytes of two-byte codes (leads followed by a trail `81`-`FE`), before `stop`.
+    /// The first bytes of two-byte codes (leads followed by a trail `40`-`7E` or `81`-`FE`),
+    /// before `stop`.
     pub two_byte: u64,
     /// The first bytes of assigned four-byte codes (lead, digit, lead, digit) that the caller
     /// lets pass, before `stop`.
@@ -41,7 +42,7 @@ impl Block {
     /// the block stops at one that may not.
     #[inline(always)]
     pub fn new(bytes: &[u8; 64], classes: &ByteClasses, pass_four_byte: impl Fn(u32) -> bool) -> Block {
-        let ByteClasses { high, bad, digit, control, .. } = *classes;
+        let ByteClasses { high, bad, digit, ascii_trail, control, .. } = *classes;
         let starts = high & !(high << 1);
         let lasts = high & !(high >> 1);
         // Adding each even-starting run's first bit clears that run (the carry ends on the
@@ -75,7 +76,12 @@ impl Block {
             }
             starts &= starts - 1;
         }
-        let stops = (bad & leads) | ((bad & trails) >> 1) | (open & !four_byte & !(four_byte << 2)) | control;
+        // A run's last lead with an ASCII trail after it is a two-byte code too.
+        let ascii_trailed = open & !bad & (ascii_trail >> 1);
+        let stops = (bad & leads)
+            | ((bad & trails) >> 1)
+            | (open & !four_byte & !(four_byte << 2) & !ascii_trailed)
+            | control;
         let stop = stops.trailing_zeros();
         let before = if stop == 64 { u64::MAX } else { (1u64 << stop) - 1 };
         // A lead near the end followed by what begins a four-byte code, or by nothing: the rest
@@ -84,7 +90,7 @@ impl Block {
         let lead_at_61 = (1 << 61) & (digit >> 1) & ((high & !bad) >> 2);
         let cut = open & !bad & !four_byte & !(four_byte << 2) & ((1 << 63) | lead_at_62 | lead_at_61);
         Block {
-            two_byte: leads & !open & before,
+            two_byte: ((leads & !open) | ascii_trailed) & before,
             four_byte: four_byte & before,
             stop,
             cut: stop < 64 && cut & (1 << stop) != 0,
@@ -124,7 +130,7 @@ mod tests {
 
     /// The block's answer, worked out a sequence at a time with the grammar: the codes and the
     /// first byte that is not ASCII (other than a reported control byte), a two-byte code
-    /// with a trail `81`-`FE`, or an assigned four-byte code that `pass` lets pass and whose
+    /// with a trail other than `80`, or an assigned four-byte code that `pass` lets pass and whose
     /// bytes all lie in the block.
     fn by_grammar(block: &[u8; 64], controls: bool, pass: fn(u32) -> bool) -> Block {
         let (mut two_byte, mut four_byte) = (0u64, 0u64);
@@ -134,7 +140,7 @@ mod tests {
             let next = |d: usize| block.get(k + d).copied();
             if b < 0x80 && !(controls && is_reported_control_byte(b)) {
                 k += 1;
-            } else if is_lead(b) && next(1).is_some_and(|t| t > 0x80 && is_two_byte_trail(t)) {
+            } else if is_lead(b) && next(1).is_some_and(|t| t != 0x80 && is_two_byte_trail(t)) {
                 two_byte |= 1 << k;
                 k += 2;
             } else if is_lead(b)

@@ -97,6 +97,8 @@ pub(crate) struct ByteClasses {
     pub bad: u64,
     /// `30`-`39`, the second and fourth bytes of four-byte codes.
     pub digit: u64,
+    /// `40`-`7E`, ASCII that is a two-byte code's trail after a lead.
+    pub ascii_trail: u64,
     /// The control bytes GB012 reports (C0 other than TAB, LF, CR; DEL), only when asked for;
     /// otherwise 0.
     pub control: u64,
@@ -228,6 +230,7 @@ fn portable_classify_64(block: &[u8; 64], controls: bool, rows: Option<&PlainRow
         set(&mut classes.high, b >= 0x80);
         set(&mut classes.bad, b == 0x80 || b == 0xFF);
         set(&mut classes.digit, b.is_ascii_digit());
+        set(&mut classes.ascii_trail, (0x40..=0x7E).contains(&b));
         set(&mut classes.control, controls && super::grammar::is_reported_control_byte(b));
         if let Some(rows) = rows {
             set(&mut classes.plain, rows.has(b));
@@ -329,7 +332,7 @@ mod x86 {
 
     /// The classes of 16 bytes, as 16-bit masks, in the order of [`super::ByteClasses`].
     #[inline(always)]
-    fn classes_sse2(v: __m128i, controls: bool, rows: Option<&super::PlainRows>) -> [u64; 6] {
+    fn classes_sse2(v: __m128i, controls: bool, rows: Option<&super::PlainRows>) -> [u64; 7] {
         // SAFETY: SSE2 is part of the x86_64 baseline; these are register-only operations.
         unsafe {
             let eq = |b: u8| _mm_cmpeq_epi8(v, _mm_set1_epi8(b as i8));
@@ -337,15 +340,25 @@ mod x86 {
             // Unsigned `v - 0x30 <= 9`, as `min(v - 0x30, 9) == v - 0x30`.
             let from_zero = _mm_sub_epi8(v, _mm_set1_epi8(0x30));
             let digit = _mm_cmpeq_epi8(_mm_min_epu8(from_zero, _mm_set1_epi8(9)), from_zero);
+            let from_40 = _mm_sub_epi8(v, _mm_set1_epi8(0x40));
+            let ascii_trail = _mm_cmpeq_epi8(_mm_min_epu8(from_40, _mm_set1_epi8(0x3E)), from_40);
             let control = if controls { bits(control_sse2(v)) } else { 0 };
-            let mut masks = [bits(v), bits(_mm_or_si128(eq(0x80), eq(0xFF))), bits(digit), control, 0, 0];
+            let mut masks = [
+                bits(v),
+                bits(_mm_or_si128(eq(0x80), eq(0xFF))),
+                bits(digit),
+                bits(ascii_trail),
+                control,
+                0,
+                0,
+            ];
             if let Some(rows) = rows {
                 // SSE2 has no byte shuffle: the map a byte at a time.
                 let mut bytes = [0u8; 16];
                 _mm_storeu_si128(bytes.as_mut_ptr().cast(), v);
                 for (k, &b) in bytes.iter().enumerate() {
-                    masks[4] |= u64::from(rows.has(b)) << k;
-                    masks[5] |= u64::from(b >= 0xA1) << k;
+                    masks[5] |= u64::from(rows.has(b)) << k;
+                    masks[6] |= u64::from(b >= 0xA1) << k;
                 }
             }
             masks
@@ -357,7 +370,7 @@ mod x86 {
         controls: bool,
         rows: Option<&super::PlainRows>,
     ) -> super::ByteClasses {
-        let mut masks = [0u64; 6];
+        let mut masks = [0u64; 7];
         for (part, bytes) in block.chunks_exact(16).enumerate() {
             // SAFETY: `bytes` holds exactly 16 bytes; `_mm_loadu_si128` has no alignment
             // requirement.
@@ -366,8 +379,8 @@ mod x86 {
                 *mask |= bits << (16 * part);
             }
         }
-        let [high, bad, digit, control, plain, from_a1] = masks;
-        super::ByteClasses { high, bad, digit, control, plain, from_a1 }
+        let [high, bad, digit, ascii_trail, control, plain, from_a1] = masks;
+        super::ByteClasses { high, bad, digit, ascii_trail, control, plain, from_a1 }
     }
 
     #[cfg(test)]
@@ -422,6 +435,9 @@ mod x86 {
     const C0: u8 = 0x01;
     const C1X: u8 = 0x02;
     const DEL: u8 = 0x04;
+    /// 40-6F and 70-7E.
+    const TRAIL_4X_6X: u8 = 0x10;
+    const TRAIL_7X: u8 = 0x20;
 
     /// The table of the high nibble, twice (one per 128-bit lane).
     const HIGH_NIBBLE: [u8; 32] = {
@@ -432,7 +448,8 @@ mod x86 {
                 0x0 => C0,
                 0x1 => C1X,
                 0x3 => DIGIT,
-                0x7 => DEL,
+                0x4..=0x6 => TRAIL_4X_6X,
+                0x7 => DEL | TRAIL_7X,
                 0x8 => X80,
                 0xF => FF,
                 _ => 0,
@@ -449,7 +466,8 @@ mod x86 {
         while k < 32 {
             let low = k % 16;
             t[k] = C1X
-                | if low == 0xF { FF | DEL } else { 0 }
+                | TRAIL_4X_6X
+                | if low == 0xF { FF | DEL } else { TRAIL_7X }
                 | if low == 0 { X80 } else { 0 }
                 | if low <= 9 { DIGIT } else { 0 }
                 | if matches!(low, 0x9 | 0xA | 0xD) { 0 } else { C0 };
@@ -499,6 +517,8 @@ mod x86 {
             // FF is bit 7, 80 bit 6, DIGIT bit 3: shifted to bit 7 for the byte mask.
             classes.bad |= bits(_mm256_or_si256(class, _mm256_slli_epi16::<1>(class)));
             classes.digit |= bits(_mm256_slli_epi16::<4>(class));
+            classes.ascii_trail |=
+                unset(_mm256_and_si256(class, _mm256_set1_epi8((TRAIL_4X_6X | TRAIL_7X) as i8)));
             if controls {
                 classes.control |= unset(_mm256_and_si256(class, _mm256_set1_epi8((C0 | C1X | DEL) as i8)));
             }
