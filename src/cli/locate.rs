@@ -183,6 +183,16 @@ impl Recent {
     /// before `at` on that line (or the line's start); `at` never decreases from call to call.
     fn before(&mut self, data: &[u8], at: usize) -> (usize, usize) {
         if at > self.scanned {
+            // Only the line holding `at` matters: start again after the last line feed before
+            // it (a line feed always ends a sequence), not character by character up to it.
+            if let Some(lf) = memchr::memrchr(b'\n', &data[self.scanned..at]) {
+                let line = self.scanned + lf + 1;
+                self.gb18030 = fast::Scanner::at_offset(line as u64);
+                self.utf8 = Utf8Scanner::at_offset(line as u64);
+                self.starts.line = line as u64;
+                self.starts.units.clear();
+                self.scanned = line;
+            }
             let bytes = &data[self.scanned..at];
             match self.encoding {
                 Encoding::Gb18030 => self.gb18030.feed(bytes, &mut self.starts),
