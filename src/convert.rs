@@ -677,14 +677,39 @@ fn gb18030_first(window: &[u8], last: bool, start: u64) -> Option<First> {
     first.0
 }
 
+/// The bytes of a sequence cut by the end of a chunk (at most three), kept for the next one.
+#[derive(Debug, Default)]
+struct Held {
+    bytes: [u8; 3],
+    len: usize,
+}
+
+impl Held {
+    /// Keeps `bytes`, the start of a sequence.
+    fn keep(&mut self, bytes: &[u8]) {
+        self.bytes[..bytes.len()].copy_from_slice(bytes);
+        self.len = bytes.len();
+    }
+
+    /// Takes the held bytes out, followed by the first `more` bytes of `chunk` (or all of
+    /// it): the joined bytes and how many of them were held.
+    fn take_joined(&mut self, chunk: &[u8], more: usize) -> ([u8; 7], usize, usize) {
+        let (held, take) = (self.len, chunk.len().min(more));
+        let mut joined = [0u8; 7];
+        joined[..held].copy_from_slice(&self.bytes[..held]);
+        joined[held..held + take].copy_from_slice(&chunk[..take]);
+        self.len = 0;
+        (joined, held, held + take)
+    }
+}
+
 /// GB 18030 source: a fast loop over ASCII, the two-byte codes of a table and valid four-byte
 /// codes, and everything else (codes the profile treats apart, a byte order mark, invalid
 /// bytes) one sequence at a time through the scanner, so the converter stops where the
 /// checker finds something. A sequence cut by the end of a chunk is kept for the next one.
 #[derive(Default)]
 struct Gb18030Reader {
-    pending: [u8; 3],
-    pending_len: usize,
+    pending: Held,
     /// Offset of the next chunk's first byte.
     offset: u64,
 }
@@ -712,22 +737,17 @@ impl Gb18030Reader {
         let mut i = 0;
         // The sequence cut by the end of the last chunk, finished with the first bytes of
         // this one (a sequence is at most four bytes).
-        let held = self.pending_len;
-        if held > 0 {
-            self.pending_len = 0;
-            let take = n.min(4);
-            let mut window = [0u8; 7];
-            window[..held].copy_from_slice(&self.pending[..held]);
-            window[held..held + take].copy_from_slice(&chunk[..take]);
-            let window = &window[..held + take];
+        if self.pending.len > 0 {
+            let (joined, held, len) = self.pending.take_joined(chunk, 4);
+            let window = &joined[..len];
+            let at_end = last && len - held == n;
             let mut k = 0;
             while k < held && writer.lossy.is_none() {
-                match gb18030_first(&window[k..], last && take == n, base - (held - k) as u64) {
+                match gb18030_first(&window[k..], at_end, base - (held - k) as u64) {
                     Some(first) => k += Gb18030Reader::apply(first, writer),
                     None => {
                         // The whole chunk is less than a sequence.
-                        self.pending[..window.len() - k].copy_from_slice(&window[k..]);
-                        self.pending_len = window.len() - k;
+                        self.pending.keep(&window[k..]);
                         return;
                     }
                 }
@@ -747,8 +767,7 @@ impl Gb18030Reader {
             match gb18030_first(&chunk[i..(i + 4).min(n)], last, base + i as u64) {
                 Some(first) => i += Gb18030Reader::apply(first, writer),
                 None => {
-                    self.pending[..n - i].copy_from_slice(&chunk[i..]);
-                    self.pending_len = n - i;
+                    self.pending.keep(&chunk[i..]);
                     return;
                 }
             }
@@ -762,8 +781,7 @@ impl Gb18030Reader {
 /// says what it is).
 #[derive(Default)]
 struct Utf8Reader {
-    pending: [u8; 3],
-    pending_len: usize,
+    pending: Held,
     /// Offset of the next chunk's first byte.
     offset: u64,
 }
@@ -796,20 +814,14 @@ impl Utf8Reader {
         let mut i = 0;
         // The sequence cut by the end of the last chunk (a valid start of one), finished with
         // the first bytes of this one.
-        let held = self.pending_len;
-        if held > 0 {
-            self.pending_len = 0;
-            let take = n.min(4 - held);
-            let mut window = [0u8; 4];
-            window[..held].copy_from_slice(&self.pending[..held]);
-            window[held..held + take].copy_from_slice(&chunk[..take]);
-            let window = &window[..held + take];
-            match Utf8Reader::step(window, 0, last && take == n, base - held as u64, writer) {
+        if self.pending.len > 0 {
+            let (joined, held, len) = self.pending.take_joined(chunk, 4 - self.pending.len);
+            let window = &joined[..len];
+            match Utf8Reader::step(window, 0, last && len - held == n, base - held as u64, writer) {
                 // A cut sequence can only be longer than what was held.
                 Some(len) => i = len.saturating_sub(held),
                 None => {
-                    self.pending[..window.len()].copy_from_slice(window);
-                    self.pending_len = window.len();
+                    self.pending.keep(window);
                     return;
                 }
             }
@@ -824,8 +836,7 @@ impl Utf8Reader {
             match Utf8Reader::step(chunk, i, last, base + i as u64, writer) {
                 Some(len) => i += len,
                 None => {
-                    self.pending[..n - i].copy_from_slice(&chunk[i..]);
-                    self.pending_len = n - i;
+                    self.pending.keep(&chunk[i..]);
                     return;
                 }
             }
