@@ -10,6 +10,8 @@
 //! - Runs made with different settings, overlapping runs, an unfinished run and an
 //!   incomplete set of shards are refused.
 
+#[path = "support/command.rs"]
+mod command;
 #[path = "support/defect_tree.rs"]
 mod defect_tree;
 #[path = "support/records.rs"]
@@ -21,19 +23,10 @@ use std::io::Write;
 use std::path::Path;
 use std::process::{Command, Output, Stdio};
 
+use command::gbcheck;
 use defect_tree::DefectTree;
 use records::{records, timeless};
 use serde_json::Value;
-
-fn gbcheck(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_gbcheck"))
-        .args(args)
-        .env_remove("CI")
-        .env_remove("GITHUB_ACTIONS")
-        .stdin(Stdio::null())
-        .output()
-        .expect("run gbcheck")
-}
 
 fn gbcheck_with_stdin(args: &[&str], input: &[u8]) -> Output {
     let mut child = Command::new(env!("CARGO_BIN_EXE_gbcheck"))

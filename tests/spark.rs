@@ -9,6 +9,8 @@
 //! Java or PyPI the test says so and passes: it proves nothing then. Set
 //! `GBCHECK_REQUIRE_SPARK=1` to make a missing prerequisite a failure instead (for CI).
 
+#[path = "support/command.rs"]
+mod command;
 #[path = "support/defect_tree.rs"]
 mod defect_tree;
 #[path = "support/records.rs"]
@@ -20,6 +22,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
+use command::gbcheck;
 use defect_tree::DefectTree;
 use records::{records, timeless};
 use serde_json::Value;
@@ -88,16 +91,6 @@ fn run_with_timeout(command: &mut Command, limit: Duration) -> Output {
         std::thread::sleep(Duration::from_millis(100));
     };
     Output { status, stdout: out.join().unwrap(), stderr: err.join().unwrap() }
-}
-
-fn gbcheck(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_gbcheck"))
-        .args(args)
-        .env_remove("CI")
-        .env_remove("GITHUB_ACTIONS")
-        .stdin(Stdio::null())
-        .output()
-        .expect("run gbcheck")
 }
 
 fn lines(stdout: &[u8]) -> Vec<Value> {
