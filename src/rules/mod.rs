@@ -575,7 +575,14 @@ impl<C: std::ops::Deref<Target = CompiledRules>, S: FindingSink> Visitor for Jud
 
     #[inline(always)]
     fn char(&mut self, start: u64, len: u8, c: char) {
-        if self.mojibake.is_tracking() || self.compiled.is_slow(c) {
+        if self.mojibake.is_tracking() {
+            // Ordinary text right after a character that started a run: it ends the run (the
+            // run's finding, if any, is given now), and it can neither fire nor start one.
+            if !self.compiled.is_slow(c) && self.mojibake.cannot_extend(c) {
+                return self.end_mojibake();
+            }
+            self.judge(start, len, c);
+        } else if self.compiled.is_slow(c) {
             self.judge(start, len, c);
         }
     }

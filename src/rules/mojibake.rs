@@ -45,20 +45,23 @@ const WINDOWS_1252_HIGH: [char; 32] = [
     '‘', '’', '“', '”', '•', '–', '—', '˜', '™', 'š', '›', 'œ', '\u{9D}', 'ž', 'Ÿ',
 ];
 
-// `single_byte` passes over everything after U+2122 without looking at the table.
+// `single_byte` passes over everything after `LAST_SINGLE_BYTE` without looking at the table.
 const _: () = {
     let mut i = 0;
     while i < WINDOWS_1252_HIGH.len() {
-        assert!(WINDOWS_1252_HIGH[i] as u32 <= 0x2122);
+        assert!(WINDOWS_1252_HIGH[i] as u32 <= LAST_SINGLE_BYTE as u32);
         i += 1;
     }
 };
+
+/// The last character a single-byte code page makes (`™`, byte `99` of Windows-1252).
+const LAST_SINGLE_BYTE: char = '\u{2122}';
 
 /// The byte a single-byte code page (Windows-1252, or Latin-1 for `80-9F`) decodes to `c`.
 fn single_byte(c: char) -> Option<u8> {
     match c {
         '\u{A0}'..='\u{FF}' => Some(c as u8),
-        // Past the last character of the table (U+2122): most text, hanzi included.
+        // Past the last character of the table: most text, hanzi included.
         '\u{2123}'.. => None,
         _ => WINDOWS_1252_HIGH.iter().position(|&w| w == c).map(|i| 0x80 + i as u8).or_else(|| {
             // Latin-1 reads 80-9F as the C1 controls.
@@ -86,7 +89,7 @@ const MAX_RUN: usize = 48;
 
 /// Whether `c` can start a run of mojibake.
 pub fn can_start(c: char) -> bool {
-    start_family(c, two_byte(c)).is_some()
+    start_family(c).is_some()
 }
 
 /// Every character that [`can_start`] a run (a few hundred, in no order, perhaps repeated):
@@ -101,24 +104,23 @@ pub fn starters() -> impl Iterator<Item = char> {
     low.chain(two_byte).chain(FILL_CHARACTERS).filter(|&c| can_start(c))
 }
 
-/// The family of runs `c` can start; `pair` is `two_byte(c)`.
-fn start_family(c: char, pair: Option<[u8; 2]>) -> Option<Family> {
+/// The family of runs `c` can start.
+fn start_family(c: char) -> Option<Family> {
     if FILL_CHARACTERS.contains(&c) {
         return Some(Family::Repeat(c));
     }
-    if let Some([lead, trail]) = pair {
-        // The first two bytes of a three-byte UTF-8 sequence, a lead and a continuation,
-        // whose character can be in GB 2312: leads E2 (U+2000-U+2FFF: quotation marks, dashes,
-        // symbols), E3 (U+3000-U+3FFF: CJK punctuation, kana), E4-E9 (the CJK ideographs) and EF
-        // (U+F000-U+FFFF: full-width forms). A run must repair into GB 2312 characters only,
-        // so it cannot start with any other lead (E0, E1: U+0800-U+1FFF; EA-EE: Hangul and
-        // private use).
-        if matches!(lead, 0xE2..=0xE9 | 0xEF) && (0x80..=0xBF).contains(&trail) {
-            return Some(Family::TwoByte);
-        }
+    if c <= LAST_SINGLE_BYTE {
+        // A byte that can start a UTF-8 sequence or a GBK code. (No character this low has a
+        // two-byte code that starts a two-byte run: a test checks all of them.)
+        return single_byte(c).filter(|&b| b >= 0x81).map(|_| Family::SingleByte);
     }
-    // A byte that can start a UTF-8 sequence or a GBK code.
-    single_byte(c).filter(|&b| b >= 0x81).map(|_| Family::SingleByte)
+    // The first two bytes of a three-byte UTF-8 sequence, a lead and a continuation, whose
+    // character can be in GB 2312: leads E2 (U+2000-U+2FFF: quotation marks, dashes, symbols),
+    // E3 (U+3000-U+3FFF: CJK punctuation, kana), E4-E9 (the CJK ideographs) and EF
+    // (U+F000-U+FFFF: full-width forms). A run must repair into GB 2312 characters only, so it
+    // cannot start with any other lead (E0, E1: U+0800-U+1FFF; EA-EE: Hangul and private use).
+    let [lead, trail] = two_byte(c)?;
+    (matches!(lead, 0xE2..=0xE9 | 0xEF) && (0x80..=0xBF).contains(&trail)).then_some(Family::TwoByte)
 }
 
 /// A run of mojibake found: where, and what kind.
@@ -197,12 +199,23 @@ impl Tracker {
         self.family.map(|_| self.start)
     }
 
+    /// Whether `c` surely cannot extend the run being tracked: a cheap test (no table), so that
+    /// ordinary text after a character that started a run leaves the slow path at once.
+    /// `false` when unsure, and when no run is tracked.
+    #[inline]
+    pub fn cannot_extend(&self, c: char) -> bool {
+        match self.family {
+            // `single_byte` has nothing from U+2123 on: hanzi end such a run.
+            Some(Family::SingleByte) => c > LAST_SINGLE_BYTE,
+            Some(Family::Repeat(r)) => c != r,
+            Some(Family::TwoByte) | None => false,
+        }
+    }
+
     /// Offers the next character (at `start`, `len` bytes long). Returns a run that it ended.
     pub fn push(&mut self, start: u64, len: u8, c: char) -> Option<Detected> {
-        // The character's two-byte code, looked up once for all the questions below.
-        let pair = two_byte(c);
         if let Some(family) = self.family {
-            if self.chars.len() < MAX_RUN && push_bytes(family, c, pair, &mut self.bytes) {
+            if self.chars.len() < MAX_RUN && push_bytes(family, c, &mut self.bytes) {
                 self.chars.push(len);
                 if !self.is_dead(family) {
                     return None;
@@ -214,21 +227,21 @@ impl Tracker {
                 if detected.is_some_and(|d| d.count == with_c) {
                     return detected;
                 }
-                self.start_run(start, len, c, pair);
+                self.start_run(start, len, c);
                 return detected;
             }
         }
         let detected = self.end();
-        self.start_run(start, len, c, pair);
+        self.start_run(start, len, c);
         detected
     }
 
-    fn start_run(&mut self, start: u64, len: u8, c: char, pair: Option<[u8; 2]>) {
-        if let Some(family) = start_family(c, pair) {
+    fn start_run(&mut self, start: u64, len: u8, c: char) {
+        if let Some(family) = start_family(c) {
             self.family = Some(family);
             self.start = start;
             self.chars.push(len);
-            push_bytes(family, c, pair, &mut self.bytes);
+            push_bytes(family, c, &mut self.bytes);
         }
     }
 
@@ -280,10 +293,9 @@ impl Tracker {
 
 /// Appends the bytes the wrong decoder read to make `c`; `false` (and nothing appended) when
 /// `c` cannot belong to a run of this family.
-/// `pair` is `two_byte(c)`.
-fn push_bytes(family: Family, c: char, pair: Option<[u8; 2]>, bytes: &mut Fixed<{ 2 * MAX_RUN }>) -> bool {
+fn push_bytes(family: Family, c: char, bytes: &mut Fixed<{ 2 * MAX_RUN }>) -> bool {
     match family {
-        Family::TwoByte => pair.map(|pair| pair.into_iter().for_each(|b| bytes.push(b))).is_some(),
+        Family::TwoByte => two_byte(c).map(|pair| pair.into_iter().for_each(|b| bytes.push(b))).is_some(),
         Family::SingleByte => single_byte(c).map(|b| bytes.push(b)).is_some(),
         Family::Repeat(r) => c == r,
     }
@@ -400,6 +412,42 @@ mod tests {
     }
 
     use super::*;
+
+    #[test]
+    fn no_character_below_the_single_byte_end_starts_a_two_byte_run() {
+        // `start_family` relies on it to look no further than `single_byte` for these.
+        for c in ('\0'..=LAST_SINGLE_BYTE).filter(|&c| c as u32 >= 0x80) {
+            if let Some([lead, trail]) = two_byte(c) {
+                let starts = matches!(lead, 0xE2..=0xE9 | 0xEF) && (0x80..=0xBF).contains(&trail);
+                assert!(!starts, "{c:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn cannot_extend_is_never_wrong() {
+        // For every family, a character it calls a break must end the run: offering it gives
+        // the same result as ending the run first.
+        let probes = ['\u{A0}', '“', '烫', '浣', '犲', 'a', '你', '\u{2122}', '\u{2123}', 'é', '😀'];
+        for &first in &['\u{A0}', '“', '烫', '浣'] {
+            for c in ('\u{80}'..='\u{3000}').chain(probes).chain(['烫', '屯', '你', '浣', '\u{FFFD}']) {
+                let mut tracker = Tracker::default();
+                tracker.push(0, 2, first);
+                tracker.push(2, 2, first);
+                if !tracker.cannot_extend(c) {
+                    continue;
+                }
+                let mut ended = Tracker::default();
+                ended.push(0, 2, first);
+                ended.push(2, 2, first);
+                let expected = ended.end();
+                assert_eq!(tracker.push(4, 2, c), expected, "{first:?} {c:?}");
+                // Only a character that starts a run of its own (which the judge sends down the
+                // slow path anyway) leaves one tracked.
+                assert_eq!(tracker.is_tracking(), can_start(c), "{first:?} {c:?}");
+            }
+        }
+    }
 
     fn run(text: &str) -> Vec<(u64, u32, MojibakeKind)> {
         let mut tracker = Tracker::default();
