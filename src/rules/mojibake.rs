@@ -45,29 +45,35 @@ const WINDOWS_1252_HIGH: [char; 32] = [
     '‘', '’', '“', '”', '•', '–', '—', '˜', '™', 'š', '›', 'œ', '\u{9D}', 'ž', 'Ÿ',
 ];
 
-// `single_byte` passes over everything after `LAST_SINGLE_BYTE` without looking at the table.
-const _: () = {
-    let mut i = 0;
-    while i < WINDOWS_1252_HIGH.len() {
-        assert!(WINDOWS_1252_HIGH[i] as u32 <= LAST_SINGLE_BYTE as u32);
-        i += 1;
-    }
-};
-
-/// The last character a single-byte code page makes (`™`, byte `99` of Windows-1252).
+/// The last character a single-byte code page makes (`™`, byte `99` of Windows-1252): the
+/// table of [`single_byte`] ends there (building it fails to compile if one is beyond).
 const LAST_SINGLE_BYTE: char = '\u{2122}';
 
-/// The byte a single-byte code page (Windows-1252, or Latin-1 for `80-9F`) decodes to `c`.
-fn single_byte(c: char) -> Option<u8> {
-    match c {
-        '\u{A0}'..='\u{FF}' => Some(c as u8),
-        // Past the last character of the table: most text, hanzi included.
-        '\u{2123}'.. => None,
-        _ => WINDOWS_1252_HIGH.iter().position(|&w| w == c).map(|i| 0x80 + i as u8).or_else(|| {
-            // Latin-1 reads 80-9F as the C1 controls.
-            matches!(c, '\u{80}'..='\u{9F}').then_some(c as u8)
-        }),
+/// For each character up to [`LAST_SINGLE_BYTE`], the byte a single-byte code page
+/// (Windows-1252, or Latin-1 for `80-9F`) decodes to it, or 0: one lookup for the quotation
+/// marks and dashes of Chinese text, which start runs.
+static SINGLE_BYTE: [u8; LAST_SINGLE_BYTE as usize + 1] = {
+    let mut table = [0u8; LAST_SINGLE_BYTE as usize + 1];
+    // Latin-1 reads 80-9F as the C1 controls, and both read A0-FF as U+00A0-U+00FF.
+    let mut b = 0x80;
+    while b <= 0xFF {
+        table[b] = b as u8;
+        b += 1;
     }
+    let mut i = 0;
+    while i < WINDOWS_1252_HIGH.len() {
+        table[WINDOWS_1252_HIGH[i] as usize] = 0x80 + i as u8;
+        i += 1;
+    }
+    table
+};
+
+/// The byte a single-byte code page (Windows-1252, or Latin-1 for `80-9F`) decodes to `c`.
+#[inline]
+fn single_byte(c: char) -> Option<u8> {
+    // Past the last character of the table: most text, hanzi included.
+    let b = *SINGLE_BYTE.get(c as usize)?;
+    (b != 0).then_some(b)
 }
 
 /// The two-byte GB 18030 code of `c`, if it has one.
@@ -356,15 +362,15 @@ fn repaired_utf8(bytes: &[u8]) -> Option<(usize, Repaired)> {
 /// Decodes `bytes` as pairs of two-byte GBK codes: the bytes used, when they make two or more
 /// common characters.
 fn repaired_gbk(bytes: &[u8]) -> Option<usize> {
-    let chars: Vec<char> = bytes
-        .chunks_exact(2)
-        .map_while(|pair| {
+    let chars = || {
+        bytes.chunks_exact(2).map_while(|pair| {
             let (lead, trail) = (pair[0], pair[1]);
             let valid = crate::scan::grammar::is_lead(lead) && crate::scan::grammar::is_two_byte_trail(trail);
             valid.then(|| mapping::decode_two_byte(crate::scan::grammar::two_byte_pointer(lead, trail)))
         })
-        .collect();
-    (chars.len() >= 2 && common_text(chars.iter().copied())).then_some(chars.len() * 2)
+    };
+    let count = chars().count();
+    (count >= 2 && common_text(chars())).then_some(count * 2)
 }
 
 /// All GB 2312 characters, at least two of them level-1 hanzi.

@@ -9,8 +9,8 @@
 //! tells the runs that start on an even position from those that start on an odd one.
 //!
 //! Everything before [`Block::stop`] is valid text made of ASCII, two-byte codes with a trail
-//! `40`-`7E` or `81`-`FE`, and assigned four-byte codes that the caller lets pass. Everything
-//! else (a lone lead, a byte `80` or `FF` anywhere, a code cut by the block's end, and reported
+//! `40`-`7E` or `81`-`FE`, and assigned four-byte codes (those the caller lets pass, and those
+//! it must see, apart). Everything else (a lone lead, a byte `80` or `FF` anywhere, a code cut by the block's end, and reported
 //! control bytes if asked) stops the block, at a sequence boundary, for the scalar loop to
 //! decode.
 
@@ -28,6 +28,9 @@ pub(crate) struct Block {
     /// The first bytes of assigned four-byte codes (lead, digit, lead, digit) that the caller
     /// lets pass, before `stop`.
     pub four_byte: u64,
+    /// The first bytes of the other assigned four-byte codes before `stop`: those the caller
+    /// must see.
+    pub four_byte_seen: u64,
     /// The first byte, `0..=64`, that the scalar loop must decode; 64 if none. Always a sequence
     /// boundary.
     pub stop: u32,
@@ -38,8 +41,8 @@ pub(crate) struct Block {
 
 impl Block {
     /// Reads a block that starts at a sequence boundary, with its classes. `pass_four_byte`
-    /// says whether an assigned four-byte code (as a big-endian number) may be passed over;
-    /// the block stops at one that may not.
+    /// says whether an assigned four-byte code (as a big-endian number) may be passed over
+    /// ([`Block::four_byte`]) or must be seen ([`Block::four_byte_seen`]).
     #[inline(always)]
     pub fn new(bytes: &[u8; 64], classes: &ByteClasses, pass_four_byte: impl Fn(u32) -> bool) -> Block {
         let ByteClasses { high, bad, digit, ascii_trail, control, .. } = *classes;
@@ -56,8 +59,8 @@ impl Block {
         // Where the pattern lead, digit, lead, digit starts. The third byte of such a code
         // starts the pattern too when another code follows: in a chain of candidates two
         // bytes apart, only the first, third, fifth... start codes (the first candidate before
-        // the first stop starts a code). An unassigned code, or one not to pass over, is left
-        // out, so its lead stops the block.
+        // the first stop starts a code). An unassigned code is left out, so its lead stops the
+        // block.
         let candidates = open & !bad & (digit >> 1) & (singles >> 2) & (digit >> 3);
         let mut starts = if candidates == 0 {
             0
@@ -65,22 +68,27 @@ impl Block {
             chain_firsts(candidates & EVEN, 0x1111_1111_1111_1111)
                 | chain_firsts(candidates & !EVEN, 0x2222_2222_2222_2222)
         };
-        let mut four_byte = 0;
+        let (mut four_byte, mut four_byte_seen) = (0, 0);
         while starts != 0 {
             let k = starts.trailing_zeros() as usize;
             if let Some(&code) = bytes.get(k..k + 4).and_then(|s| <&[u8; 4]>::try_from(s).ok()) {
                 let number = u32::from_be_bytes(code);
-                if is_assigned_four_byte_code(number) && pass_four_byte(number) {
-                    four_byte |= 1 << k;
+                if is_assigned_four_byte_code(number) {
+                    if pass_four_byte(number) {
+                        four_byte |= 1 << k;
+                    } else {
+                        four_byte_seen |= 1 << k;
+                    }
                 }
             }
             starts &= starts - 1;
         }
+        let assigned = four_byte | four_byte_seen;
         // A run's last lead with an ASCII trail after it is a two-byte code too.
         let ascii_trailed = open & !bad & (ascii_trail >> 1);
         let stops = (bad & leads)
             | ((bad & trails) >> 1)
-            | (open & !four_byte & !(four_byte << 2) & !ascii_trailed)
+            | (open & !assigned & !(assigned << 2) & !ascii_trailed)
             | control;
         let stop = stops.trailing_zeros();
         let before = if stop == 64 { u64::MAX } else { (1u64 << stop) - 1 };
@@ -88,10 +96,11 @@ impl Block {
         // may come in the next block (if it does not, that block stops at once).
         let lead_at_62 = (1 << 62) & (digit >> 1);
         let lead_at_61 = (1 << 61) & (digit >> 1) & ((high & !bad) >> 2);
-        let cut = open & !bad & !four_byte & !(four_byte << 2) & ((1 << 63) | lead_at_62 | lead_at_61);
+        let cut = open & !bad & !assigned & !(assigned << 2) & ((1 << 63) | lead_at_62 | lead_at_61);
         Block {
             two_byte: ((leads & !open) | ascii_trailed) & before,
             four_byte: four_byte & before,
+            four_byte_seen: four_byte_seen & before,
             stop,
             cut: stop < 64 && cut & (1 << stop) != 0,
         }
@@ -133,7 +142,7 @@ mod tests {
     /// with a trail other than `80`, or an assigned four-byte code that `pass` lets pass and whose
     /// bytes all lie in the block.
     fn by_grammar(block: &[u8; 64], controls: bool, pass: fn(u32) -> bool) -> Block {
-        let (mut two_byte, mut four_byte) = (0u64, 0u64);
+        let (mut two_byte, mut four_byte, mut four_byte_seen) = (0u64, 0u64, 0u64);
         let mut k = 0;
         while k < 64 {
             let b = block[k];
@@ -148,9 +157,12 @@ mod tests {
                 && next(2).is_some_and(is_lead)
                 && next(3).is_some_and(is_digit)
                 && is_assigned_four_byte(four_byte_pointer(b, block[k + 1], block[k + 2], block[k + 3]))
-                && pass(u32::from_be_bytes([b, block[k + 1], block[k + 2], block[k + 3]]))
             {
-                four_byte |= 1 << k;
+                if pass(u32::from_be_bytes([b, block[k + 1], block[k + 2], block[k + 3]])) {
+                    four_byte |= 1 << k;
+                } else {
+                    four_byte_seen |= 1 << k;
+                }
                 k += 4;
             } else {
                 break;
@@ -161,7 +173,7 @@ mod tests {
             && k + 4 > 64
             && is_lead(block[k])
             && block[k + 1..].iter().enumerate().all(|(d, &b)| if d == 1 { is_lead(b) } else { is_digit(b) });
-        Block { two_byte, four_byte, stop: k as u32, cut }
+        Block { two_byte, four_byte, four_byte_seen, stop: k as u32, cut }
     }
 
     fn check(block: &[u8; 64]) {

@@ -105,40 +105,95 @@ fn step_at(bytes: &[u8], at_end: bool) -> Step {
 }
 
 /// Passes over the 64-byte blocks, from `i` on, that hold nothing the visitor must see: ASCII,
-/// two-byte codes that `skip` lets pass and four-byte codes that the visitor lets pass. Returns
-/// where the scalar loop must go on, a sequence boundary.
+/// two-byte codes that its skip table lets pass and four-byte codes that it lets pass. A code
+/// it must see is given to it there and then, with the codes after it for as long as it must
+/// see every code (a character that may start a run of mojibake, and the next one); once it
+/// lets text pass again, the block goes on from there. Returns where the scalar loop must go
+/// on, a sequence boundary. `base` is the offset of `chunk` in the input.
 #[inline]
-fn skip_blocks<V: Visitor>(chunk: &[u8], i: usize, skip: &[bool; 0x1_0000], visitor: &V) -> usize {
+fn skip_blocks<V: Visitor>(chunk: &[u8], i: usize, base: u64, visitor: &mut V) -> usize {
     let controls = V::WANTS_CHARS && V::STOP_AT_CONTROLS;
-    let rows = if V::WANTS_CHARS { visitor.plain_rows() } else { None };
+    let rows = if V::WANTS_CHARS { visitor.plain_rows().copied() } else { None };
     pass_blocks(
         chunk,
         i,
         controls,
-        rows,
+        rows.as_ref(),
         #[inline(always)]
-        |bytes, classes| {
+        |at, bytes, classes| {
             // Without characters, every valid code is skipped.
             let block = Block::new(bytes, classes, |code| !V::WANTS_CHARS || visitor.skips_four_byte(code));
-            let cut_at = block.cut.then_some(block.stop as usize);
-            let mut stop = block.stop as usize;
-            if V::WANTS_CHARS {
-                // Codes of a plain row with a trail A1-FE need no lookup.
-                let plain = classes.plain & (classes.from_a1 >> 1);
-                let mut leads = block.two_byte & !plain;
+            let stop = block.stop as usize;
+            // Whole, or only up to a code the block's end cuts: the next block goes on.
+            let go_on = stop == 64 || (block.cut && stop < 64);
+            if !V::WANTS_CHARS {
+                return (stop, go_on);
+            }
+            // Codes of a plain row with a trail A1-FE need no lookup.
+            let plain = classes.plain & (classes.from_a1 >> 1);
+            let mut from = 0;
+            loop {
+                let Some(skip) = visitor.skip_table() else { return (from, false) };
+                let rest = u64::MAX.checked_shl(from as u32).unwrap_or(0);
+                let mut seen = (block.four_byte_seen & rest).trailing_zeros() as usize;
+                let mut leads = block.two_byte & !plain & rest;
                 while leads != 0 {
                     let k = leads.trailing_zeros() as usize;
+                    if k >= seen {
+                        break;
+                    }
                     if !skip[usize::from(u16::from_be_bytes([bytes[k], bytes[k + 1]]))] {
-                        stop = k;
+                        seen = k;
                         break;
                     }
                     leads &= leads - 1;
                 }
+                if seen >= stop {
+                    return (stop, go_on);
+                }
+                from = offer_codes(&block, classes, bytes, seen, base + at as u64, visitor);
+                if from == stop && visitor.skip_table().is_none() {
+                    // Still seeing every code: the scalar loop goes on.
+                    return (from, false);
+                }
             }
-            // Whole, or only up to a code the block's end cuts: the next block goes on.
-            (stop, stop == 64 || cut_at == Some(stop))
         },
     )
+}
+
+/// Gives the visitor the code at `k` of a block (a valid code before its stop), then every code
+/// and run of ASCII after it while the visitor must see every code, up to the block's stop.
+/// Returns the boundary where that ended. `at` is the block's offset in the input.
+#[inline]
+fn offer_codes<V: Visitor>(
+    block: &Block,
+    classes: &super::simd::ByteClasses,
+    bytes: &[u8; 64],
+    mut k: usize,
+    at: u64,
+    visitor: &mut V,
+) -> usize {
+    let stop = block.stop as usize;
+    loop {
+        let bit = 1u64 << k;
+        if block.two_byte & bit != 0 {
+            let c = decode_two_byte(two_byte_pointer(bytes[k], bytes[k + 1]));
+            visitor.char(at + k as u64, 2, c);
+            k += 2;
+        } else if (block.four_byte | block.four_byte_seen) & bit != 0 {
+            let pointer = four_byte_pointer(bytes[k], bytes[k + 1], bytes[k + 2], bytes[k + 3]);
+            visitor.char(at + k as u64, 4, decode_four_byte(pointer).unwrap_or(char::REPLACEMENT_CHARACTER));
+            k += 4;
+        } else {
+            // ASCII (no control byte: those stop the block) up to the next lead.
+            let end = ((classes.high >> k) << k).trailing_zeros().min(stop as u32) as usize;
+            visitor.ascii(at + k as u64, &bytes[k..end]);
+            k = end;
+        }
+        if k >= stop || visitor.skip_table().is_some() {
+            return k;
+        }
+    }
 }
 
 /// Reports a resolved step at `start` and returns how many bytes it consumed.
@@ -232,8 +287,10 @@ impl Scanner {
         while i < n {
             // The tightest loop: one table lookup per two-byte code that the visitor does not
             // need to see.
+            if visitor.skip_table().is_some() {
+                i = skip_blocks(chunk, i, base, visitor);
+            }
             if let Some(skip) = visitor.skip_table() {
-                i = skip_blocks(chunk, i, skip, visitor);
                 // Two codes a step (one load, fewer branches) while both are skipped; the last
                 // code of the chunk alone.
                 let skips = |a: u8, b: u8| skip[usize::from(u16::from_be_bytes([a, b]))];

@@ -49,7 +49,9 @@ pub trait Visitor {
     /// While it gives a table, the scanner may also pass over runs of ASCII (without the
     /// control bytes, with [`Visitor::STOP_AT_CONTROLS`]) and the four-byte codes that
     /// [`Visitor::skips_four_byte`] allows, without calling [`Visitor::ascii`] or
-    /// [`Visitor::char`].
+    /// [`Visitor::char`]. The scanner may read ahead with the answers: whenever the visitor
+    /// gives a table, it must be the same table, with the same answers from
+    /// [`Visitor::skips_four_byte`], whatever it has seen in between.
     #[inline(always)]
     fn skip_table(&self) -> Option<&[bool; 0x1_0000]> {
         if Self::WANTS_CHARS {

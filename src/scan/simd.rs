@@ -112,7 +112,7 @@ pub(crate) struct ByteClasses {
 /// The rows of two-byte codes (by lead) whose codes with a trail `A1`-`FE` (the GB 2312 part
 /// of the row) a visitor skips, as a 128-bit map, bit `lead - 0x81`. A vector test on the lead
 /// then spares the table lookup for most codes of Chinese text.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct PlainRows {
     map: [u8; 16],
 }
@@ -153,8 +153,8 @@ pub(crate) fn classify_64(block: &[u8; 64], controls: bool, rows: Option<&PlainR
     portable_classify_64(block, controls, rows)
 }
 
-/// Walks `chunk` from `i` (a sequence boundary) a 64-byte block at a time: `pass` gets each
-/// block that holds a byte `80`-`FF` or a reported control byte (with `controls`), with its
+/// Walks `chunk` from `i` (a sequence boundary) a 64-byte block at a time: `pass` gets the
+/// offset in `chunk` of each block that holds a byte `80`-`FF` or a reported control byte (with `controls`), with its
 /// classes, and says how many of its bytes it passes over and whether to go on from there;
 /// runs of ASCII are passed over here. Stops where `pass` says, or where fewer than 64 bytes
 /// are left, and returns where.
@@ -170,7 +170,7 @@ pub(crate) fn pass_blocks<F>(
     pass: F,
 ) -> usize
 where
-    F: FnMut(&[u8; 64], &ByteClasses) -> (usize, bool),
+    F: FnMut(usize, &[u8; 64], &ByteClasses) -> (usize, bool),
 {
     #[cfg(target_arch = "x86_64")]
     {
@@ -196,7 +196,7 @@ fn pass_blocks_with<F, C, R>(
     run_end: R,
 ) -> usize
 where
-    F: FnMut(&[u8; 64], &ByteClasses) -> (usize, bool),
+    F: FnMut(usize, &[u8; 64], &ByteClasses) -> (usize, bool),
     C: Fn(&[u8; 64], bool, Option<&PlainRows>) -> ByteClasses,
     R: Fn(&[u8], usize, bool) -> usize,
 {
@@ -207,7 +207,7 @@ where
             i = run_end(chunk, i + 64, controls);
             continue;
         }
-        let (passed, go_on) = pass(block, &classes);
+        let (passed, go_on) = pass(i, block, &classes);
         i += passed;
         if !go_on {
             break;
@@ -401,7 +401,7 @@ mod x86 {
         pass: F,
     ) -> usize
     where
-        F: FnMut(&[u8; 64], &super::ByteClasses) -> (usize, bool),
+        F: FnMut(usize, &[u8; 64], &super::ByteClasses) -> (usize, bool),
     {
         // SAFETY: called only after `has_avx2()` returned true.
         unsafe { pass_blocks_avx2_inner(chunk, i, controls, rows, pass) }
@@ -416,7 +416,7 @@ mod x86 {
         pass: F,
     ) -> usize
     where
-        F: FnMut(&[u8; 64], &super::ByteClasses) -> (usize, bool),
+        F: FnMut(usize, &[u8; 64], &super::ByteClasses) -> (usize, bool),
     {
         // SAFETY (both closures): AVX2 is enabled here, as these functions require.
         let classify = |block: &[u8; 64], controls, rows: Option<&super::PlainRows>| unsafe {
