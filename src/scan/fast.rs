@@ -125,40 +125,66 @@ fn skip_blocks<V: Visitor>(chunk: &[u8], i: usize, base: u64, visitor: &mut V) -
             let block = Block::new(bytes, classes, |code| !V::WANTS_CHARS || visitor.skips_four_byte(code));
             let stop = block.stop as usize;
             // Whole, or only up to a code the block's end cuts: the next block goes on.
-            let go_on = stop == 64 || (block.cut && stop < 64);
+            let go_on = stop == 64 || block.cut;
             if !V::WANTS_CHARS {
                 return (stop, go_on);
             }
             // Codes of a plain row with a trail A1-FE need no lookup.
-            let plain = classes.plain & (classes.from_a1 >> 1);
-            let mut from = 0;
-            loop {
-                let Some(skip) = visitor.skip_table() else { return (from, false) };
-                let rest = u64::MAX.checked_shl(from as u32).unwrap_or(0);
-                let mut seen = (block.four_byte_seen & rest).trailing_zeros() as usize;
-                let mut leads = block.two_byte & !plain & rest;
-                while leads != 0 {
-                    let k = leads.trailing_zeros() as usize;
-                    if k >= seen {
-                        break;
-                    }
-                    if !skip[usize::from(u16::from_be_bytes([bytes[k], bytes[k + 1]]))] {
-                        seen = k;
-                        break;
-                    }
-                    leads &= leads - 1;
-                }
-                if seen >= stop {
-                    return (stop, go_on);
-                }
-                from = offer_codes(&block, classes, bytes, seen, base + at as u64, visitor);
-                if from == stop && visitor.skip_table().is_none() {
-                    // Still seeing every code: the scalar loop goes on.
-                    return (from, false);
-                }
+            let lookups = block.two_byte & !(classes.plain & (classes.from_a1 >> 1));
+            let Some(skip) = visitor.skip_table() else { return (0, false) };
+            if first_to_see(bytes, lookups, block.four_byte_seen, skip) >= stop {
+                return (stop, go_on);
             }
+            offer_and_pass(&block, classes, bytes, lookups, base + at as u64, visitor)
         },
     )
+}
+
+/// The first code of a block that the visitor must see: a four-byte one in `seen`, or a
+/// two-byte one in `lookups` that `skip` does not let pass; 64 if none.
+#[inline(always)]
+fn first_to_see(bytes: &[u8; 64], mut lookups: u64, seen: u64, skip: &[bool; 0x1_0000]) -> usize {
+    let first_seen = seen.trailing_zeros() as usize;
+    while lookups != 0 {
+        let k = lookups.trailing_zeros() as usize;
+        if k >= first_seen {
+            break;
+        }
+        if !skip[usize::from(u16::from_be_bytes([bytes[k], bytes[k + 1]]))] {
+            return k;
+        }
+        lookups &= lookups - 1;
+    }
+    first_seen
+}
+
+/// The rest of a block that holds a code the visitor must see (see [`skip_blocks`]): gives it
+/// the codes it must see, passes over the others, and returns what `pass_blocks` expects.
+/// Kept out of line, so that the loop over blocks with nothing to see stays small.
+#[inline(never)]
+fn offer_and_pass<V: Visitor>(
+    block: &Block,
+    classes: &super::simd::ByteClasses,
+    bytes: &[u8; 64],
+    lookups: u64,
+    at: u64,
+    visitor: &mut V,
+) -> (usize, bool) {
+    let stop = block.stop as usize;
+    let mut from = 0;
+    loop {
+        let Some(skip) = visitor.skip_table() else { return (from, false) };
+        let rest = u64::MAX.checked_shl(from as u32).unwrap_or(0);
+        let first = first_to_see(bytes, lookups & rest, block.four_byte_seen & rest, skip);
+        if first >= stop {
+            return (stop, stop == 64 || block.cut);
+        }
+        from = offer_codes(block, classes, bytes, first, at, visitor);
+        if from == stop && visitor.skip_table().is_none() {
+            // Still seeing every code: the scalar loop goes on.
+            return (from, false);
+        }
+    }
 }
 
 /// Gives the visitor the code at `k` of a block (a valid code before its stop), then every code
