@@ -311,6 +311,74 @@ fn judged(rules: &gbcheck::rules::CompiledRules, input: &[u8], chunks: Option<&[
     judge.finish()
 }
 
+/// The judge without its shortcuts: every character through every rule and the mojibake
+/// tracker, nothing skipped. The oracle for (f).
+struct Unhurried<'a>(gbcheck::rules::Judge<&'a gbcheck::rules::CompiledRules, Vec<Finding>>);
+
+impl gbcheck::scan::Visitor for Unhurried<'_> {
+    const WANTS_CHARS: bool = true;
+    const STOP_AT_CONTROLS: bool = true;
+
+    fn finding(&mut self, finding: Finding) {
+        gbcheck::scan::Visitor::finding(&mut self.0, finding);
+    }
+
+    fn char(&mut self, start: u64, len: u8, c: char) {
+        self.0.judge_without_shortcuts(start, len, c);
+    }
+
+    fn ascii(&mut self, start: u64, run: &[u8]) {
+        gbcheck::scan::Visitor::ascii(&mut self.0, start, run);
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 1_000, ..ProptestConfig::default() })]
+
+    /// (f) The judge's shortcuts (characters it lets pass unjudged, runs of mojibake it ends
+    /// early, and all the fast scanner skips) change nothing: it finds what judging every
+    /// character the slow way finds, under every profile, with and without a level.
+    #[test]
+    fn shortcuts_change_no_finding(input in rules_input(), split in any::<usize>()) {
+        use gbcheck::profile::Profile;
+        use gbcheck::rules::{CompiledRules, Judge, RuleSet};
+        use gbcheck::scan::{fast::Scanner, reference::Reference, utf8::Utf8Scanner};
+        // The same text as UTF-8 (invalid bytes as U+FFFD), for the UTF-8 scanner.
+        let utf8 = encoding_rs::GB18030.decode_without_bom_handling(&input).0.into_owned().into_bytes();
+        for profile in [Profile::Gb18030_2022, Profile::Gb18030_2005, Profile::Gbk, Profile::Whatwg] {
+            for level in [None, Some(1)] {
+                let mut rules = RuleSet::new(profile);
+                rules.level = level;
+                for (encoding, bytes) in [(Encoding::Gb18030, &input), (Encoding::Utf8, &utf8)] {
+                    let compiled = CompiledRules::new(rules, encoding);
+                    let split = split % (bytes.len() + 1);
+                    let mut judge = Judge::new(&compiled, Vec::new());
+                    let mut unhurried = Unhurried(Judge::new(&compiled, Vec::new()));
+                    if encoding == Encoding::Gb18030 {
+                        let mut scanner = Scanner::new();
+                        scanner.feed(&bytes[..split], &mut judge);
+                        scanner.feed(&bytes[split..], &mut judge);
+                        scanner.finish(&mut judge);
+                        let mut reference = Reference::new();
+                        reference.feed(bytes, &mut unhurried);
+                        reference.finish(&mut unhurried);
+                    } else {
+                        let mut scanner = Utf8Scanner::new();
+                        scanner.feed(&bytes[..split], &mut judge);
+                        scanner.feed(&bytes[split..], &mut judge);
+                        scanner.finish(&mut judge);
+                        let mut whole = Utf8Scanner::new();
+                        whole.feed(bytes, &mut unhurried);
+                        whole.finish(&mut unhurried);
+                    }
+                    let expected = unhurried.0.finish();
+                    prop_assert_eq!(judge.finish(), expected, "{:?} {:?} level {:?}", encoding, profile, level);
+                }
+            }
+        }
+    }
+}
+
 proptest! {
     #![proptest_config(ProptestConfig { cases: 3_000, ..ProptestConfig::default() })]
 

@@ -534,11 +534,28 @@ impl<C: std::ops::Deref<Target = CompiledRules>, S: FindingSink> Judge<C, S> {
         self.emit(Finding::bytes(Rule::Mojibake, run.start, run.len, cause));
     }
 
+    /// Judges `c` with every rule and the mojibake tracker, taking none of the shortcuts the
+    /// scan takes (the slow-path table, the table of characters that fire, the early end of a
+    /// run of mojibake): what [`Visitor::char`] must be equal to, for the tests that hold it
+    /// to that.
+    #[doc(hidden)]
+    pub fn judge_without_shortcuts(&mut self, start: u64, len: u8, c: char) {
+        self.judge_all(start, len, c, true);
+    }
+
     /// The slow path: every rule, and the mojibake tracker.
+    #[inline]
     fn judge(&mut self, start: u64, len: u8, c: char) {
+        self.judge_all(start, len, c, false);
+    }
+
+    /// [`Judge::judge`], or with `every_rule` the rules even for a character the table says
+    /// none of them fires on.
+    #[inline(always)]
+    fn judge_all(&mut self, start: u64, len: u8, c: char, every_rule: bool) {
         let Judge { compiled, sink, mojibake } = self;
         let compiled: &CompiledRules = compiled;
-        if compiled.fires(c) {
+        if every_rule || compiled.fires(c) {
             compiled.rules.judge_char(compiled.input, c, &mut |rule, cause, scalar| {
                 let cause = match (rule, cause, start) {
                     (Rule::ByteOrderMark, Cause::Character, 0) => Cause::ByteOrderMark,
