@@ -226,6 +226,7 @@ impl<'a> Runner<'a> {
         let (tx, rx) = unbounded::<(usize, Outcome)>();
         let mut early = Early::default();
         let mut started = 0;
+        let mut path = DisplayPath::stdin();
         for head in 0..entries.len() {
             while started < entries.len()
                 && (started <= head || (started < head + window && early.findings < EARLY_FINDINGS))
@@ -234,10 +235,10 @@ impl<'a> Runner<'a> {
                 started += 1;
             }
             let entry = &entries[head];
-            let path = match entry.kind {
-                EntryKind::Stdin => DisplayPath::stdin(),
-                _ => DisplayPath::of(&entry.path),
-            };
+            match entry.kind {
+                EntryKind::Stdin => path = DisplayPath::stdin(),
+                _ => path.assign(&entry.path),
+            }
             match &entry.kind {
                 EntryKind::Error(message) => self.error(&path, message)?,
                 EntryKind::Skipped(reason, message) => self.skipped(&path, *reason, message, false)?,
