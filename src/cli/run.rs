@@ -217,7 +217,7 @@ impl<'a> Runner<'a> {
     /// Checks and reports every entry, in order.
     pub fn run(mut self, entries: Vec<Entry>) -> io::Result<(Summary, Stats)> {
         // Shared with the jobs, which borrow their paths from it instead of a copy each.
-        let entries: Arc<[Entry]> = entries.into();
+        let entries = Arc::new(entries);
         // Inputs started ahead of the one reported: enough that the workers never run dry
         // while this thread waits for a slow input or for the CPU (on a busy machine it may
         // be off the CPU for milliseconds, while a small file takes microseconds); fewer once
@@ -262,7 +262,7 @@ impl<'a> Runner<'a> {
     }
 
     /// Starts the job for entry `index`, if it needs one.
-    fn start(&self, index: usize, entries: &Arc<[Entry]>, tx: &Sender<(usize, Outcome)>) {
+    fn start(&self, index: usize, entries: &Arc<Vec<Entry>>, tx: &Sender<(usize, Outcome)>) {
         let entry = &entries[index];
         let settings = match entry.kind {
             EntryKind::File { .. } => self.settings_for(&entry.path),

@@ -254,8 +254,21 @@ fn sort_found(entries: &mut Vec<Entry>) {
     order.sort_unstable_by(|(key_a, a), (key_b, b)| {
         key_a.cmp(key_b).then_with(|| compare_paths(&entries[*a].path, &entries[*b].path)).then(a.cmp(b))
     });
-    let mut slots: Vec<Option<Entry>> = entries.drain(..).map(Some).collect();
-    entries.extend(order.iter().filter_map(|&(_, i)| slots[i].take()));
+    // Entry `source[j]` goes to `j`: each cycle of the permutation is followed once, with
+    // swaps, so that no second list of entries is made (its pages cost more than the swaps).
+    let mut source: Vec<usize> = order.into_iter().map(|(_, i)| i).collect();
+    for start in 0..source.len() {
+        let mut j = start;
+        loop {
+            let k = source[j];
+            source[j] = j;
+            if k == start {
+                break;
+            }
+            entries.swap(j, k);
+            j = k;
+        }
+    }
 }
 
 /// The 16 bytes of a path's [`sort_key_bytes`] from `from` on, big-endian, zero-padded:
