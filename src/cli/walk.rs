@@ -202,8 +202,10 @@ fn walk(roots: &[PathBuf], options: &WalkOptions, excludes: Override, entries: &
         .follow_links(false)
         .overrides(excludes)
         .threads(options.threads)
-        // A Git repository's own directory is never text to check, even with --hidden.
-        .filter_entry(|dent| !(dent.file_name() == ".git" && dent.file_type().is_some_and(|t| t.is_dir())));
+        // A Git repository's own directory is never text to check, even with --hidden. The
+        // type is looked at first: taking a path's file name is the dearer test, and only
+        // directories need it.
+        .filter_entry(|dent| !(dent.file_type().is_some_and(|t| t.is_dir()) && dent.file_name() == ".git"));
     let (tx, rx) = mpsc::channel::<Vec<Entry>>();
     builder.build_parallel().run(|| {
         let mut found = Found { entries: Vec::new(), tx: tx.clone() };
