@@ -243,7 +243,7 @@ impl Drop for Found {
 /// on 20,000 small files. Here each path gets a 16-byte key once, the bytes of its sort key
 /// ([`sort_key_bytes`]) just past the prefix all the paths share, and the keys decide the
 /// order; only paths whose keys are equal are compared in full.
-fn sort_found(entries: &mut Vec<Entry>) {
+fn sort_found(entries: &mut [Entry]) {
     fn bytes(entry: &Entry) -> &[u8] {
         entry.path.as_os_str().as_encoded_bytes()
     }
