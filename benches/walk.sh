@@ -12,6 +12,10 @@
 #   gbcheck check -j1
 # and prints wall and CPU (user + system) times. Needs python3, GNU time (apt-get install
 # time) and ripgrep (apt-get install ripgrep).
+#
+# BASELINE=path/to/other/gbcheck also runs that binary (-jN and -j1) in each round, right after
+# this one, and prints its times and the ratios of the two: a change measured against the
+# binary it changes, under the same noise.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -68,22 +72,27 @@ echo "files seen: rg $rg_files, gbcheck $gb_files"
 # NICE=-10 (root) runs every command at that priority, so that other work on a shared machine
 # disturbs the comparison less; all three commands get the same.
 timed() { nice -n "${NICE:-0}" /usr/bin/time -f "%e %U %S" -o "$DIR.time" "$@" >/dev/null; cat "$DIR.time"; }
-RG=() GB2=() GB1=()
+BASE=${BASELINE:-}
+RG=() GB2=() GB1=() BASE2=() BASE1=()
 for ((i = 0; i < RUNS; i++)); do
   RG+=("$(timed rg -c . -j"$THREADS" "$DIR")")
   GB2+=("$(timed "$GB" check --format jsonl --exit-zero -j"$THREADS" "$DIR")")
+  if [ -n "$BASE" ]; then BASE2+=("$(timed "$BASE" check --format jsonl --exit-zero -j"$THREADS" "$DIR")"); fi
   GB1+=("$(timed "$GB" check --format jsonl --exit-zero -j1 "$DIR")")
+  if [ -n "$BASE" ]; then BASE1+=("$(timed "$BASE" check --format jsonl --exit-zero -j1 "$DIR")"); fi
 done
 rm -f "$DIR.time"
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg); nice ${NICE:-0}"
 
-python3 - "$THREADS" "$(printf '%s;' "${RG[@]}")" "$(printf '%s;' "${GB2[@]}")" "$(printf '%s;' "${GB1[@]}")" <<'PY'
+python3 - "$THREADS" "$(printf '%s;' "${RG[@]}")" "$(printf '%s;' "${GB2[@]}")" "$(printf '%s;' "${GB1[@]}")" \
+  "$(printf '%s;' "${BASE2[@]}")" "$(printf '%s;' "${BASE1[@]}")" <<'PY'
 import statistics, sys
 threads = sys.argv[1]
 def parse(arg):
     runs = [tuple(float(x) for x in r.split()) for r in arg.split(";") if r.strip()]
     return [w * 1000 for w, _, _ in runs], [(u + s) * 1000 for _, u, s in runs]
-(rg, rg_cpu), (gb, gb_cpu), (gb1, gb1_cpu) = (parse(a) for a in sys.argv[2:5])
+(rg, rg_cpu), (gb, gb_cpu), (gb1, gb1_cpu), (base, base_cpu), (base1, base1_cpu) = (
+    parse(a) for a in sys.argv[2:7])
 med = statistics.median
 print(f"median of {len(rg)} runs each (ms)       wall   (min - max)        CPU (user+sys)")
 for name, wall, cpu in [(f"rg -c . -j{threads}", rg, rg_cpu), (f"gbcheck check -j{threads}", gb, gb_cpu), ("gbcheck check -j1", gb1, gb1_cpu)]:
@@ -92,4 +101,12 @@ ratios = [g / r for g, r in zip(gb, rg)]
 speedups = [a / b for a, b in zip(gb1, gb)]
 print(f"gbcheck / rg at -j{threads}: {med(gb) / med(rg):.2f} (median of per-run ratios {med(ratios):.2f}; <= 1.00 is no worse than rg)")
 print(f"gbcheck -j1 / -j{threads}:   {med(gb1) / med(gb):.2f}x speed-up (median of per-run ratios {med(speedups):.2f})")
+if base:
+    print("BASELINE, run in the same rounds:")
+    for name, wall, cpu in [(f"baseline -j{threads}", base, base_cpu), ("baseline -j1", base1, base1_cpu)]:
+        print(f"  {name:<22} {med(wall):8.0f}   ({min(wall):.0f} - {max(wall):.0f})   {med(cpu):8.0f}")
+    print(f"baseline / rg at -j{threads}: {med(base) / med(rg):.2f} (median of per-run ratios {med([b / r for b, r in zip(base, rg)]):.2f})")
+    print(f"baseline -j1 / -j{threads}:   {med(base1) / med(base):.2f}x (median of per-run ratios {med([a / b for a, b in zip(base1, base)]):.2f})")
+    print(f"gbcheck / baseline, wall: -j{threads} {med([g / b for g, b in zip(gb, base)]):.3f}, -j1 {med([g / b for g, b in zip(gb1, base1)]):.3f}; "
+          f"CPU: -j{threads} {med(gb_cpu) / med(base_cpu):.3f}, -j1 {med(gb1_cpu) / med(base1_cpu):.3f} (medians of per-run ratios; < 1 is faster)")
 PY

@@ -21,11 +21,18 @@
 //! ```
 
 use std::collections::BTreeMap;
+use std::sync::LazyLock;
+
+use memchr::memmem::Finder;
 
 use crate::finding::Rule;
 
 /// The marker every directive starts with.
 const MARKER: &[u8] = b"gbcheck:";
+
+/// A searcher for [`MARKER`], built once: `memmem::find` builds one a call, which cost more
+/// than the search itself on a small file.
+static MARKER_FINDER: LazyLock<Finder<'static>> = LazyLock::new(|| Finder::new(MARKER));
 
 /// A set of rules, one bit each in [`Rule::ALL`] order.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -108,7 +115,7 @@ impl Suppressions {
     /// The suppressions of a whole input.
     pub fn scan(bytes: &[u8]) -> Suppressions {
         let mut suppressions = Suppressions::default();
-        if memchr::memmem::find(bytes, MARKER).is_none() {
+        if MARKER_FINDER.find(bytes).is_none() {
             return suppressions;
         }
         for (i, line) in bytes.split(|&b| b == b'\n').enumerate() {

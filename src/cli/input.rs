@@ -37,8 +37,8 @@ pub enum EntryKind {
 
 /// What opening a file gave.
 pub enum Opened {
-    /// A small file, read whole.
-    Small(Vec<u8>),
+    /// A small file, read whole: its bytes are the buffer's first `len`.
+    Small(Vec<u8>, usize),
     /// A file bigger than one chunk, open, with its size when opened.
     Big(File, u64),
     /// Larger than `--max-filesize`.
@@ -55,6 +55,8 @@ pub fn open(path: &Path, chunk: u64, max_filesize: Option<u64>) -> Opened {
 
 /// [`open`], reading a small file into `buffer` (its contents are replaced): a worker that
 /// checks many small files reuses one buffer instead of allocating (and zeroing) one a file.
+/// The buffer keeps the length of the largest file read into it (the file's own length is
+/// returned beside it), so that bytes zeroed once are never zeroed again.
 pub fn open_with(path: &Path, chunk: u64, max_filesize: Option<u64>, mut buffer: Vec<u8>) -> Opened {
     let file = match open_nonblocking(path) {
         Ok(file) => file,
@@ -77,22 +79,24 @@ pub fn open_with(path: &Path, chunk: u64, max_filesize: Option<u64>, mut buffer:
     if size > chunk {
         return Opened::Big(file, size);
     }
-    if let Err(e) = read_small(&file, size, &mut buffer) {
-        return Opened::Error(describe_io_error(&e));
-    }
-    match size_change(size, buffer.len() as u64) {
+    let len = match read_small(&file, size, &mut buffer) {
+        Ok(len) => len,
+        Err(e) => return Opened::Error(describe_io_error(&e)),
+    };
+    match size_change(size, len as u64) {
         Some(message) => Opened::Error(format!("{message}; not checked")),
-        None => Opened::Small(buffer),
+        None => Opened::Small(buffer, len),
     }
 }
 
-/// Reads a file of `size` bytes (when opened) into `buffer`, asking for one byte more to see
-/// whether it grew. A regular file's read returns fewer bytes than asked only at the end of
-/// the file, so once `size` bytes are in, the read that brought them met the end: one read
-/// call for a file that did not change, not a second one to see the end.
-fn read_small(mut file: &File, size: u64, buffer: &mut Vec<u8>) -> io::Result<()> {
+/// Reads a file of `size` bytes (when opened) into the start of `buffer`, asking for one
+/// byte more to see whether it grew, and returns how many bytes it read. A regular file's
+/// read returns fewer bytes than asked only at the end of the file, so once `size` bytes are
+/// in, the read that brought them met the end: one read call for a file that did not change,
+/// not a second one to see the end.
+fn read_small(mut file: &File, size: u64, buffer: &mut Vec<u8>) -> io::Result<usize> {
     let want = size as usize + 1;
-    // The bytes of the file read before (the buffer's length) need not be zeroed again.
+    // Only the part of the buffer never used before is zeroed (it is never shortened).
     if buffer.len() < want {
         buffer.resize(want, 0);
     }
@@ -110,8 +114,7 @@ fn read_small(mut file: &File, size: u64, buffer: &mut Vec<u8>) -> io::Result<()
             Err(e) => return Err(e),
         }
     }
-    buffer.truncate(filled);
-    Ok(())
+    Ok(filled)
 }
 
 /// Opens a file for reading with `O_NONBLOCK` (and `O_NOCTTY`), so that opening a FIFO or a

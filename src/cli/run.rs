@@ -18,7 +18,7 @@
 use std::collections::{BTreeMap, VecDeque};
 use std::fs::File;
 use std::io;
-use std::path::PathBuf;
+use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -103,8 +103,8 @@ fn checked(window: &Window, report: &FileReport, settings: &Settings) -> Checked
     }
 }
 
-/// A worker's job for one input.
-fn job(path: Option<PathBuf>, settings: &Settings) -> Outcome {
+/// A worker's job for one input: a file, or standard input (`None`).
+fn job(path: Option<&Path>, settings: &Settings) -> Outcome {
     let Some(path) = path else {
         return match read_stdin(settings.max_filesize) {
             Ok(bytes) if settings.max_filesize.is_some_and(|max| bytes.len() as u64 > max) => {
@@ -118,9 +118,9 @@ fn job(path: Option<PathBuf>, settings: &Settings) -> Outcome {
     thread_local! {
         static BUFFER: std::cell::Cell<Vec<u8>> = const { std::cell::Cell::new(Vec::new()) };
     }
-    match open_with(&path, settings.chunk, settings.max_filesize, BUFFER.take()) {
-        Opened::Small(bytes) => {
-            let outcome = check_small(&bytes, settings, true);
+    match open_with(path, settings.chunk, settings.max_filesize, BUFFER.take()) {
+        Opened::Small(bytes, len) => {
+            let outcome = check_small(&bytes[..len], settings, true);
             BUFFER.set(bytes);
             outcome
         }
@@ -216,6 +216,8 @@ impl<'a> Runner<'a> {
 
     /// Checks and reports every entry, in order.
     pub fn run(mut self, entries: Vec<Entry>) -> io::Result<(Summary, Stats)> {
+        // Shared with the jobs, which borrow their paths from it instead of a copy each.
+        let entries = Arc::new(entries);
         // Inputs started ahead of the one reported: enough that the workers never run dry
         // while this thread waits for a slow input or for the CPU (on a busy machine it may
         // be off the CPU for milliseconds, while a small file takes microseconds); fewer once
@@ -224,18 +226,19 @@ impl<'a> Runner<'a> {
         let (tx, rx) = unbounded::<(usize, Outcome)>();
         let mut early = Early::default();
         let mut started = 0;
+        let mut path = DisplayPath::stdin();
         for head in 0..entries.len() {
             while started < entries.len()
                 && (started <= head || (started < head + window && early.findings < EARLY_FINDINGS))
             {
-                self.start(started, &entries[started], &tx);
+                self.start(started, &entries, &tx);
                 started += 1;
             }
             let entry = &entries[head];
-            let path = match entry.kind {
-                EntryKind::Stdin => DisplayPath::stdin(),
-                _ => DisplayPath::of(&entry.path),
-            };
+            match entry.kind {
+                EntryKind::Stdin => path = DisplayPath::stdin(),
+                _ => path.assign(&entry.path),
+            }
             match &entry.kind {
                 EntryKind::Error(message) => self.error(&path, message)?,
                 EntryKind::Skipped(reason, message) => self.skipped(&path, *reason, message, false)?,
@@ -258,19 +261,19 @@ impl<'a> Runner<'a> {
         Ok((self.summary, self.stats))
     }
 
-    /// Starts the job for an entry that needs one.
-    fn start(&self, index: usize, entry: &Entry, tx: &Sender<(usize, Outcome)>) {
-        let path = match entry.kind {
-            EntryKind::File { .. } => Some(entry.path.clone()),
-            EntryKind::Stdin => None,
+    /// Starts the job for entry `index`, if it needs one.
+    fn start(&self, index: usize, entries: &Arc<Vec<Entry>>, tx: &Sender<(usize, Outcome)>) {
+        let entry = &entries[index];
+        let settings = match entry.kind {
+            EntryKind::File { .. } => self.settings_for(&entry.path),
+            EntryKind::Stdin => Arc::clone(&self.settings),
             _ => return,
         };
-        let settings = match &path {
-            Some(path) => self.settings_for(path),
-            None => Arc::clone(&self.settings),
-        };
+        let entries = Arc::clone(entries);
         let tx = tx.clone();
         self.pool.spawn_fifo(move || {
+            let entry = &entries[index];
+            let path = matches!(entry.kind, EntryKind::File { .. }).then_some(entry.path.as_path());
             let _ = tx.send((index, job(path, &settings)));
         });
     }

@@ -202,8 +202,10 @@ fn walk(roots: &[PathBuf], options: &WalkOptions, excludes: Override, entries: &
         .follow_links(false)
         .overrides(excludes)
         .threads(options.threads)
-        // A Git repository's own directory is never text to check, even with --hidden.
-        .filter_entry(|dent| !(dent.file_name() == ".git" && dent.file_type().is_some_and(|t| t.is_dir())));
+        // A Git repository's own directory is never text to check, even with --hidden. The
+        // type is looked at first: taking a path's file name is the dearer test, and only
+        // directories need it.
+        .filter_entry(|dent| !(dent.file_type().is_some_and(|t| t.is_dir()) && dent.file_name() == ".git"));
     let (tx, rx) = mpsc::channel::<Vec<Entry>>();
     builder.build_parallel().run(|| {
         let mut found = Found { entries: Vec::new(), tx: tx.clone() };
@@ -229,9 +231,58 @@ struct Found {
 impl Drop for Found {
     fn drop(&mut self) {
         let mut entries = std::mem::take(&mut self.entries);
-        entries.sort_by(entry_order);
+        sort_found(&mut entries);
         let _ = self.tx.send(entries);
     }
+}
+
+/// Sorts what the walk found (never standard input) by path, as [`entry_order`] would.
+///
+/// [`compare_paths`] goes through the long prefix that the paths of one tree share on every
+/// comparison; sorting 20,000 paths that way was a twentieth of the instructions of a run
+/// on 20,000 small files. Here each path gets a 16-byte key once, the bytes of its sort key
+/// ([`sort_key_bytes`]) just past the prefix all the paths share, and the keys decide the
+/// order; only paths whose keys are equal are compared in full.
+fn sort_found(entries: &mut [Entry]) {
+    fn bytes(entry: &Entry) -> &[u8] {
+        entry.path.as_os_str().as_encoded_bytes()
+    }
+    let Some(first) = entries.first().map(bytes) else { return };
+    let shared = entries.iter().fold(first.len(), |n, entry| {
+        first[..n].iter().zip(bytes(entry)).take_while(|(a, b)| a == b).count()
+    });
+    let mut order: Vec<(u128, usize)> =
+        entries.iter().enumerate().map(|(i, entry)| (key_after(bytes(entry), shared), i)).collect();
+    order.sort_unstable_by(|(key_a, a), (key_b, b)| {
+        key_a.cmp(key_b).then_with(|| compare_paths(&entries[*a].path, &entries[*b].path)).then(a.cmp(b))
+    });
+    // Entry `source[j]` goes to `j`: each cycle of the permutation is followed once, with
+    // swaps, so that no second list of entries is made (its pages cost more than the swaps).
+    let mut source: Vec<usize> = order.into_iter().map(|(_, i)| i).collect();
+    for start in 0..source.len() {
+        let mut j = start;
+        loop {
+            let k = source[j];
+            source[j] = j;
+            if k == start {
+                break;
+            }
+            entries.swap(j, k);
+            j = k;
+        }
+    }
+}
+
+/// The 16 bytes of a path's [`sort_key_bytes`] from `from` on, big-endian, zero-padded:
+/// paths whose keys differ are in the order of their keys (a path that ends is padded with
+/// zeros, which sort first, like a shorter path; a separator is zero too, so such keys may
+/// tie, and ties are settled by the whole paths).
+fn key_after(path: &[u8], from: usize) -> u128 {
+    let mut key = [0u8; 16];
+    for (k, &b) in key.iter_mut().zip(path.get(from..).unwrap_or_default()) {
+        *k = if std::path::is_separator(char::from(b)) { 0 } else { b };
+    }
+    u128::from_be_bytes(key)
 }
 
 /// What one entry found by the walk means (nothing for a directory).
@@ -300,6 +351,70 @@ fn walk_errors(error: &ignore::Error, path: Option<&Path>) -> Vec<Entry> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn found_entries_sort_as_entry_order_sorts_them() {
+        let names = [
+            "a",
+            "a.txt",
+            "a/b",
+            "a/b/c",
+            "a-b",
+            "a/",
+            "ab",
+            "b",
+            "a/b.txt",
+            "a//b",
+            "./a",
+            "中/文",
+            "中.txt",
+            "/t/walk/d00/s000/zh00000.po",
+            "/t/walk/d00/s000/zh00001.po",
+            "/t/walk/d00/s000/zh00000.pox",
+            "/t/walk/d00/s000/zh00000.po/x",
+            "/t/walk/d00/s001",
+            "/t/walk/d00/s000/zh00000.p",
+            "/t/walk/d00/s000/zh00000.po",
+            "/t/walk/d0",
+            "/t/walk/d00/s000/a-very-long-file-name-that-shares-a-prefix-1.txt",
+            "/t/walk/d00/s000/a-very-long-file-name-that-shares-a-prefix-0.txt",
+            "/t/walk/d00/s000/a-very-long-file-name-that-shares-a-prefix/0.txt",
+        ];
+        let entries = |names: &[&str]| -> Vec<Entry> {
+            names
+                .iter()
+                .enumerate()
+                .map(|(i, name)| Entry {
+                    path: PathBuf::from(name),
+                    kind: if i % 2 == 0 {
+                        EntryKind::File { explicit: false }
+                    } else {
+                        EntryKind::Error(i.to_string())
+                    },
+                })
+                .collect()
+        };
+        let shown = |entries: &[Entry]| -> Vec<String> {
+            entries.iter().map(|e| format!("{} {:?}", e.path.display(), e.kind)).collect()
+        };
+        // Every rotation of the list, and the tree's paths alone (a long shared prefix).
+        for start in 0..names.len() {
+            let rotated: Vec<&str> = names[start..].iter().chain(&names[..start]).copied().collect();
+            for list in [&rotated[..], &rotated[..rotated.len().min(3)]] {
+                let mut expected = entries(list);
+                expected.sort_by(entry_order);
+                let mut found = entries(list);
+                sort_found(&mut found);
+                assert_eq!(shown(&found), shown(&expected), "{list:?}");
+            }
+        }
+        let tree: Vec<&str> = names.iter().copied().filter(|n| n.starts_with("/t/")).rev().collect();
+        let mut expected = entries(&tree);
+        expected.sort_by(entry_order);
+        let mut found = entries(&tree);
+        sort_found(&mut found);
+        assert_eq!(shown(&found), shown(&expected));
+    }
 
     #[test]
     fn paths_compare_as_their_sort_keys() {

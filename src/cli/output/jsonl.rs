@@ -31,7 +31,7 @@ enum Record<'a> {
         byte_len: u32,
         bytes: String,
         char: Option<String>,
-        message: String,
+        message: &'a str,
     },
     Error {
         path: &'a str,
@@ -132,7 +132,7 @@ impl<W: Write> Reporter for JsonLines<W> {
             byte_len: finding.span.len,
             bytes: HexBytes(&located.bytes).to_string(),
             char: finding.scalar.map(|c| format!("U+{:04X}", c as u32)),
-            message: located.message.clone(),
+            message: &located.message,
         })
     }
 

@@ -41,6 +41,25 @@ impl DisplayPath {
             let text = String::from_utf8(bytes.to_vec()).unwrap_or_default();
             return DisplayPath { text, raw: None };
         }
+        DisplayPath::of_text(bytes)
+    }
+
+    /// Makes this the display of `path`, reusing the text's allocation: the reporting thread
+    /// shows the path of every input, one after the other, and most are plain ASCII.
+    pub fn assign(&mut self, path: &Path) {
+        let bytes = path.as_os_str().as_encoded_bytes();
+        match std::str::from_utf8(bytes) {
+            Ok(text) if text.bytes().all(|b| (0x20..0x7F).contains(&b)) => {
+                self.text.clear();
+                self.text.push_str(text);
+                self.raw = None;
+            }
+            _ => *self = DisplayPath::of_text(bytes),
+        }
+    }
+
+    /// A path's display from its bytes, any bytes.
+    fn of_text(bytes: &[u8]) -> DisplayPath {
         match std::str::from_utf8(bytes) {
             Ok(text) if !text.chars().any(char::is_control) => {
                 DisplayPath { text: text.to_string(), raw: None }
