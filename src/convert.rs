@@ -146,7 +146,11 @@ impl Special {
             // Strict 2022 is what every other profile is measured against: nothing is special
             // (`strict_2022_has_no_special_scalar` checks it), and not asking costs 64 Ki
             // profile lookups less at the start of every conversion.
-            return Special { bits: vec![0u64; 0x1_0000 / 64].into_boxed_slice(), supplementary: false, empty: true };
+            return Special {
+                bits: vec![0u64; 0x1_0000 / 64].into_boxed_slice(),
+                supplementary: false,
+                empty: true,
+            };
         }
         Special::compute(profile)
     }
@@ -417,7 +421,9 @@ fn three_index(word: u64) -> usize {
 
 /// The three UTF-8 bytes of a scalar U+0800-U+FFFF, in the low bytes of a word.
 fn three_byte_word(scalar: u32) -> u64 {
-    u64::from(0xE0 | scalar >> 12) | u64::from(0x80 | (scalar >> 6 & 0x3F)) << 8 | u64::from(0x80 | (scalar & 0x3F)) << 16
+    u64::from(0xE0 | scalar >> 12)
+        | u64::from(0x80 | (scalar >> 6 & 0x3F)) << 8
+        | u64::from(0x80 | (scalar & 0x3F)) << 16
 }
 
 /// The length of the UTF-8 bytes in an entry of [`FastTables::utf8_of_pair`]: two or three,
@@ -1271,17 +1277,21 @@ mod fast_loop_tests {
             state ^= state << 17;
             state
         };
-        let common: [&[u8]; 8] = [
+        // Two-byte codes of three-byte UTF-8 forms (D6D0, CEC4, A3AC) and of two-byte ones
+        // (A6A1 U+0391, A1A4 U+00B7), in runs of either and mixed.
+        let common: [&[u8]; 10] = [
             b"abc def",
             b"\n",
             b"0123456789 ascii run of some length, longer than sixteen bytes\n",
             b"\xD6\xD0\xCE\xC4",
             b"\xA3\xAC",
+            b"\xA6\xA1\xD6\xD0",
+            b"\xD6\xD0\xA1\xA4\xCE\xC4\xA6\xA1",
             b"\x81\x30\x81\x30",
             b"\x84\x31\x95\x33",
             b"\x95\x32\x82\x36",
         ];
-        let common = if four_byte { &common[..] } else { &common[..5] };
+        let common = if four_byte { &common[..] } else { &common[..7] };
         let apart: [&[u8]; 7] = [
             b"\xA3\xA0",
             b"\xA8\xBC",
@@ -1365,6 +1375,92 @@ mod fast_loop_tests {
                         Ok(out)
                     })();
                     assert!(got == expected, "{profile} seed {seed} chunks of {size}");
+                }
+            }
+        }
+    }
+
+    /// Converts `input` in chunks of `size` bytes.
+    fn chunked(
+        input: &[u8],
+        size: usize,
+        from: Encoding,
+        to: Encoding,
+        profile: Profile,
+    ) -> Result<Vec<u8>, Lossy> {
+        let mut converter = Converter::new(from, to, profile, Bom::Drop);
+        let mut out = Vec::new();
+        for chunk in input.chunks(size) {
+            out.extend_from_slice(converter.feed(chunk)?);
+        }
+        out.extend_from_slice(converter.finish()?);
+        Ok(out)
+    }
+
+    /// Every three-byte UTF-8 shape (every lead E0-EF, every second byte, third bytes at the
+    /// edges of their ranges: overlong forms, surrogates, bad continuation bytes, characters
+    /// some profile treats apart), alone, first and second of a pair in a run of three-byte
+    /// sequences, and cut by the end of the input, agrees with the one-character-at-a-time
+    /// way under every profile.
+    #[test]
+    fn every_three_byte_shape_agrees_with_one_character_at_a_time() {
+        let edges = [0x00u8, 0x41, 0x7F, 0x80, 0x8F, 0x90, 0x9F, 0xA0, 0xB9, 0xBF, 0xC0, 0xFF];
+        let (zhong, wen) = ("中".as_bytes(), "文".as_bytes());
+        for lead in 0xE0..=0xEFu8 {
+            for second in 0..=0xFFu8 {
+                for third in edges {
+                    let seq = [lead, second, third];
+                    let inputs = [
+                        [&seq[..], wen, zhong].concat(),
+                        [zhong, &seq[..], wen, zhong].concat(),
+                        [zhong, wen, &seq[..], zhong].concat(),
+                        [b"a", &seq[..], wen].concat(),
+                        [zhong, wen, &seq[..2]].concat(),
+                    ];
+                    for profile in Profile::ALL {
+                        for input in &inputs {
+                            let expected = reference(input, Encoding::Utf8, Encoding::Gb18030, profile);
+                            let got = chunked(input, input.len(), Encoding::Utf8, Encoding::Gb18030, profile);
+                            assert!(got == expected, "{profile} {input:02X?}");
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// Short text of every kind in both encodings, converted in chunks of every size from one
+    /// byte to the whole, so that every sequence is cut at every place by a chunk's end.
+    #[test]
+    fn every_chunk_size_agrees_with_one_character_at_a_time() {
+        let text = "\u{FEFF}中文，a·Α中bc 汉字表\u{E5E5}é😀\u{80}\u{FE10}\u{1E3F}\u{20AC}字\n文中文中 x";
+        let gb = convert_bytes(
+            text.as_bytes(),
+            Encoding::Utf8,
+            Encoding::Gb18030,
+            Profile::Gb18030_2022,
+            Bom::Keep,
+        )
+        .unwrap();
+        let inputs = [
+            (Encoding::Utf8, text.as_bytes().to_vec()),
+            (Encoding::Utf8, [text.as_bytes(), b"\xE0\x80\x80", text.as_bytes()].concat()),
+            (Encoding::Utf8, [text.as_bytes(), b"\xED\xA0\x80"].concat()),
+            (Encoding::Utf8, [text.as_bytes(), "中".as_bytes()[..2].as_ref()].concat()),
+            (Encoding::Gb18030, gb.clone()),
+            (Encoding::Gb18030, [&gb[..], b"\xA3\xA0\xD6\xD0\x80\xCE\xC4"].concat()),
+            (Encoding::Gb18030, [&gb[..], b"\xD6"].concat()),
+        ];
+        for (from, input) in &inputs {
+            let to = match from {
+                Encoding::Utf8 => Encoding::Gb18030,
+                Encoding::Gb18030 => Encoding::Utf8,
+            };
+            for profile in Profile::ALL {
+                let expected = reference(input, *from, to, profile);
+                for size in 1..=input.len() {
+                    let got = chunked(input, size, *from, to, profile);
+                    assert!(got == expected, "{profile} {from:?} chunks of {size}: {input:02X?}");
                 }
             }
         }
