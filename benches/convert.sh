@@ -7,13 +7,14 @@
 # (default /tmp/gbcheck-conv-bench), checks that both tools give the same bytes, then runs
 # gbcheck and iconv alternately (output to a file on the same disk), and prints the median
 # wall time of each and the ratio iconv / gbcheck (above 1: gbcheck is faster).
+# GBCHECK=PATH times another gbcheck binary (e.g. a copy of main's) instead of this tree's.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 RUNS=${1:-7}
 DIR=${BENCH_DIR:-/tmp/gbcheck-conv-bench}
 cargo build --release --quiet
 [ -f "$DIR/prose.gb18030.txt" ] || cargo run --release --quiet --example bench-inputs -- "$DIR" 64
-G=target/release/gbcheck
+G=${GBCHECK:-target/release/gbcheck}
 OUT=$DIR/out.tmp
 
 median() { sort -n | awk '{a[NR]=$1} END {print (NR%2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'; }

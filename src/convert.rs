@@ -142,6 +142,21 @@ impl Special {
     }
 
     fn build(profile: Profile) -> Special {
+        if profile == Profile::Gb18030_2022 {
+            // Strict 2022 is what every other profile is measured against: nothing is special
+            // (`strict_2022_has_no_special_scalar` checks it), and not asking costs 64 Ki
+            // profile lookups less at the start of every conversion.
+            return Special {
+                bits: vec![0u64; 0x1_0000 / 64].into_boxed_slice(),
+                supplementary: false,
+                empty: true,
+            };
+        }
+        Special::compute(profile)
+    }
+
+    /// Asks the profile about every BMP scalar.
+    fn compute(profile: Profile) -> Special {
         let mut bits = vec![0u64; 0x1_0000 / 64].into_boxed_slice();
         for scalar in 0..0x1_0000u32 {
             let Some(c) = char::from_u32(scalar) else { continue };
@@ -371,24 +386,60 @@ const BLOCK: usize = 8 << 10;
 
 /// The tables of the fast loops for one profile, each built on first use.
 struct FastTables {
-    /// For each pair of bytes `first << 8 | second` that is a two-byte code converting as under
-    /// strict 2022: its UTF-8 bytes (little-endian) with their count in the top byte; 0 for
+    /// For each pair of bytes `second << 8 | first` (the pair read as a little-endian `u16`)
+    /// that is a two-byte code converting as under strict 2022: its UTF-8 bytes (little-endian; two or three, see [`utf8_len`]); 0 for
     /// every other pair.
     utf8_of_pair: OnceLock<Box<[u32; 0x1_0000]>>,
-    /// For each BMP scalar from U+0080 that converts as under strict 2022 (U+FEFF excepted):
-    /// its GB 18030 code's bytes (little-endian: the first byte is the low one; a two-byte
-    /// code has two zero bytes on top, a four-byte code a digit); 0 for every other scalar
-    /// (surrogates included).
-    code_of_bmp: OnceLock<Box<[u32; 0x1_0000]>>,
+    /// The GB 18030 codes of the scalars of UTF-8 sequences, see [`Utf8Tables`].
+    utf8: OnceLock<Utf8Tables>,
+}
+
+/// The GB 18030 code of each BMP scalar from U+0080 that converts as under strict 2022
+/// (U+FEFF excepted), as its bytes (little-endian: the first byte is the low one; a two-byte
+/// code has two zero bytes on top, a four-byte code a digit); 0 for every other scalar.
+struct Utf8Tables {
+    /// Scalars U+0000-U+07FF (two-byte sequences), by scalar.
+    two: Box<[u32; 0x800]>,
+    /// Scalars U+0800-U+FFFF (three-byte sequences), by [`three_index`] of the sequence: the
+    /// slots of overlong forms (scalars below U+0800) and of surrogates hold 0, so a lookup
+    /// judges the sequence's value and its conversion at once.
+    three: Box<[u32; 0x1_0000]>,
+}
+
+/// Multiplier of [`three_index`] (three bits set: found by trying every such multiplier; the
+/// test `three_index_is_a_bijection` checks it).
+const THREE_MUL: u64 = 1 << 42 | 1 << 46 | 1 << 56;
+
+/// Where a three-byte UTF-8 sequence (its bytes the low three of `word`, the first lowest;
+/// higher bytes are ignored) has its slot in [`Utf8Tables::three`]. The sixteen payload bits
+/// (`lead & 0F`, `second & 3F`, `third & 3F`) are spread by one multiply into a 16-bit index
+/// that is a bijection of them: three operations where assembling the scalar takes nine.
+#[inline(always)]
+fn three_index(word: u64) -> usize {
+    ((word & 0x003F_3F0F).wrapping_mul(THREE_MUL) >> 48) as usize
+}
+
+/// The three UTF-8 bytes of a scalar U+0800-U+FFFF, in the low bytes of a word.
+fn three_byte_word(scalar: u32) -> u64 {
+    u64::from(0xE0 | scalar >> 12)
+        | u64::from(0x80 | (scalar >> 6 & 0x3F)) << 8
+        | u64::from(0x80 | (scalar & 0x3F)) << 16
+}
+
+/// The length of the UTF-8 bytes in an entry of [`FastTables::utf8_of_pair`]: two or three,
+/// as its lead byte says (`110xxxxx` or `1110xxxx`; a two-byte code is always in the BMP).
+#[inline(always)]
+fn utf8_len(entry: u32) -> usize {
+    2 + (entry >> 5 & 1) as usize
 }
 
 impl FastTables {
     fn of(profile: Profile) -> &'static FastTables {
         static TABLES: [FastTables; 4] = [
-            FastTables { utf8_of_pair: OnceLock::new(), code_of_bmp: OnceLock::new() },
-            FastTables { utf8_of_pair: OnceLock::new(), code_of_bmp: OnceLock::new() },
-            FastTables { utf8_of_pair: OnceLock::new(), code_of_bmp: OnceLock::new() },
-            FastTables { utf8_of_pair: OnceLock::new(), code_of_bmp: OnceLock::new() },
+            FastTables { utf8_of_pair: OnceLock::new(), utf8: OnceLock::new() },
+            FastTables { utf8_of_pair: OnceLock::new(), utf8: OnceLock::new() },
+            FastTables { utf8_of_pair: OnceLock::new(), utf8: OnceLock::new() },
+            FastTables { utf8_of_pair: OnceLock::new(), utf8: OnceLock::new() },
         ];
         &TABLES[Profile::ALL.iter().position(|&p| p == profile).unwrap_or(0)]
     }
@@ -398,7 +449,7 @@ impl FastTables {
             let special = Special::of(profile);
             let mut table = vec![0u32; 0x1_0000];
             for (pair, entry) in table.iter_mut().enumerate() {
-                let [lead, trail] = (pair as u16).to_be_bytes();
+                let [lead, trail] = (pair as u16).to_le_bytes();
                 if !(grammar::is_lead(lead) && grammar::is_two_byte_trail(trail)) {
                     continue;
                 }
@@ -408,28 +459,38 @@ impl FastTables {
                 }
                 let mut bytes = [0u8; 4];
                 let len = c.encode_utf8(&mut bytes).len();
-                bytes[3] = len as u8;
                 *entry = u32::from_le_bytes(bytes);
+                debug_assert!(len == utf8_len(*entry));
             }
             table.into_boxed_slice().try_into().unwrap_or_else(|_| unreachable!())
         })
     }
 
-    fn code_of_bmp(profile: Profile) -> &'static [u32; 0x1_0000] {
-        FastTables::of(profile).code_of_bmp.get_or_init(|| {
+    fn utf8(profile: Profile) -> &'static Utf8Tables {
+        FastTables::of(profile).utf8.get_or_init(|| {
             let special = Special::of(profile);
-            let mut table = vec![0u32; 0x1_0000];
-            for (scalar, entry) in table.iter_mut().enumerate().skip(0x80) {
-                let Some(c) = char::from_u32(scalar as u32) else { continue };
+            let code = |scalar: u32| {
+                let Some(c) = char::from_u32(scalar) else { return 0 };
                 if special.contains(c) || c == '\u{FEFF}' {
-                    continue;
+                    return 0;
                 }
                 let mut bytes = [0u8; 4];
                 let code = mapping::encode(c);
                 bytes[..code.as_bytes().len()].copy_from_slice(code.as_bytes());
-                *entry = u32::from_le_bytes(bytes);
+                u32::from_le_bytes(bytes)
+            };
+            let mut two = vec![0u32; 0x800];
+            for (scalar, entry) in two.iter_mut().enumerate().skip(0x80) {
+                *entry = code(scalar as u32);
             }
-            table.into_boxed_slice().try_into().unwrap_or_else(|_| unreachable!())
+            let mut three = vec![0u32; 0x1_0000];
+            for scalar in 0x800..0x1_0000 {
+                three[three_index(three_byte_word(scalar))] = code(scalar);
+            }
+            Utf8Tables {
+                two: two.into_boxed_slice().try_into().unwrap_or_else(|_| unreachable!()),
+                three: three.into_boxed_slice().try_into().unwrap_or_else(|_| unreachable!()),
+            }
         })
     }
 }
@@ -485,24 +546,33 @@ fn gb18030_to_utf8_fast(
             continue;
         }
         let Some(&second) = data.get(i + 1) else { break };
-        let entry = table[usize::from(lead) << 8 | usize::from(second)];
+        let entry = table[usize::from(u16::from_le_bytes([lead, second]))];
         if entry != 0 {
             buf[j..j + 4].copy_from_slice(&entry.to_le_bytes());
-            j += (entry >> 24) as usize;
+            j += utf8_len(entry);
             i += 2;
             // Chinese text comes in runs of two-byte codes: stay with them, two codes a step
-            // (one bounds check, one 8-byte store). A pair the table does not hold (ASCII
-            // among them) ends the run, and the loop above takes it.
-            while let Some(&[a, b, c, d]) = data.get(i..i + 4) {
-                let left = table[usize::from(u16::from_be_bytes([a, b]))];
-                let right = table[usize::from(u16::from_be_bytes([c, d]))];
-                if left == 0 || right == 0 {
+            // (one 4-byte load, one check for the common case: an entry with bit 5 set is in
+            // the table and three bytes long, see `utf8_len`; the entries' top bytes are 0, so
+            // they need no mask). A pair the table does not hold (ASCII among them) ends the
+            // run, and the loop above takes it.
+            while let Some(&four) = data.get(i..i + 4).and_then(|s| <&[u8; 4]>::try_from(s).ok()) {
+                let four = u32::from_le_bytes(four);
+                let left = table[(four & 0xFFFF) as usize];
+                let right = table[(four >> 16) as usize];
+                if left & right & 0x20 != 0 {
+                    // Two three-byte sequences, as nearly all of Chinese text.
+                    let both = u64::from(left) | u64::from(right) << 24;
+                    buf[j..j + 8].copy_from_slice(&both.to_le_bytes());
+                    j += 6;
+                } else if left == 0 || right == 0 {
                     break;
+                } else {
+                    let len = utf8_len(left);
+                    let both = u64::from(left) | u64::from(right) << (8 * len);
+                    buf[j..j + 8].copy_from_slice(&both.to_le_bytes());
+                    j += len + utf8_len(right);
                 }
-                let len = (left >> 24) as usize;
-                let both = u64::from(left & 0x00FF_FFFF) | u64::from(right & 0x00FF_FFFF) << (8 * len);
-                buf[j..j + 8].copy_from_slice(&both.to_le_bytes());
-                j += len + (right >> 24) as usize;
                 i += 4;
             }
             continue;
@@ -532,14 +602,26 @@ fn gb18030_to_utf8_fast(
     i
 }
 
+/// The mask and shape of two three-byte UTF-8 sequences in the low six bytes of a word:
+/// `E0-EF 80-BF 80-BF`, twice.
+const TWO_THREE_MASK: u64 = 0x0000_C0C0_F0C0_C0F0;
+const TWO_THREE_SHAPE: u64 = 0x0000_8080_E080_80E0;
+
+/// Whether two entries of [`Utf8Tables`] are both two-byte codes (then neither is 0: the
+/// first byte of a two-byte code is 81-FE, with bit 7 set).
+#[inline(always)]
+fn both_two_byte_codes(a: u32, b: u32) -> bool {
+    (a | b) >> 16 == 0 && a & b & 0x80 != 0
+}
+
 /// UTF-8 to GB 18030 from `data[i]`, while the bytes are ASCII or sequences of scalars that
-/// convert as under strict 2022 (`table` for the BMP). Returns where it stopped:
+/// convert as under strict 2022 (`tables` for the BMP). Returns where it stopped:
 /// `data.len()`, or the start of a sequence that needs a closer look (a scalar the profile
 /// treats apart, a byte order mark, invalid bytes, or a sequence cut by the end of `data`).
 fn utf8_to_gb18030_fast(
     data: &[u8],
     mut i: usize,
-    table: &[u32; 0x1_0000],
+    tables: &Utf8Tables,
     special: &Special,
     out: &mut Output,
 ) -> usize {
@@ -548,6 +630,8 @@ fn utf8_to_gb18030_fast(
     // take four in GB 18030); a store writes up to 8 bytes.
     let buf = out.room((data.len() - i) * 2 + 8);
     let continuation = |b: u8| b & 0xC0 == 0x80;
+    // Two bytes of code, or four: then the top byte is a digit, 0011xxxx.
+    let code_len = |code: u32| 2 + (code >> 28 & 2) as usize;
     while i < data.len() {
         let lead = data[i];
         if lead < 0x80 {
@@ -556,28 +640,22 @@ fn utf8_to_gb18030_fast(
             j += k;
             continue;
         }
-        let code = match lead {
-            // Three bytes (overlong forms and surrogates are weeded out below: no code).
+        let (code, len) = match lead {
+            // Three bytes: the table's slots of overlong forms and surrogates hold no code.
             0xE0..=0xEF => {
                 let Some(&[_, second, third]) = data.get(i..i + 3) else { break };
                 if !(continuation(second) && continuation(third)) {
                     break;
                 }
-                let scalar =
-                    u32::from(lead & 0x0F) << 12 | u32::from(second & 0x3F) << 6 | u32::from(third & 0x3F);
-                if scalar < 0x800 {
-                    break;
-                }
-                i += 3;
-                table[scalar as usize & 0xFFFF]
+                let word = u64::from(lead) | u64::from(second) << 8 | u64::from(third) << 16;
+                (tables.three[three_index(word)], 3)
             }
             0xC2..=0xDF => {
                 let Some(&second) = data.get(i + 1) else { break };
                 if !continuation(second) {
                     break;
                 }
-                i += 2;
-                table[usize::from(lead & 0x1F) << 6 | usize::from(second & 0x3F)]
+                (tables.two[usize::from(lead & 0x1F) << 6 | usize::from(second & 0x3F)], 2)
             }
             0xF0..=0xF4 if !special.supplementary => {
                 let Some(&[_, second, third, fourth]) = data.get(i..i + 4) else { break };
@@ -591,47 +669,41 @@ fn utf8_to_gb18030_fast(
                 if !(0x1_0000..=0x10_FFFF).contains(&scalar) {
                     break;
                 }
-                i += 4;
-                u32::from_le_bytes(grammar::four_byte_code(
-                    scalar - 0x1_0000 + grammar::SUPPLEMENTARY_POINTER_FIRST,
-                ))
+                let code = grammar::four_byte_code(scalar - 0x1_0000 + grammar::SUPPLEMENTARY_POINTER_FIRST);
+                (u32::from_le_bytes(code), 4)
             }
             _ => break,
         };
         if code == 0 {
-            // Back to the start of the sequence, for a closer look.
-            i -= match lead {
-                0xE0..=0xEF => 3,
-                _ => 2,
-            };
+            // The sequence needs a closer look.
             break;
         }
+        i += len;
         buf[j..j + 4].copy_from_slice(&code.to_le_bytes());
-        // Two bytes of code, or four: then the top byte is a digit, 0011xxxx.
-        j += 2 + (code >> 28 & 2) as usize;
+        j += code_len(code);
         // Chinese text comes in runs of three-byte sequences: stay with them, two a step (one
-        // 8-byte load judges both sequences' shapes, one bounds check, one 8-byte store).
-        // Anything else (an overlong form, a scalar the table does not hold) ends the run,
-        // and the loop above takes it.
+        // 8-byte load and one mask judge both sequences' shapes, one check the common case of
+        // two two-byte codes, one 4-byte store). Anything else (a scalar the table does not
+        // hold, an overlong form or a surrogate among them) ends the run, and the loop above
+        // takes it. (Four a step was tried: runs are too short in prose for it to pay.)
         while let Some(word) = eight_at(data, i) {
             let word = u64::from_le_bytes(word);
-            // E0-EF, 80-BF, 80-BF, twice.
-            if word & 0x0000_C0C0_F0C0_C0F0 != 0x0000_8080_E080_80E0 {
+            if word & TWO_THREE_MASK != TWO_THREE_SHAPE {
                 break;
             }
-            let scalar = |w: u64| ((w & 0x0F) << 12 | (w >> 8 & 0x3F) << 6 | (w >> 16 & 0x3F)) as usize;
-            let (left, right) = (scalar(word), scalar(word >> 24));
-            if left.min(right) < 0x800 {
+            let (left, right) = (tables.three[three_index(word)], tables.three[three_index(word >> 24)]);
+            if both_two_byte_codes(left, right) {
+                // Two two-byte codes, as nearly all of Chinese text.
+                buf[j..j + 4].copy_from_slice(&(left | right << 16).to_le_bytes());
+                j += 4;
+            } else if left == 0 || right == 0 {
                 break;
+            } else {
+                let len = code_len(left);
+                let both = u64::from(left) | u64::from(right) << (8 * len);
+                buf[j..j + 8].copy_from_slice(&both.to_le_bytes());
+                j += len + code_len(right);
             }
-            let (left, right) = (table[left], table[right]);
-            if left == 0 || right == 0 {
-                break;
-            }
-            let len = 2 + (left >> 28 & 2) as usize;
-            let both = u64::from(left) | u64::from(right) << (8 * len);
-            buf[j..j + 8].copy_from_slice(&both.to_le_bytes());
-            j += len + 2 + (right >> 28 & 2) as usize;
             i += 6;
         }
     }
@@ -826,10 +898,10 @@ impl Utf8Reader {
                 }
             }
         }
-        let table = FastTables::code_of_bmp(writer.profile);
+        let tables = FastTables::utf8(writer.profile);
         while i < n && writer.lossy.is_none() {
             let end = (i + BLOCK).min(n);
-            i = utf8_to_gb18030_fast(&chunk[..end], i, table, writer.special, &mut writer.out);
+            i = utf8_to_gb18030_fast(&chunk[..end], i, tables, writer.special, &mut writer.out);
             if i == end {
                 continue;
             }
@@ -1071,6 +1143,46 @@ mod tests {
     }
 
     #[test]
+    fn strict_2022_has_no_special_scalar() {
+        let special = Special::compute(Profile::Gb18030_2022);
+        assert!(special.empty && special.bits.iter().all(|&word| word == 0));
+    }
+
+    /// [`three_index`] puts every three-byte sequence in a slot of its own, and the table holds
+    /// for each exactly what the one-character-at-a-time way gives (nothing for overlong forms
+    /// and surrogates), under every profile.
+    #[test]
+    fn three_index_is_a_bijection() {
+        let mut seen = vec![false; 0x1_0000];
+        for scalar in 0..0x1_0000u32 {
+            let word = u64::from(0xE0 | scalar >> 12)
+                | u64::from(0x80 | (scalar >> 6 & 0x3F)) << 8
+                | u64::from(0x80 | (scalar & 0x3F)) << 16;
+            assert_eq!(word, three_byte_word(scalar));
+            let slot = three_index(word | 0xABCD << 32);
+            assert_eq!(slot, three_index(word));
+            assert!(!seen[slot], "{scalar:04X}");
+            seen[slot] = true;
+        }
+        for profile in Profile::ALL {
+            let tables = FastTables::utf8(profile);
+            for scalar in 0..0x1_0000u32 {
+                let entry = tables.three[three_index(three_byte_word(scalar))];
+                let expected = match char::from_u32(scalar) {
+                    Some(c) if scalar >= 0x800 && c != '\u{FEFF}' && !Special::of(profile).contains(c) => {
+                        let mut bytes = [0u8; 4];
+                        let code = mapping::encode(c);
+                        bytes[..code.as_bytes().len()].copy_from_slice(code.as_bytes());
+                        u32::from_le_bytes(bytes)
+                    }
+                    _ => 0,
+                };
+                assert_eq!(entry, expected, "{profile} U+{scalar:04X}");
+            }
+        }
+    }
+
+    #[test]
     fn chunked_equals_whole() {
         let text = "中文 ok 𠀀 é\u{E5E5}\u{FEFF}x\n".repeat(3);
         let gb = convert(text.as_bytes(), Encoding::Utf8, Encoding::Gb18030, Profile::Gb18030_2022).unwrap();
@@ -1165,17 +1277,21 @@ mod fast_loop_tests {
             state ^= state << 17;
             state
         };
-        let common: [&[u8]; 8] = [
+        // Two-byte codes of three-byte UTF-8 forms (D6D0, CEC4, A3AC) and of two-byte ones
+        // (A6A1 U+0391, A1A4 U+00B7), in runs of either and mixed.
+        let common: [&[u8]; 10] = [
             b"abc def",
             b"\n",
             b"0123456789 ascii run of some length, longer than sixteen bytes\n",
             b"\xD6\xD0\xCE\xC4",
             b"\xA3\xAC",
+            b"\xA6\xA1\xD6\xD0",
+            b"\xD6\xD0\xA1\xA4\xCE\xC4\xA6\xA1",
             b"\x81\x30\x81\x30",
             b"\x84\x31\x95\x33",
             b"\x95\x32\x82\x36",
         ];
-        let common = if four_byte { &common[..] } else { &common[..5] };
+        let common = if four_byte { &common[..] } else { &common[..7] };
         let apart: [&[u8]; 7] = [
             b"\xA3\xA0",
             b"\xA8\xBC",
@@ -1259,6 +1375,92 @@ mod fast_loop_tests {
                         Ok(out)
                     })();
                     assert!(got == expected, "{profile} seed {seed} chunks of {size}");
+                }
+            }
+        }
+    }
+
+    /// Converts `input` in chunks of `size` bytes.
+    fn chunked(
+        input: &[u8],
+        size: usize,
+        from: Encoding,
+        to: Encoding,
+        profile: Profile,
+    ) -> Result<Vec<u8>, Lossy> {
+        let mut converter = Converter::new(from, to, profile, Bom::Drop);
+        let mut out = Vec::new();
+        for chunk in input.chunks(size) {
+            out.extend_from_slice(converter.feed(chunk)?);
+        }
+        out.extend_from_slice(converter.finish()?);
+        Ok(out)
+    }
+
+    /// Every three-byte UTF-8 shape (every lead E0-EF, every second byte, third bytes at the
+    /// edges of their ranges: overlong forms, surrogates, bad continuation bytes, characters
+    /// some profile treats apart), alone, first and second of a pair in a run of three-byte
+    /// sequences, and cut by the end of the input, agrees with the one-character-at-a-time
+    /// way under every profile.
+    #[test]
+    fn every_three_byte_shape_agrees_with_one_character_at_a_time() {
+        let edges = [0x00u8, 0x41, 0x7F, 0x80, 0x8F, 0x90, 0x9F, 0xA0, 0xB9, 0xBF, 0xC0, 0xFF];
+        let (zhong, wen) = ("中".as_bytes(), "文".as_bytes());
+        for lead in 0xE0..=0xEFu8 {
+            for second in 0..=0xFFu8 {
+                for third in edges {
+                    let seq = [lead, second, third];
+                    let inputs = [
+                        [&seq[..], wen, zhong].concat(),
+                        [zhong, &seq[..], wen, zhong].concat(),
+                        [zhong, wen, &seq[..], zhong].concat(),
+                        [b"a", &seq[..], wen].concat(),
+                        [zhong, wen, &seq[..2]].concat(),
+                    ];
+                    for profile in Profile::ALL {
+                        for input in &inputs {
+                            let expected = reference(input, Encoding::Utf8, Encoding::Gb18030, profile);
+                            let got = chunked(input, input.len(), Encoding::Utf8, Encoding::Gb18030, profile);
+                            assert!(got == expected, "{profile} {input:02X?}");
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// Short text of every kind in both encodings, converted in chunks of every size from one
+    /// byte to the whole, so that every sequence is cut at every place by a chunk's end.
+    #[test]
+    fn every_chunk_size_agrees_with_one_character_at_a_time() {
+        let text = "\u{FEFF}中文，a·Α中bc 汉字表\u{E5E5}é😀\u{80}\u{FE10}\u{1E3F}\u{20AC}字\n文中文中 x";
+        let gb = convert_bytes(
+            text.as_bytes(),
+            Encoding::Utf8,
+            Encoding::Gb18030,
+            Profile::Gb18030_2022,
+            Bom::Keep,
+        )
+        .unwrap();
+        let inputs = [
+            (Encoding::Utf8, text.as_bytes().to_vec()),
+            (Encoding::Utf8, [text.as_bytes(), b"\xE0\x80\x80", text.as_bytes()].concat()),
+            (Encoding::Utf8, [text.as_bytes(), b"\xED\xA0\x80"].concat()),
+            (Encoding::Utf8, [text.as_bytes(), "中".as_bytes()[..2].as_ref()].concat()),
+            (Encoding::Gb18030, gb.clone()),
+            (Encoding::Gb18030, [&gb[..], b"\xA3\xA0\xD6\xD0\x80\xCE\xC4"].concat()),
+            (Encoding::Gb18030, [&gb[..], b"\xD6"].concat()),
+        ];
+        for (from, input) in &inputs {
+            let to = match from {
+                Encoding::Utf8 => Encoding::Gb18030,
+                Encoding::Gb18030 => Encoding::Utf8,
+            };
+            for profile in Profile::ALL {
+                let expected = reference(input, *from, to, profile);
+                for size in 1..=input.len() {
+                    let got = chunked(input, size, *from, to, profile);
+                    assert!(got == expected, "{profile} {from:?} chunks of {size}: {input:02X?}");
                 }
             }
         }
