@@ -89,7 +89,7 @@ fn rule_list(rest: &[u8]) -> RuleMask {
 
 /// Finds the directives of one line whose marker starts before `limit`.
 fn directives(line: &[u8], limit: usize) -> impl Iterator<Item = (Scope, RuleMask)> + '_ {
-    memchr::memmem::find_iter(line, MARKER).take_while(move |&at| at < limit).filter_map(move |at| {
+    MARKER_FINDER.find_iter(line).take_while(move |&at| at < limit).filter_map(move |at| {
         let rest = &line[at + MARKER.len()..];
         let start = rest.iter().position(|b| !b.is_ascii_whitespace() || *b == b'\n')?;
         let rest = &rest[start..];
@@ -122,6 +122,18 @@ impl Suppressions {
             suppressions.add_line(i as u64 + 1, line);
         }
         suppressions
+    }
+
+    /// Adds the directives of `text`, whole lines each ending with LF, the first of them line
+    /// `first`; returns the number of the line after them. Text without a marker is only
+    /// counted, so a big file is not taken a line at a time.
+    pub fn add_lines(&mut self, first: u64, text: &[u8]) -> u64 {
+        if MARKER_FINDER.find(text).is_some() {
+            for (i, line) in text.split_inclusive(|&b| b == b'\n').enumerate() {
+                self.add_line(first + i as u64, line);
+            }
+        }
+        first + memchr::memchr_iter(b'\n', text).count() as u64
     }
 
     /// Adds the directives of line `number` (1-based), for inputs read a line at a time.

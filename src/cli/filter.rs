@@ -119,8 +119,9 @@ pub fn fingerprint(rule: Rule, window: &[u8], window_start: u64, start: u64, end
     format!("{:016x}", fnv1a(&[rule.id().as_bytes(), &window[s..e], before, after]))
 }
 
-/// The suppressions of a file read a line at a time; a line longer than a few MiB is held
-/// only in part (memory stays bounded whatever the line's length).
+/// The suppressions of a file read a block at a time: only lines in a stretch holding a
+/// directive's marker are taken one by one, and a line longer than a few MiB is held only in
+/// part (memory stays bounded whatever the line's length).
 fn scan_lines(file: &File) -> Suppressions {
     const BLOCK: usize = 1 << 20;
     let mut suppressions = Suppressions::default();
@@ -132,18 +133,25 @@ fn scan_lines(file: &File) -> Suppressions {
             Ok([]) | Err(_) => break,
             Ok(buf) => buf,
         };
-        match memchr::memchr(b'\n', buf) {
-            Some(lf) => {
-                line.extend_from_slice(&buf[..=lf]);
-                reader.consume(lf + 1);
-                suppressions.add_line(number, &line);
-                line.clear();
-                number += 1;
+        let n = buf.len();
+        match memchr::memrchr(b'\n', buf) {
+            Some(last) => {
+                // The line held from the blocks before ends at the first LF; the whole lines
+                // after it are taken together; the rest is held.
+                let mut from = 0;
+                if !line.is_empty() {
+                    let first = memchr::memchr(b'\n', buf).unwrap_or(last);
+                    line.extend_from_slice(&buf[..=first]);
+                    suppressions.add_line(number, &line);
+                    line.clear();
+                    number += 1;
+                    from = first + 1;
+                }
+                number = suppressions.add_lines(number, &buf[from..last + 1]);
+                line.extend_from_slice(&buf[last + 1..]);
             }
             None => {
-                let n = buf.len();
                 line.extend_from_slice(buf);
-                reader.consume(n);
                 if line.len() > 2 * BLOCK {
                     // Directives starting in the head are read now; the tail, long enough to
                     // hold any directive that starts in it, is kept for the next piece.
@@ -153,6 +161,7 @@ fn scan_lines(file: &File) -> Suppressions {
                 }
             }
         }
+        reader.consume(n);
     }
     if !line.is_empty() {
         suppressions.add_line(number, &line);
@@ -400,6 +409,40 @@ impl Reporter for Filter<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_file_read_in_blocks_has_the_suppressions_of_the_whole() {
+        // Directives on either side of the reader's 1 MiB blocks, in a 2.5 MiB line (at its
+        // start and end) and on the last line without LF; filler lines of many lengths.
+        let directive = |n: usize| format!("x // gbcheck: ignore-line GB00{}\n", 1 + n % 7);
+        let mut text = String::new();
+        let mut n = 0;
+        for block in 1..=5usize {
+            while text.len() + 40 < block << 20 {
+                text.push_str(&"y".repeat(n % 300));
+                text.push('\n');
+                n += 1;
+                if n % 997 == 0 {
+                    text.push_str(&directive(n));
+                }
+            }
+            // A directive across the block's end, then one right after it.
+            text.push_str(&directive(block));
+            text.push_str(&directive(block + 1));
+            if block == 2 {
+                text.push_str("# gbcheck: ignore-next-line GB009 ");
+                text.push_str(&"z".repeat(5 << 19));
+                text.push_str(" /* gbcheck: ignore-line GB005 */\n");
+            }
+        }
+        text.push_str("last # gbcheck: ignore-line GB012");
+        let mut file = tempfile::tempfile().unwrap();
+        file.write_all(text.as_bytes()).unwrap();
+        file.seek(std::io::SeekFrom::Start(0)).unwrap();
+        let expected = Suppressions::scan(text.as_bytes());
+        assert!(expected.lines.len() > 20, "{}", expected.lines.len());
+        assert_eq!(scan_lines(&file), expected);
+    }
 
     #[test]
     fn fingerprints_ignore_other_lines_and_indentation() {
