@@ -24,6 +24,7 @@ use std::io;
 
 use gbcheck::check::{Encoding, EncodingChoice, Options, UTF8_BOM};
 use gbcheck::finding::{Finding, Rule};
+use gbcheck::scan::utf8::Utf8Scanner;
 use gbcheck::scan::{fast, Visitor};
 
 use crate::cli::input::size_change;
@@ -298,7 +299,8 @@ fn facts(file: &File, size: u64, gb18030: bool) -> io::Result<Facts> {
     let mut facts = Facts { valid_utf8: true, first_non_ascii: None, clean_gb18030: gb18030 };
     let mut scanner = fast::Scanner::new();
     let mut any = AnyFinding::default();
-    let mut carry: Vec<u8> = Vec::new();
+    let mut utf8 = Utf8Scanner::new();
+    let mut invalid_utf8 = AnyFinding::default();
     let mut buf = vec![0u8; BLOCK];
     let mut pos = 0u64;
     while pos < size {
@@ -308,18 +310,13 @@ fn facts(file: &File, size: u64, gb18030: bool) -> io::Result<Facts> {
             return Err(io::Error::other(size_change(size, pos).unwrap_or_default()));
         }
         let block = &buf[..n];
-        if facts.first_non_ascii.is_none() {
+        // `is_ascii` goes a word at a time; the position is sought only in the block that has it.
+        if facts.first_non_ascii.is_none() && !block.is_ascii() {
             facts.first_non_ascii = block.iter().position(|b| !b.is_ascii()).map(|i| pos + i as u64);
         }
         if facts.valid_utf8 {
-            carry.extend_from_slice(block);
-            match std::str::from_utf8(&carry) {
-                Ok(_) => carry.clear(),
-                Err(e) if e.error_len().is_none() => {
-                    carry.drain(..e.valid_up_to());
-                }
-                Err(_) => facts.valid_utf8 = false,
-            }
+            utf8.feed(block, &mut invalid_utf8);
+            facts.valid_utf8 = !invalid_utf8.0;
         }
         if facts.clean_gb18030 {
             scanner.feed(block, &mut any);
@@ -330,8 +327,10 @@ fn facts(file: &File, size: u64, gb18030: bool) -> io::Result<Facts> {
             return Ok(facts);
         }
     }
-    if !carry.is_empty() {
-        facts.valid_utf8 = false;
+    if facts.valid_utf8 {
+        // A sequence cut by the end of the file.
+        utf8.finish(&mut invalid_utf8);
+        facts.valid_utf8 = !invalid_utf8.0;
     }
     if facts.clean_gb18030 {
         scanner.finish(&mut any);
@@ -380,6 +379,26 @@ pub fn plan(file: &File, size: u64, options: &Options) -> io::Result<Plan> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn facts_read_in_blocks_are_those_of_the_whole_file() {
+        use std::io::Write;
+        // A UTF-8 character across the 1 MiB block's end, the first non-ASCII byte in the
+        // second block, and endings: valid, invalid, cut.
+        let mut base = vec![b'a'; (1 << 20) - 1];
+        base.extend_from_slice("中文".as_bytes());
+        base.extend_from_slice(&vec![b'b'; 1000]);
+        let endings: [&[u8]; 4] = [b"", b"\xFF", "中".as_bytes().split_at(2).0, b"\xD6\xD0"];
+        for ending in endings {
+            let mut bytes = base.clone();
+            bytes.extend_from_slice(ending);
+            let mut file = tempfile::tempfile().unwrap();
+            file.write_all(&bytes).unwrap();
+            let found = facts(&file, bytes.len() as u64, true).unwrap();
+            assert_eq!(found.valid_utf8, std::str::from_utf8(&bytes).is_ok(), "{ending:02X?}");
+            assert_eq!(found.first_non_ascii, Some((1 << 20) - 1));
+        }
+    }
     use std::fs::{self, OpenOptions};
     use std::io::Write;
 
