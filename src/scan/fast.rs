@@ -211,7 +211,8 @@ fn offer_codes<V: Visitor>(
             visitor.char(at + k as u64, 4, decode_four_byte(pointer).unwrap_or(char::REPLACEMENT_CHARACTER));
             k += 4;
         } else {
-            // ASCII (no control byte: those stop the block) up to the next lead.
+            // ASCII up to the next lead (control bytes, when they are to be reported, stop
+            // the block).
             let end = ((classes.high >> k) << k).trailing_zeros().min(stop as u32) as usize;
             visitor.ascii(at + k as u64, &bytes[k..end]);
             k = end;
