@@ -175,13 +175,16 @@ fn compare_paths(a: &Path, b: &Path) -> std::cmp::Ordering {
 /// (`a/b` before `a.txt`): the path's bytes with each separator made the lowest byte, 00,
 /// which no path holds. `gbcheck merge` orders records with it.
 pub fn sort_key_bytes(path: &[u8]) -> Vec<u8> {
-    let mut key = path.to_vec();
-    for b in &mut key {
-        if std::path::is_separator(char::from(*b)) {
-            *b = 0;
-        }
+    path.iter().map(|&b| sort_key_byte(b)).collect()
+}
+
+/// One byte of [`sort_key_bytes`]: a separator sorts as 0, before every other byte.
+fn sort_key_byte(b: u8) -> u8 {
+    if std::path::is_separator(char::from(b)) {
+        0
+    } else {
+        b
     }
-    key
 }
 
 /// Walks the directories in parallel and appends what it finds.
@@ -280,7 +283,7 @@ fn sort_found(entries: &mut [Entry]) {
 fn key_after(path: &[u8], from: usize) -> u128 {
     let mut key = [0u8; 16];
     for (k, &b) in key.iter_mut().zip(path.get(from..).unwrap_or_default()) {
-        *k = if std::path::is_separator(char::from(b)) { 0 } else { b };
+        *k = sort_key_byte(b);
     }
     u128::from_be_bytes(key)
 }

@@ -40,6 +40,13 @@ pub(crate) struct Block {
 }
 
 impl Block {
+    /// Whether the next block goes on from [`Block::stop`]: the block was passed whole, or it
+    /// stops only at a code its end cuts.
+    #[inline(always)]
+    pub fn next_block_goes_on(&self) -> bool {
+        self.stop == 64 || self.cut
+    }
+
     /// Reads a block that starts at a sequence boundary, with its classes. `pass_four_byte`
     /// says whether an assigned four-byte code (as a big-endian number) may be passed over
     /// ([`Block::four_byte`]) or must be seen ([`Block::four_byte_seen`]).

@@ -124,8 +124,7 @@ fn skip_blocks<V: Visitor>(chunk: &[u8], i: usize, base: u64, visitor: &mut V) -
             // Without characters, every valid code is skipped.
             let block = Block::new(bytes, classes, |code| !V::WANTS_CHARS || visitor.skips_four_byte(code));
             let stop = block.stop as usize;
-            // Whole, or only up to a code the block's end cuts: the next block goes on.
-            let go_on = stop == 64 || block.cut;
+            let go_on = block.next_block_goes_on();
             if !V::WANTS_CHARS {
                 return (stop, go_on);
             }
@@ -177,7 +176,7 @@ fn offer_and_pass<V: Visitor>(
         let rest = u64::MAX.checked_shl(from as u32).unwrap_or(0);
         let first = first_to_see(bytes, lookups & rest, block.four_byte_seen & rest, skip);
         if first >= stop {
-            return (stop, stop == 64 || block.cut);
+            return (stop, block.next_block_goes_on());
         }
         from = offer_codes(block, classes, bytes, first, at, visitor);
         if from == stop && visitor.skip_table().is_none() {
