@@ -587,3 +587,99 @@ fn auto_to_standard_output_equals_naming_the_encoding() {
     let emoji = run(&["convert", "--to", "gb18030", "--profile", "gbk", "emoji.txt"], dir.path());
     assert!(stderr(&emoji).contains("GB006"), "{}", stderr(&emoji));
 }
+
+/// Runs `gbcheck convert ARGS` in `dir` with standard output going into `out`, a file the
+/// caller opened (fresh, appended to, or already written).
+fn run_into(args: &[&str], dir: &Path, out: fs::File) -> Output {
+    gbcheck().args(args).current_dir(dir).stdout(Stdio::from(out)).output().expect("run gbcheck")
+}
+
+/// Standard output redirected to a file is written straight, not held first: what a
+/// conversion that stops has written must be cut off again, and nothing before it touched.
+#[test]
+fn standard_output_into_a_file_gets_the_whole_conversion_or_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    // Real text, after an ASCII stretch longer than the 1 MiB gbcheck buffers: with
+    // `--from auto` the first attempt (as UTF-8) writes some of it before it stops.
+    let text: String = "ASCII before the poem, long enough to be written first.\n".repeat(20_000)
+        + &"白日依山尽，黄河入海流。欲穷千里目，更上一层楼。\n".repeat(20_000);
+    let gb: Vec<u8> = text.chars().flat_map(expected_2022).collect();
+    fs::write(d.join("gb.txt"), &gb).unwrap();
+    // The same with a byte no encoding takes near the end: refused only after many writes.
+    let mut bad = gb.clone();
+    bad.splice(bad.len() - 10..bad.len() - 10, [0xFF]);
+    fs::write(d.join("bad.txt"), &bad).unwrap();
+    let create = |name: &str| fs::File::create(d.join(name)).unwrap();
+    let append = |name: &str| fs::OpenOptions::new().append(true).open(d.join(name)).unwrap();
+    let small = ["--chunk-size", "4K"];
+
+    for from in ["auto", "gb18030"] {
+        let args = |file: &'static str| -> Vec<&str> {
+            [&["convert", "--to", "utf-8", "--from", from][..], &small, &[file]].concat()
+        };
+        // A fresh file: exactly the text, with no trace of the UTF-8 attempt.
+        let output = run_into(&args("gb.txt"), d, create("out"));
+        assert_status(&output, 0);
+        assert_same(&fs::read(d.join("out")).unwrap(), text.as_bytes(), &format!("--from {from}"));
+
+        let output = run_into(&args("bad.txt"), d, create("out"));
+        assert_status(&output, 1);
+        assert!(stderr(&output).contains("GB001"), "{}", stderr(&output));
+        assert_same(
+            &fs::read(d.join("out")).unwrap(),
+            b"",
+            &format!("--from {from}: a refusal leaves nothing"),
+        );
+
+        // A file already written by the same descriptor, at its end: the conversion comes after
+        // what is there, and a refusal takes back only its own part.
+        for (source, status, expected) in
+            [("gb.txt", 0, [&b"kept\n"[..], text.as_bytes()].concat()), ("bad.txt", 1, b"kept\n".to_vec())]
+        {
+            let mut out = create("out");
+            std::io::Write::write_all(&mut out, b"kept\n").unwrap();
+            let output = run_into(&args(source), d, out);
+            assert_status(&output, status);
+            assert_same(
+                &fs::read(d.join("out")).unwrap(),
+                &expected,
+                &format!("--from {from}, {source} after text"),
+            );
+        }
+
+        // Appending (`>>`) to a file that is not empty.
+        for (source, status, expected) in
+            [("gb.txt", 0, [&b"old\n"[..], text.as_bytes()].concat()), ("bad.txt", 1, b"old\n".to_vec())]
+        {
+            fs::write(d.join("out"), b"old\n").unwrap();
+            let output = run_into(&args(source), d, append("out"));
+            assert_status(&output, status);
+            assert_same(
+                &fs::read(d.join("out")).unwrap(),
+                &expected,
+                &format!("--from {from}, {source} appended"),
+            );
+        }
+    }
+
+    // The source appended to itself: read whole before anything is written, so it ends.
+    fs::write(d.join("self.txt"), &gb).unwrap();
+    let output =
+        run_into(&["convert", "--to", "utf-8", "--chunk-size", "4K", "self.txt"], d, append("self.txt"));
+    assert_status(&output, 0);
+    assert_same(
+        &fs::read(d.join("self.txt")).unwrap(),
+        &[&gb[..], text.as_bytes()].concat(),
+        "the source appended to",
+    );
+    assert!(temp_files(d).is_empty());
+}
+
+/// Compares long byte strings, saying where they part rather than printing them.
+fn assert_same(actual: &[u8], expected: &[u8], what: &str) {
+    if actual != expected {
+        let at = actual.iter().zip(expected).take_while(|(a, b)| a == b).count();
+        panic!("{what}: {} bytes, expected {}; they differ from byte {at}", actual.len(), expected.len());
+    }
+}

@@ -5,10 +5,11 @@
 //! 1. with `--from auto`, for detection (stopped as soon as the answer is settled);
 //! 2. for the conversion, which is also the check: the converter stops at the first place it
 //!    cannot convert exactly (what the refusal rules GB001-GB004 and GB006 find). It writes to
-//!    a spool (memory, then an unnamed temporary file) for standard output, or to a temporary
-//!    file `.NAME.gbcheck-tmp-PID` in the destination's directory, flushed and fsynced.
-//!    Nothing reaches standard output or the destination unless the whole file converted;
-//!    `--dry-run` converts into nothing;
+//!    a temporary file `.NAME.gbcheck-tmp-PID` in the destination's directory, flushed and
+//!    fsynced; to standard output straight when that is a regular file written at its end (a
+//!    conversion that stops is cut off again), else to a spool (memory, then an unnamed
+//!    temporary file). Nothing stays on standard output or reaches the destination unless the
+//!    whole file converted; `--dry-run` converts into nothing;
 //! 3. only when it stopped: by the library's checker with the refusal rules, for the findings
 //!    to print. A refused file is left as it was, and the exit status is 1;
 //! 4. for a file destination, the verification: the temporary file is converted back and
@@ -24,7 +25,7 @@
 //! Diagnostics go to standard error (standard output may carry the converted text).
 
 use std::fs::{self, File, Metadata, OpenOptions};
-use std::io::{self, Read, Write};
+use std::io::{self, Read, Seek, Write};
 use std::os::unix::fs::{MetadataExt, OpenOptionsExt};
 use std::path::{Path, PathBuf};
 
@@ -180,19 +181,26 @@ fn convert_one(path: &Path, shown: &str, plan: &Plan, destination: &Destination)
     // Bound for standard output with `--from auto`, the source is first converted as UTF-8,
     // which validates it on the way: a valid UTF-8 file is then read once, not twice. That is
     // what detection says of it, or (all ASCII) converts to the same bytes as GB 18030 would.
-    // Anything else stops the attempt, and detection decides.
-    let mut spooled = None;
+    // Anything else stops the attempt, its output is thrown away, and detection decides.
+    let mut attempted = None;
     let from = match plan.from {
         Some(from) => from,
         None if matches!(destination, Destination::Stdout) && !plan.dry_run => {
-            let mut spool = Spool::new(min_output(meta.len(), Encoding::Utf8, plan.to));
-            match convert_stream(path, Encoding::Utf8, plan, &mut spool) {
+            let mut sink = StdoutSink::new(&meta, min_output(meta.len(), Encoding::Utf8, plan.to));
+            match convert_stream(path, Encoding::Utf8, plan, &mut sink) {
                 Ok(_) => {
-                    spooled = Some(spool);
+                    attempted = Some(sink);
                     Encoding::Utf8
                 }
-                Err(StreamError::Lossy(_)) => detect()?,
-                Err(e) => return Err(e.describe("the spool file")),
+                Err(StreamError::Lossy(_)) => {
+                    sink.discard()?;
+                    detect()?
+                }
+                Err(e) => {
+                    let what = e.describe(sink.name());
+                    sink.discard()?;
+                    return Err(what);
+                }
             }
         }
         None => detect()?,
@@ -237,25 +245,27 @@ fn convert_one(path: &Path, shown: &str, plan: &Plan, destination: &Destination)
     // source has converted: standard output gets the spool, a file the verified temporary file.
     let written = match (destination, target) {
         (Destination::Stdout, _) | (_, None) => {
-            let spool = match spooled {
-                Some(spool) => spool,
+            let sink = match attempted {
+                Some(sink) => sink,
                 None => {
-                    let mut spool = Spool::new(min_output(meta.len(), from, plan.to));
-                    match convert_stream(path, from, plan, &mut spool) {
-                        Ok(_) => {}
+                    let mut sink = StdoutSink::new(&meta, min_output(meta.len(), from, plan.to));
+                    match convert_stream(path, from, plan, &mut sink) {
+                        Ok(_) => sink,
                         Err(StreamError::Lossy(lossy)) => {
-                            return refuse_after(path, shown, from, plan, &direction, lossy)
+                            sink.discard()?;
+                            return refuse_after(path, shown, from, plan, &direction, lossy);
                         }
-                        Err(e) => return Err(e.describe("the spool file")),
+                        Err(e) => {
+                            let what = e.describe(sink.name());
+                            sink.discard()?;
+                            return Err(what);
+                        }
                     }
-                    spool
                 }
             };
             bom_note(false);
-            let stdout = io::stdout();
-            let mut out = stdout.lock();
             // A closed output pipe ends the conversion quietly, as it ends `gbcheck check`.
-            return match spool.copy_to(&mut out).and_then(|()| out.flush()) {
+            return match sink.finish() {
                 Ok(()) => Ok(Outcome::Done),
                 Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Ok(Outcome::Done),
                 Err(e) => Err(format!("cannot write standard output: {}", describe_io_error(&e))),
@@ -330,6 +340,98 @@ fn refuse_after(
         return Err(format!("the file changed while it was converted ({lossy}); nothing was changed"));
     }
     refuse(path, shown, &report, from, plan, direction)
+}
+
+/// Standard output as the destination of one file's conversion. Nothing of a conversion that
+/// stops may stay there, and the text should not be written twice when it need not be.
+enum StdoutSink {
+    /// A regular file (`> out.txt`) written at its end: the conversion goes straight into it,
+    /// and a conversion that stops is cut off again at `start`, where it began.
+    Direct { out: io::BufWriter<File>, start: u64 },
+    /// Anything else (a pipe, a terminal, the source itself): the whole conversion is held,
+    /// then written.
+    Spool(Spool),
+}
+
+impl StdoutSink {
+    /// The sink for the conversion of `source`, whose output is at least `min_len` bytes.
+    fn new(source: &Metadata, min_len: u64) -> StdoutSink {
+        match direct_stdout(source) {
+            Some((file, start)) => {
+                StdoutSink::Direct { out: io::BufWriter::with_capacity(1 << 20, file), start }
+            }
+            None => StdoutSink::Spool(Spool::new(min_len)),
+        }
+    }
+
+    /// What a write error is about.
+    fn name(&self) -> &'static str {
+        match self {
+            StdoutSink::Direct { .. } => "standard output",
+            StdoutSink::Spool(_) => "the spool file",
+        }
+    }
+
+    /// Takes back whatever of a conversion that stopped was written.
+    fn discard(self) -> Result<(), Failure> {
+        match self {
+            StdoutSink::Spool(_) => Ok(()),
+            StdoutSink::Direct { out, start } => {
+                // What is still buffered is dropped unwritten.
+                let (file, _) = out.into_parts();
+                file.set_len(start).and_then(|()| (&file).seek(io::SeekFrom::Start(start)).map(drop)).map_err(
+                    |e| {
+                        format!(
+                            "cannot take back the partial output on standard output: {}",
+                            describe_io_error(&e)
+                        )
+                    },
+                )
+            }
+        }
+    }
+
+    /// Completes a conversion that went through.
+    fn finish(self) -> io::Result<()> {
+        match self {
+            StdoutSink::Direct { out, .. } => {
+                out.into_inner().map(drop).map_err(io::IntoInnerError::into_error)
+            }
+            StdoutSink::Spool(spool) => {
+                let stdout = io::stdout();
+                let mut out = stdout.lock();
+                spool.copy_to(&mut out).and_then(|()| out.flush())
+            }
+        }
+    }
+}
+
+impl Write for StdoutSink {
+    fn write(&mut self, bytes: &[u8]) -> io::Result<usize> {
+        match self {
+            StdoutSink::Direct { out, .. } => out.write(bytes),
+            StdoutSink::Spool(spool) => spool.write(bytes),
+        }
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+}
+
+/// Standard output as a file of its own, and where writing starts, when it is a regular file
+/// other than `source` and is written at its end: then a conversion that stops can be cut off
+/// without touching anything that was there before. Appending (`>>`) to a file that is not
+/// empty does not qualify: its position is not yet at the end.
+fn direct_stdout(source: &Metadata) -> Option<(File, u64)> {
+    use std::os::fd::AsFd;
+    let file = File::from(io::stdout().as_fd().try_clone_to_owned().ok()?);
+    let meta = file.metadata().ok()?;
+    if !meta.is_file() || (meta.dev(), meta.ino()) == (source.dev(), source.ino()) {
+        return None;
+    }
+    let start = (&file).stream_position().ok()?;
+    (start == meta.len()).then_some((file, start))
 }
 
 /// The converted text of a file bound for standard output, held until the whole file has
