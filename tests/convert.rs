@@ -683,3 +683,77 @@ fn assert_same(actual: &[u8], expected: &[u8], what: &str) {
         panic!("{what}: {} bytes, expected {}; they differ from byte {at}", actual.len(), expected.len());
     }
 }
+
+/// Runs `gbcheck convert ARGS` in `dir` with `input` on standard input and `TMPDIR` set to
+/// `tmp`.
+fn run_with_stdin(args: &[&str], dir: &Path, tmp: &Path, input: &[u8]) -> Output {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_gbcheck"));
+    command.args(args).current_dir(dir).env("TMPDIR", tmp);
+    run_command_with_stdin(command, input)
+}
+
+/// Runs `command` with `input` written to its standard input from another thread.
+fn run_command_with_stdin(mut command: Command, input: &[u8]) -> Output {
+    let mut child = command
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run gbcheck");
+    let mut stdin = child.stdin.take().unwrap();
+    let input = input.to_vec();
+    let writer = std::thread::spawn(move || std::io::Write::write_all(&mut stdin, &input));
+    let output = child.wait_with_output().unwrap();
+    // A run that ends without reading its input (a usage error) closes the pipe early.
+    if let Err(e) = writer.join().unwrap() {
+        assert_eq!(e.kind(), std::io::ErrorKind::BrokenPipe, "{e}");
+    }
+    output
+}
+
+#[test]
+fn standard_input_converts_like_a_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let tmp = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let text = "白日依山尽，黄河入海流。\n".repeat(50_000);
+    let gb: Vec<u8> = text.chars().flat_map(expected_2022).collect();
+
+    for from in ["auto", "gb18030"] {
+        let output = run_with_stdin(&["convert", "--to", "utf-8", "--from", from, "-"], d, tmp.path(), &gb);
+        assert_status(&output, 0);
+        assert_same(&output.stdout, text.as_bytes(), &format!("standard input, --from {from}"));
+    }
+    let output = run_with_stdin(&["convert", "--to", "gb18030", "-"], d, tmp.path(), text.as_bytes());
+    assert_status(&output, 0);
+    assert_same(&output.stdout, &gb, "standard input to GB 18030");
+
+    // Into a new file with -o: the permissions of any new file (0666 less the umask), not
+    // those of the temporary copy of standard input.
+    let sh = format!("umask 027; exec {} convert --to utf-8 -o out.txt -", env!("CARGO_BIN_EXE_gbcheck"));
+    let output = {
+        let mut child = Command::new("sh");
+        child.args(["-c", &sh]).current_dir(d).env("TMPDIR", tmp.path());
+        run_command_with_stdin(child, &gb)
+    };
+    let output = if output.status.code() == Some(0) { output } else { panic!("{}", stderr(&output)) };
+    assert!(output.stdout.is_empty());
+    assert_same(&fs::read(d.join("out.txt")).unwrap(), text.as_bytes(), "-o from standard input");
+    use std::os::unix::fs::PermissionsExt;
+    assert_eq!(fs::metadata(d.join("out.txt")).unwrap().permissions().mode() & 0o777, 0o640);
+
+    // Refused: findings placed in `<stdin>`, nothing on standard output.
+    let bad = [&gb[..50], b"\xFF", &gb[50..]].concat();
+    let output = run_with_stdin(&["convert", "--to", "utf-8", "-"], d, tmp.path(), &bad);
+    assert_status(&output, 1);
+    assert!(output.stdout.is_empty());
+    assert!(stderr(&output).contains("<stdin>:3:1: error[GB001]"), "{}", stderr(&output));
+
+    // In place makes no sense for standard input.
+    let output = run_with_stdin(&["convert", "--in-place", "--to", "utf-8", "-"], d, tmp.path(), &gb);
+    assert_status(&output, 2);
+    assert!(stderr(&output).contains("standard input"), "{}", stderr(&output));
+
+    // The copy of standard input is gone.
+    assert_eq!(fs::read_dir(tmp.path()).unwrap().count(), 0);
+}

@@ -204,7 +204,8 @@ pub struct CheckArgs {
 
 #[derive(Debug, clap::Args)]
 pub struct ConvertArgs {
-    /// Files to convert. Without `--in-place` or `-o`, exactly one, written to standard output.
+    /// Files to convert (`-`: standard input). Without `--in-place` or `-o`, exactly one,
+    /// written to standard output.
     #[arg(value_name = "FILE", required = true)]
     pub files: Vec<PathBuf>,
 

@@ -49,6 +49,9 @@ const LOCATE_LIMIT: u64 = 64 << 20;
 /// Marks the name of a temporary file: `.NAME.gbcheck-tmp-PID`.
 const TEMP_MARK: &str = ".gbcheck-tmp-";
 
+/// How standard input is named in messages.
+const STDIN_SHOWN: &str = "<stdin>";
+
 /// What was asked, for every file.
 struct Plan {
     to: Encoding,
@@ -84,6 +87,10 @@ pub fn run(args: &ConvertArgs) -> io::Result<u8> {
         writeln!(err, "gbcheck: error: {what} takes exactly one FILE; use --in-place to convert several")?;
         return Ok(EXIT_ERROR);
     }
+    if args.in_place && args.files.iter().any(|f| f.as_os_str() == "-") {
+        writeln!(err, "gbcheck: error: standard input (-) cannot be converted in place; use -o OUT")?;
+        return Ok(EXIT_ERROR);
+    }
     let plan = Plan {
         to: match args.to {
             TargetArg::Gb18030 => Encoding::Gb18030,
@@ -112,8 +119,15 @@ pub fn run(args: &ConvertArgs) -> io::Result<u8> {
     };
     let mut status = EXIT_CLEAN;
     for path in &args.files {
-        let shown = escape_str(&DisplayPath::of(path).text);
-        match convert_one(path, &shown, &plan, &destination) {
+        let from_stdin = path.as_os_str() == "-";
+        let shown =
+            if from_stdin { STDIN_SHOWN.to_string() } else { escape_str(&DisplayPath::of(path).text) };
+        let result = if from_stdin {
+            hold_stdin().and_then(|(held, _guard)| convert_one(&held, &shown, &plan, &destination, true))
+        } else {
+            convert_one(path, &shown, &plan, &destination, false)
+        };
+        match result {
             Ok(Outcome::Done) => {}
             Ok(Outcome::Refused) => status = status.max(EXIT_FINDINGS),
             Err(message) => {
@@ -123,6 +137,19 @@ pub fn run(args: &ConvertArgs) -> io::Result<u8> {
         }
     }
     Ok(status)
+}
+
+/// Copies standard input into a temporary file (removed when the guard is dropped): a
+/// conversion reads its source more than once (detection, conversion, the findings of a
+/// refusal), and a pipe can be read only once.
+fn hold_stdin() -> Result<(PathBuf, TempGuard), Failure> {
+    let (mut file, path) = create_in_temp_dir("stdin").map_err(|e| {
+        format!("cannot create a temporary file for standard input: {}", describe_io_error(&e))
+    })?;
+    let guard = TempGuard { path: Some(path.clone()) };
+    io::copy(&mut io::stdin().lock(), &mut file)
+        .map_err(|e| format!("cannot hold standard input in a temporary file: {}", describe_io_error(&e)))?;
+    Ok((path, guard))
 }
 
 /// Opens a source and checks that it is a regular file.
@@ -159,7 +186,14 @@ fn for_each_chunk(
     }
 }
 
-fn convert_one(path: &Path, shown: &str, plan: &Plan, destination: &Destination) -> Result<Outcome, Failure> {
+/// Converts one file; `from_stdin` says that it holds what came on standard input.
+fn convert_one(
+    path: &Path,
+    shown: &str,
+    plan: &Plan,
+    destination: &Destination,
+    from_stdin: bool,
+) -> Result<Outcome, Failure> {
     let (file, meta) = open_source(path)?;
     // The real file behind a symbolic link is what an in-place conversion replaces.
     let target = match destination {
@@ -272,14 +306,16 @@ fn convert_one(path: &Path, shown: &str, plan: &Plan, destination: &Destination)
             };
         }
         (Destination::InPlace { backup }, Some(target)) => {
-            write_atomically(path, &meta, &target, true, *backup, from, plan, has_bom).map(|n| (n, None))
+            write_atomically(path, &meta, &target, true, *backup, from, plan, has_bom, from_stdin)
+                .map(|n| (n, None))
         }
         (Destination::File(_), Some(target)) => {
             // `-o` naming the source itself is an in-place conversion.
             let same = fs::metadata(&target).is_ok_and(|m| m.dev() == meta.dev() && m.ino() == meta.ino());
             let target =
                 if same { fs::canonicalize(&target).map_err(|e| describe_io_error(&e))? } else { target };
-            write_atomically(path, &meta, &target, same, None, from, plan, has_bom).map(|n| (n, Some(target)))
+            write_atomically(path, &meta, &target, same, None, from, plan, has_bom, from_stdin)
+                .map(|n| (n, Some(target)))
         }
     };
     match written {
@@ -317,10 +353,11 @@ fn refuse(
     let verb = if plan.dry_run { "would refuse" } else { "refused" };
     eprintln!(
         "gbcheck: {shown}: {verb} ({direction} under {}): {} finding{} would make the conversion lossy; \
-         the file is unchanged",
+         {}",
         plan.profile,
         report.counts.findings,
         if report.counts.findings == 1 { "" } else { "s" },
+        if shown == STDIN_SHOWN { "nothing was written" } else { "the file is unchanged" },
     );
     Ok(Outcome::Refused)
 }
@@ -465,19 +502,9 @@ impl Spool {
 
     /// A temporary file in the temporary directory, removed at once (it lives while open).
     fn create_file() -> io::Result<File> {
-        let dir = std::env::temp_dir();
-        for attempt in 0..100u32 {
-            let path = dir.join(format!(".gbcheck-spool-{}-{attempt}", std::process::id()));
-            match OpenOptions::new().read(true).write(true).create_new(true).mode(0o600).open(&path) {
-                Ok(file) => {
-                    fs::remove_file(&path)?;
-                    return Ok(file);
-                }
-                Err(e) if e.kind() == io::ErrorKind::AlreadyExists => continue,
-                Err(e) => return Err(e),
-            }
-        }
-        Err(io::Error::other("cannot find a free name for a spool file"))
+        let (file, path) = create_in_temp_dir("spool")?;
+        fs::remove_file(&path)?;
+        Ok(file)
     }
 
     /// Writes the spool out.
@@ -514,6 +541,21 @@ impl Write for Spool {
     fn flush(&mut self) -> io::Result<()> {
         Ok(())
     }
+}
+
+/// Creates a new file `.gbcheck-STEM-PID-N` in the temporary directory, readable and writable
+/// by its owner only.
+fn create_in_temp_dir(stem: &str) -> io::Result<(File, PathBuf)> {
+    let dir = std::env::temp_dir();
+    for attempt in 0..100u32 {
+        let path = dir.join(format!(".gbcheck-{stem}-{}-{attempt}", std::process::id()));
+        match OpenOptions::new().read(true).write(true).create_new(true).mode(0o600).open(&path) {
+            Ok(file) => return Ok((file, path)),
+            Err(e) if e.kind() == io::ErrorKind::AlreadyExists => continue,
+            Err(e) => return Err(e),
+        }
+    }
+    Err(io::Error::other("cannot find a free name for a temporary file"))
 }
 
 fn read_prefix(path: &Path, buf: &mut [u8]) -> Result<usize, Failure> {
@@ -789,6 +831,7 @@ fn write_atomically(
     from: Encoding,
     plan: &Plan,
     has_bom: bool,
+    from_stdin: bool,
 ) -> Result<u64, WriteError> {
     let unchanged = "; nothing was changed";
     let (file, mut guard) = create_temp(target)?;
@@ -805,12 +848,19 @@ fn write_atomically(
         .map_err(|e| format!("cannot flush the temporary file: {}{unchanged}", describe_io_error(&e)))?;
     verify(&temp, source, from, plan, has_bom)?;
 
-    // The permissions (and owner, where allowed) of the file replaced, or of the source.
+    // The permissions (and owner, where allowed) of the file replaced, or of the source; a new
+    // file made from standard input gets those of any new file.
     let model = if in_place { Some(source_meta.clone()) } else { fs::metadata(target).ok() };
-    let model = model.unwrap_or_else(|| source_meta.clone());
-    fs::set_permissions(&temp, model.permissions())
+    let permissions = match model {
+        None if from_stdin => new_file_permissions(),
+        model => {
+            let model = model.unwrap_or_else(|| source_meta.clone());
+            let _ = std::os::unix::fs::fchown(&file, Some(model.uid()), Some(model.gid()));
+            model.permissions()
+        }
+    };
+    fs::set_permissions(&temp, permissions)
         .map_err(|e| format!("cannot set the permissions: {}{unchanged}", describe_io_error(&e)))?;
-    let _ = std::os::unix::fs::fchown(&file, Some(model.uid()), Some(model.gid()));
     drop(file);
 
     // The source must still be what was checked and converted.
@@ -833,6 +883,20 @@ fn write_atomically(
         let _ = dir.sync_all();
     }
     Ok(written)
+}
+
+/// The permissions a new file gets: read and write for all, less the umask.
+fn new_file_permissions() -> fs::Permissions {
+    use std::os::unix::fs::PermissionsExt;
+    // SAFETY: umask cannot fail; the mask is read by setting it and set back at once, and
+    // `convert` runs on one thread, so no file is created in between.
+    #[allow(unsafe_code)]
+    let mask = unsafe {
+        let mask = libc::umask(0o077);
+        libc::umask(mask);
+        mask
+    };
+    fs::Permissions::from_mode(0o666 & !u32::from(mask))
 }
 
 /// Keeps the original as `PATH` + `suffix`: a hard link when the file system allows it, a copy
