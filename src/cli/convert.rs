@@ -896,7 +896,10 @@ fn new_file_permissions() -> fs::Permissions {
         libc::umask(mask);
         mask
     };
-    fs::Permissions::from_mode(0o666 & !u32::from(mask))
+    // `mode_t` is not `u32` everywhere (it is `u16` on macOS).
+    #[allow(clippy::useless_conversion)]
+    let mask = u32::from(mask);
+    fs::Permissions::from_mode(0o666 & !mask)
 }
 
 /// Keeps the original as `PATH` + `suffix`: a hard link when the file system allows it, a copy
