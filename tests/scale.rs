@@ -520,3 +520,34 @@ fn progress_bar_only_on_a_terminal_outside_ci() {
     assert!(!in_ci.contains("files,"), "a progress bar in CI: {in_ci:?}");
     assert!(in_ci.contains("1 file checked") || in_ci.contains("2 files checked"), "{in_ci:?}");
 }
+
+/// `-j N` is the number of threads that check. With one, the run has no other thread at all
+/// (the main thread reads, checks and reports); with more, there are that many workers.
+#[test]
+fn threads_are_as_many_as_asked() {
+    for (threads, expected) in [("1", 1..=1), ("3", 4..=4)] {
+        // Standard input held open: the run waits on it, and its threads can be counted.
+        let mut child = gbcheck()
+            .args(["check", "-j", threads, "-"])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::null())
+            .spawn()
+            .unwrap();
+        let tasks = format!("/proc/{}/task", child.id());
+        // The pool starts its threads at once, but not necessarily before the first look.
+        let started = Instant::now();
+        let mut count = 0;
+        while started.elapsed() < Duration::from_secs(30) {
+            count = fs::read_dir(&tasks).unwrap().count();
+            if count >= *expected.start() {
+                std::thread::sleep(Duration::from_millis(100));
+                count = fs::read_dir(&tasks).unwrap().count();
+                break;
+            }
+            std::thread::sleep(Duration::from_millis(10));
+        }
+        child.stdin.take().unwrap().write_all("白日依山尽\n".as_bytes()).unwrap();
+        assert!(child.wait().unwrap().success());
+        assert!(expected.contains(&count), "-j {threads}: {count} threads");
+    }
+}

@@ -14,6 +14,9 @@
 //!
 //! Worker jobs never wait for one another (only the calling thread waits), so there is no
 //! way for the pool to deadlock, whatever the number of threads.
+//!
+//! With one thread (`-j1`) there is no pool: the calling thread runs each job itself when
+//! the input's turn comes, so the run uses one core, as asked, and pays for no hand-off.
 
 use std::collections::{BTreeMap, VecDeque};
 use std::fs::File;
@@ -184,7 +187,8 @@ struct ChunkDone {
 /// Runs the checks and reports everything; returns the totals.
 pub struct Runner<'a> {
     settings: Arc<Settings>,
-    pool: rayon::ThreadPool,
+    /// The workers; none with one thread, where this thread does the work.
+    pool: Option<rayon::ThreadPool>,
     reporter: &'a mut dyn Reporter,
     progress: &'a Progress,
     summary: Summary,
@@ -199,11 +203,16 @@ impl<'a> Runner<'a> {
         progress: &'a Progress,
         stats: Stats,
     ) -> io::Result<Runner<'a>> {
-        let pool = rayon::ThreadPoolBuilder::new()
-            .num_threads(settings.threads)
-            .thread_name(|i| format!("gbcheck-{i}"))
-            .build()
-            .map_err(io::Error::other)?;
+        let pool = match settings.threads {
+            0 | 1 => None,
+            threads => Some(
+                rayon::ThreadPoolBuilder::new()
+                    .num_threads(threads)
+                    .thread_name(|i| format!("gbcheck-{i}"))
+                    .build()
+                    .map_err(io::Error::other)?,
+            ),
+        };
         Ok(Runner {
             settings: Arc::new(settings),
             pool,
@@ -222,7 +231,8 @@ impl<'a> Runner<'a> {
         // while this thread waits for a slow input or for the CPU (on a busy machine it may
         // be off the CPU for milliseconds, while a small file takes microseconds); fewer once
         // the results held early are large.
-        let window = (256 * self.settings.threads).max(1024);
+        // Without a pool, a job runs when started: only the input reported next is.
+        let window = if self.pool.is_some() { (256 * self.settings.threads).max(1024) } else { 1 };
         let (tx, rx) = unbounded::<(usize, Outcome)>();
         let mut early = Early::default();
         let mut started = 0;
@@ -271,11 +281,19 @@ impl<'a> Runner<'a> {
         };
         let entries = Arc::clone(entries);
         let tx = tx.clone();
-        self.pool.spawn_fifo(move || {
+        self.spawn(move || {
             let entry = &entries[index];
             let path = matches!(entry.kind, EntryKind::File { .. }).then_some(entry.path.as_path());
             let _ = tx.send((index, job(path, &settings)));
         });
+    }
+
+    /// Runs `work` on the pool, first in first out, or here and now when there is no pool.
+    fn spawn(&self, work: impl FnOnce() + Send + 'static) {
+        match &self.pool {
+            Some(pool) => pool.spawn_fifo(work),
+            None => work(),
+        }
     }
 
     /// The settings of one input (the config file's overrides may differ by path).
@@ -452,7 +470,7 @@ impl<'a> Runner<'a> {
     ) {
         let settings = Arc::clone(&self.settings);
         let tx = tx.clone();
-        self.pool.spawn_fifo(move || {
+        self.spawn(move || {
             let window = Window {
                 data: &chunk.data,
                 start: chunk.start,
