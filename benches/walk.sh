@@ -10,6 +10,8 @@
 #   rg -c . -jN            (reads every file, counts its lines)
 #   gbcheck check -jN      (JSON Lines to /dev/null)
 #   gbcheck check -j1
+#   rg -c . -j1            (what one thread gives ripgrep: its own speed-up is the yardstick of
+#                           what two threads give on this machine)
 # and prints wall and CPU (user + system) times. Needs python3, GNU time (apt-get install
 # time) and ripgrep (apt-get install ripgrep).
 #
@@ -73,34 +75,36 @@ echo "files seen: rg $rg_files, gbcheck $gb_files"
 # disturbs the comparison less; all three commands get the same.
 timed() { nice -n "${NICE:-0}" /usr/bin/time -f "%e %U %S" -o "$DIR.time" "$@" >/dev/null; cat "$DIR.time"; }
 BASE=${BASELINE:-}
-RG=() GB2=() GB1=() BASE2=() BASE1=()
+RG=() GB2=() GB1=() BASE2=() BASE1=() RG1=()
 for ((i = 0; i < RUNS; i++)); do
   RG+=("$(timed rg -c . -j"$THREADS" "$DIR")")
   GB2+=("$(timed "$GB" check --format jsonl --exit-zero -j"$THREADS" "$DIR")")
   if [ -n "$BASE" ]; then BASE2+=("$(timed "$BASE" check --format jsonl --exit-zero -j"$THREADS" "$DIR")"); fi
   GB1+=("$(timed "$GB" check --format jsonl --exit-zero -j1 "$DIR")")
   if [ -n "$BASE" ]; then BASE1+=("$(timed "$BASE" check --format jsonl --exit-zero -j1 "$DIR")"); fi
+  RG1+=("$(timed rg -c . -j1 "$DIR")")
 done
 rm -f "$DIR.time"
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg); nice ${NICE:-0}"
 
 python3 - "$THREADS" "$(printf '%s;' "${RG[@]}")" "$(printf '%s;' "${GB2[@]}")" "$(printf '%s;' "${GB1[@]}")" \
-  "$(printf '%s;' "${BASE2[@]}")" "$(printf '%s;' "${BASE1[@]}")" <<'PY'
+  "$(printf '%s;' "${BASE2[@]}")" "$(printf '%s;' "${BASE1[@]}")" "$(printf '%s;' "${RG1[@]}")" <<'PY'
 import statistics, sys
 threads = sys.argv[1]
 def parse(arg):
     runs = [tuple(float(x) for x in r.split()) for r in arg.split(";") if r.strip()]
     return [w * 1000 for w, _, _ in runs], [(u + s) * 1000 for _, u, s in runs]
-(rg, rg_cpu), (gb, gb_cpu), (gb1, gb1_cpu), (base, base_cpu), (base1, base1_cpu) = (
-    parse(a) for a in sys.argv[2:7])
+(rg, rg_cpu), (gb, gb_cpu), (gb1, gb1_cpu), (base, base_cpu), (base1, base1_cpu), (rg1, rg1_cpu) = (
+    parse(a) for a in sys.argv[2:8])
 med = statistics.median
 print(f"median of {len(rg)} runs each (ms)       wall   (min - max)        CPU (user+sys)")
-for name, wall, cpu in [(f"rg -c . -j{threads}", rg, rg_cpu), (f"gbcheck check -j{threads}", gb, gb_cpu), ("gbcheck check -j1", gb1, gb1_cpu)]:
+for name, wall, cpu in [(f"rg -c . -j{threads}", rg, rg_cpu), (f"gbcheck check -j{threads}", gb, gb_cpu), ("gbcheck check -j1", gb1, gb1_cpu), ("rg -c . -j1", rg1, rg1_cpu)]:
     print(f"  {name:<22} {med(wall):8.0f}   ({min(wall):.0f} - {max(wall):.0f})   {med(cpu):8.0f}")
 ratios = [g / r for g, r in zip(gb, rg)]
 speedups = [a / b for a, b in zip(gb1, gb)]
 print(f"gbcheck / rg at -j{threads}: {med(gb) / med(rg):.2f} (median of per-run ratios {med(ratios):.2f}; <= 1.00 is no worse than rg)")
 print(f"gbcheck -j1 / -j{threads}:   {med(gb1) / med(gb):.2f}x speed-up (median of per-run ratios {med(speedups):.2f})")
+print(f"rg -j1 / -j{threads}:        {med(rg1) / med(rg):.2f}x speed-up (median of per-run ratios {med([a / b for a, b in zip(rg1, rg)]):.2f})")
 if base:
     print("BASELINE, run in the same rounds:")
     for name, wall, cpu in [(f"baseline -j{threads}", base, base_cpu), ("baseline -j1", base1, base1_cpu)]:
