@@ -895,7 +895,8 @@ mod tests {
             let walk = |run: &dyn Fn(Pass) -> usize| {
                 let mut seen = Vec::new();
                 let end = run(&mut |at, block: &[u8; 64], classes: &ByteClasses| {
-                    seen.push((at, *block, *classes));
+                    assert_eq!(block[..], text[at..at + 64], "the block at {at}");
+                    seen.push((at, *classes));
                     let passed = (classes.high.trailing_zeros() as usize).clamp(1, 64);
                     (passed, classes.high & ends & 0xF != 0xF)
                 });
@@ -914,11 +915,25 @@ mod tests {
                             portable_run_end,
                         )
                     });
-                    assert_eq!(walk(&|pass| pass_blocks(&text, from, controls, rows, pass)), expected);
+                    // The first block that differs, or the end.
+                    let same = |found: (Vec<(usize, ByteClasses)>, usize), what: &str| {
+                        let k = (0..found.0.len().max(expected.0.len()))
+                            .find(|&k| found.0.get(k) != expected.0.get(k))
+                            .unwrap_or(usize::MAX);
+                        assert_eq!(
+                            (found.0.get(k), found.1),
+                            (expected.0.get(k), expected.1),
+                            "{what} from {from}, controls {controls}, rows {}",
+                            rows.is_some()
+                        );
+                    };
+                    same(walk(&|pass| pass_blocks(&text, from, controls, rows, pass)), "pass_blocks");
                     #[cfg(target_arch = "x86_64")]
                     for &level in &levels {
-                        let found = walk(&|pass| pass_blocks_on(level, &text, from, controls, rows, pass));
-                        assert_eq!(found, expected, "{level:?} from {from}");
+                        same(
+                            walk(&|pass| pass_blocks_on(level, &text, from, controls, rows, pass)),
+                            level.name(),
+                        );
                     }
                 }
             }
