@@ -3,8 +3,8 @@
 //! time), 8 bytes at a time elsewhere.
 //!
 //! `GBCHECK_SIMD` (`sse2`, `avx2` or `avx512`) narrows the vectors used on x86_64, so that the
-//! tests can run each path on a CPU that has a wider one; any other value makes the first scan
-//! panic. See [`vector_path`].
+//! tests can run each path on a CPU that has a wider one; with any other value the scanner
+//! panics where it first picks a path. See [`vector_path`].
 //!
 //! The only `unsafe` code of the crate lives here: loads of 16, 32 or 64 bytes from a slice
 //! that holds at least that many, and instructions used only after the CPU said it has them.
