@@ -12,6 +12,10 @@
 //! (e) the rules find the same with the fast scanner, which passes over what they need not
 //!     see (64-byte blocks, skipped codes), as with the reference scanner, which shows them
 //!     every character, under every profile and with levels.
+//!
+//! The fast scanner runs with the widest vectors the CPU has; `GBCHECK_SIMD=avx2` (or `sse2`)
+//! runs these tests on a narrower path, and `vector_path_is_the_one_asked_for` makes sure it
+//! was that path.
 
 mod common;
 
@@ -399,6 +403,20 @@ proptest! {
                 prop_assert_eq!(&judged(&compiled, &input, Some(&[&input])), &expected, "{:?} {:?} on [{}]", profile, level, hex(&input));
                 prop_assert_eq!(&judged(&compiled, &input, Some(&chunks)), &expected, "{:?} {:?} in chunks {:?}", profile, level, splits);
             }
+        }
+    }
+}
+
+/// The vectors the fast scanner used in this run: those `GBCHECK_SIMD` asked for, so that a run
+/// meant for one path cannot pass on another (a CPU without them fails it); without the
+/// variable, whichever the CPU has, said on stderr.
+#[test]
+fn vector_path_is_the_one_asked_for() {
+    let used = gbcheck::scan::vector_path();
+    match std::env::var("GBCHECK_SIMD") {
+        Ok(asked) => assert_eq!(used, asked, "GBCHECK_SIMD asked for {asked}; the scanner used {used}"),
+        Err(_) => {
+            eprintln!("the fast scanner used the {used} path (GBCHECK_SIMD=avx2 or sse2 picks another)")
         }
     }
 }

@@ -327,7 +327,7 @@ fn utf8_every_two_byte_input_and_four_byte_combinations() {
                 for &d in &interesting {
                     n += 1;
                     for input in [&[lead, b, c, d][..], &[b'x', lead, b, c, d, b'y'][..]] {
-                        if n % 7 == 0 {
+                        if n.is_multiple_of(7) {
                             check_utf8(input);
                         } else {
                             check_utf8_whole(input);

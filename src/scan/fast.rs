@@ -1,6 +1,6 @@
 //! The fast GB 18030 scanner: the one the checker runs.
 //!
-//! Runs of ASCII are skipped 16 or 32 bytes at a time (`simd`), and only at a sequence
+//! Runs of ASCII are skipped 16, 32 or 64 bytes at a time (`simd`), and only at a sequence
 //! boundary, never on a byte that is pending a trail. Two-byte codes, the bulk of Chinese text, take one table
 //! lookup each. Everything else goes through `step_at`, which decodes one sequence. A
 //! sequence cut by the end of a chunk is kept (at most three bytes) and finished with the next

@@ -19,7 +19,7 @@ pub mod tables;
 pub mod utf8;
 
 use crate::finding::Finding;
-pub use simd::PlainRows;
+pub use simd::{vector_path, PlainRows};
 
 /// Receives what a scanner finds, in input order.
 pub trait Visitor {

@@ -1,8 +1,13 @@
-//! Finding the end of a run of ASCII, 16 or 32 bytes at a time on x86_64 (SSE2, or AVX2 when
-//! the CPU has it, checked once at run time), 8 bytes at a time elsewhere.
+//! Finding the end of a run of ASCII and classifying 64-byte blocks, 16, 32 or 64 bytes at a
+//! time on x86_64 (SSE2, or AVX2 or AVX-512BW when the CPU has them, checked once at run
+//! time), 8 bytes at a time elsewhere.
 //!
-//! The only `unsafe` code of the crate lives here: loads of 16 or 32 bytes from a slice that
-//! holds at least that many, and instructions used only after the CPU said it has them.
+//! `GBCHECK_SIMD` (`sse2`, `avx2` or `avx512`) narrows the vectors used on x86_64, so that the
+//! tests can run each path on a CPU that has a wider one; with any other value the scanner
+//! panics where it first picks a path. See [`vector_path`].
+//!
+//! The only `unsafe` code of the crate lives here: loads of 16, 32 or 64 bytes from a slice
+//! that holds at least that many, and instructions used only after the CPU said it has them.
 
 /// For each byte: bit 0 set when it is not ASCII, bit 1 set when it is not ASCII or is a
 /// control byte that GB012 reports (C0 other than TAB, LF, CR; DEL).
@@ -48,14 +53,30 @@ pub fn ascii_run_end(bytes: &[u8], i: usize, stop_at_controls: bool) -> usize {
 #[inline(never)]
 pub(crate) fn long_run_end(bytes: &[u8], i: usize, stop_at_controls: bool) -> usize {
     #[cfg(target_arch = "x86_64")]
-    {
-        if x86::has_avx2() {
-            return x86::run_end_avx2(bytes, i, stop_at_controls);
-        }
-        x86::run_end_sse2(bytes, i, stop_at_controls)
+    match x86::level() {
+        x86::Level::Avx512 => x86::run_end_avx512(bytes, i, stop_at_controls),
+        x86::Level::Avx2 => x86::run_end_avx2(bytes, i, stop_at_controls),
+        x86::Level::Sse2 => x86::run_end_sse2(bytes, i, stop_at_controls),
     }
     #[cfg(not(target_arch = "x86_64"))]
     portable_run_end(bytes, i, stop_at_controls)
+}
+
+/// The vectors the scanner uses on this CPU: `"avx512"` (AVX-512BW), `"avx2"` or `"sse2"` on
+/// x86_64, the narrowest of what the CPU has and what `GBCHECK_SIMD` asks for; `"portable"`
+/// elsewhere.
+///
+/// # Panics
+///
+/// When `GBCHECK_SIMD` is set to something other than `sse2`, `avx2` or `avx512`: a test that
+/// asked for a path must not run another one.
+pub fn vector_path() -> &'static str {
+    #[cfg(target_arch = "x86_64")]
+    {
+        x86::level().name()
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    "portable"
 }
 
 /// The portable path: eight bytes at a time.
@@ -143,11 +164,10 @@ impl PlainRows {
 #[cfg(test)]
 pub(crate) fn classify_64(block: &[u8; 64], controls: bool, rows: Option<&PlainRows>) -> ByteClasses {
     #[cfg(target_arch = "x86_64")]
-    {
-        if x86::has_avx2() {
-            return x86::classify_avx2(block, controls, rows);
-        }
-        x86::classify_sse2(block, controls, rows)
+    match x86::level() {
+        x86::Level::Avx512 => x86::classify_avx512(block, controls, rows),
+        x86::Level::Avx2 => x86::classify_avx2(block, controls, rows),
+        x86::Level::Sse2 => x86::classify_sse2(block, controls, rows),
     }
     #[cfg(not(target_arch = "x86_64"))]
     portable_classify_64(block, controls, rows)
@@ -173,14 +193,32 @@ where
     F: FnMut(usize, &[u8; 64], &ByteClasses) -> (usize, bool),
 {
     #[cfg(target_arch = "x86_64")]
-    {
-        if x86::has_avx2() {
-            return x86::pass_blocks_avx2(chunk, i, controls, rows, pass);
-        }
-        pass_blocks_with(chunk, i, controls, rows, pass, x86::classify_sse2, x86::run_end_sse2)
-    }
+    return pass_blocks_on(x86::level(), chunk, i, controls, rows, pass);
     #[cfg(not(target_arch = "x86_64"))]
     pass_blocks_with(chunk, i, controls, rows, pass, portable_classify_64, portable_run_end)
+}
+
+/// [`pass_blocks`] with the vectors of `level`, which the CPU must have.
+#[cfg(target_arch = "x86_64")]
+#[inline(always)]
+fn pass_blocks_on<F>(
+    level: x86::Level,
+    chunk: &[u8],
+    i: usize,
+    controls: bool,
+    rows: Option<&PlainRows>,
+    pass: F,
+) -> usize
+where
+    F: FnMut(usize, &[u8; 64], &ByteClasses) -> (usize, bool),
+{
+    match level {
+        x86::Level::Avx512 => x86::pass_blocks_avx512(chunk, i, controls, rows, pass),
+        x86::Level::Avx2 => x86::pass_blocks_avx2(chunk, i, controls, rows, pass),
+        x86::Level::Sse2 => {
+            pass_blocks_with(chunk, i, controls, rows, pass, x86::classify_sse2, x86::run_end_sse2)
+        }
+    }
 }
 
 /// The loop of [`pass_blocks`], with a way to classify a block and to find the end of a run of
@@ -246,18 +284,63 @@ mod x86 {
     use std::arch::x86_64::*;
     use std::sync::atomic::{AtomicU8, Ordering};
 
-    /// 0: not yet asked, 1: no AVX2, 2: AVX2.
-    static AVX2: AtomicU8 = AtomicU8::new(0);
+    /// The widest vectors a path uses, narrowest first.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+    pub enum Level {
+        Sse2 = 1,
+        Avx2 = 2,
+        /// AVX-512BW (with AVX2 for what is left after the last 64 bytes).
+        Avx512 = 3,
+    }
 
-    #[inline]
-    pub fn has_avx2() -> bool {
-        match AVX2.load(Ordering::Relaxed) {
-            0 => {
-                let has = is_x86_feature_detected!("avx2");
-                AVX2.store(if has { 2 } else { 1 }, Ordering::Relaxed);
-                has
+    impl Level {
+        pub fn name(self) -> &'static str {
+            match self {
+                Level::Sse2 => "sse2",
+                Level::Avx2 => "avx2",
+                Level::Avx512 => "avx512",
             }
-            known => known == 2,
+        }
+
+        /// The widest vectors this CPU has.
+        pub fn of_cpu() -> Level {
+            if is_x86_feature_detected!("avx512bw") && is_x86_feature_detected!("avx2") {
+                Level::Avx512
+            } else if is_x86_feature_detected!("avx2") {
+                Level::Avx2
+            } else {
+                Level::Sse2
+            }
+        }
+
+        /// What `GBCHECK_SIMD` asks for, if it is set.
+        fn asked_for() -> Option<Level> {
+            let asked = std::env::var_os("GBCHECK_SIMD")?;
+            let level = [Level::Sse2, Level::Avx2, Level::Avx512]
+                .into_iter()
+                .find(|level| asked == level.name())
+                .unwrap_or_else(|| panic!("GBCHECK_SIMD={asked:?}: expected sse2, avx2 or avx512"));
+            Some(level)
+        }
+    }
+
+    /// 0: not yet asked, else the [`Level`] in use.
+    static LEVEL: AtomicU8 = AtomicU8::new(0);
+
+    /// The vectors in use: the CPU's widest, or narrower if `GBCHECK_SIMD` asks for that.
+    /// Asked once.
+    #[inline]
+    pub fn level() -> Level {
+        match LEVEL.load(Ordering::Relaxed) {
+            1 => Level::Sse2,
+            2 => Level::Avx2,
+            3 => Level::Avx512,
+            _ => {
+                let cpu = Level::of_cpu();
+                let level = Level::asked_for().map_or(cpu, |asked| asked.min(cpu));
+                LEVEL.store(level as u8, Ordering::Relaxed);
+                level
+            }
         }
     }
 
@@ -298,7 +381,8 @@ mod x86 {
     }
 
     pub fn run_end_avx2(bytes: &[u8], i: usize, stop_at_controls: bool) -> usize {
-        // SAFETY: called only after `has_avx2()` returned true.
+        // SAFETY: called only on `Level::Avx2` or wider, which `level()` gives only when the
+        // CPU has AVX2 (and the tests only after `Level::of_cpu()` said so).
         unsafe { run_end_avx2_inner(bytes, i, stop_at_controls) }
     }
 
@@ -328,6 +412,35 @@ mod x86 {
             i += 32;
         }
         run_end_sse2(bytes, i, stop_at_controls)
+    }
+
+    pub fn run_end_avx512(bytes: &[u8], i: usize, stop_at_controls: bool) -> usize {
+        // SAFETY: called only on `Level::Avx512`, which `level()` gives only when the CPU has
+        // AVX-512BW and AVX2 (and the tests only after `Level::of_cpu()` said so).
+        unsafe { run_end_avx512_inner(bytes, i, stop_at_controls) }
+    }
+
+    #[target_feature(enable = "avx512bw,avx2")]
+    unsafe fn run_end_avx512_inner(bytes: &[u8], mut i: usize, stop_at_controls: bool) -> usize {
+        while i + 64 <= bytes.len() {
+            // SAFETY: `i + 64 <= bytes.len()`: the 64 bytes read are inside the slice;
+            // `_mm512_loadu_si512` has no alignment requirement; AVX-512BW is enabled here.
+            let v = unsafe { _mm512_loadu_si512(bytes.as_ptr().add(i).cast()) };
+            let mask = if stop_at_controls {
+                // Signed compare: bytes >= 0x80 are negative, so they are "below 0x20" too.
+                let below = _mm512_cmplt_epi8_mask(v, _mm512_set1_epi8(0x20));
+                let eq = |b: u8| _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8(b as i8));
+                (below & !(eq(b'\t') | eq(b'\n') | eq(b'\r'))) | eq(0x7F)
+            } else {
+                _mm512_movepi8_mask(v)
+            };
+            if mask != 0 {
+                return i + mask.trailing_zeros() as usize;
+            }
+            i += 64;
+        }
+        // SAFETY: AVX2 is enabled here.
+        unsafe { run_end_avx2_inner(bytes, i, stop_at_controls) }
     }
 
     /// The classes of 16 bytes, as 16-bit masks, in the order of [`super::ByteClasses`].
@@ -389,7 +502,8 @@ mod x86 {
         controls: bool,
         rows: Option<&super::PlainRows>,
     ) -> super::ByteClasses {
-        // SAFETY: called only after `has_avx2()` returned true.
+        // SAFETY: called only on `Level::Avx2` or wider, which `level()` gives only when the
+        // CPU has AVX2 (and the tests only after `Level::of_cpu()` said so).
         unsafe { classify_avx2_inner(block, controls, rows) }
     }
 
@@ -403,7 +517,8 @@ mod x86 {
     where
         F: FnMut(usize, &[u8; 64], &super::ByteClasses) -> (usize, bool),
     {
-        // SAFETY: called only after `has_avx2()` returned true.
+        // SAFETY: called only on `Level::Avx2` or wider, which `level()` gives only when the
+        // CPU has AVX2 (and the tests only after `Level::of_cpu()` said so).
         unsafe { pass_blocks_avx2_inner(chunk, i, controls, rows, pass) }
     }
 
@@ -423,6 +538,52 @@ mod x86 {
             classify_avx2_inner(block, controls, rows)
         };
         let run_end = |bytes: &[u8], i, controls| unsafe { run_end_avx2_inner(bytes, i, controls) };
+        super::pass_blocks_with(chunk, i, controls, rows, pass, classify, run_end)
+    }
+
+    #[cfg(test)]
+    pub fn classify_avx512(
+        block: &[u8; 64],
+        controls: bool,
+        rows: Option<&super::PlainRows>,
+    ) -> super::ByteClasses {
+        // SAFETY: called only on `Level::Avx512`, which `level()` gives only when the CPU has
+        // AVX-512BW and AVX2 (and the tests only after `Level::of_cpu()` said so).
+        unsafe { classify_avx512_inner(block, controls, rows) }
+    }
+
+    pub fn pass_blocks_avx512<F>(
+        chunk: &[u8],
+        i: usize,
+        controls: bool,
+        rows: Option<&super::PlainRows>,
+        pass: F,
+    ) -> usize
+    where
+        F: FnMut(usize, &[u8; 64], &super::ByteClasses) -> (usize, bool),
+    {
+        // SAFETY: called only on `Level::Avx512`, which `level()` gives only when the CPU has
+        // AVX-512BW and AVX2.
+        unsafe { pass_blocks_avx512_inner(chunk, i, controls, rows, pass) }
+    }
+
+    #[target_feature(enable = "avx512bw,avx2")]
+    unsafe fn pass_blocks_avx512_inner<F>(
+        chunk: &[u8],
+        i: usize,
+        controls: bool,
+        rows: Option<&super::PlainRows>,
+        pass: F,
+    ) -> usize
+    where
+        F: FnMut(usize, &[u8; 64], &super::ByteClasses) -> (usize, bool),
+    {
+        // SAFETY (both closures): AVX-512BW and AVX2 are enabled here, as these functions
+        // require.
+        let classify = |block: &[u8; 64], controls, rows: Option<&super::PlainRows>| unsafe {
+            classify_avx512_inner(block, controls, rows)
+        };
+        let run_end = |bytes: &[u8], i, controls| unsafe { run_end_avx512_inner(bytes, i, controls) };
         super::pass_blocks_with(chunk, i, controls, rows, pass, classify, run_end)
     }
 
@@ -537,6 +698,55 @@ mod x86 {
         classes
     }
 
+    /// [`classify_avx2_inner`] on one 64-byte vector: the same nibble tables (in each 128-bit
+    /// lane), with compares and tests that give each class's 64-bit mask at once.
+    #[target_feature(enable = "avx512bw,avx2")]
+    #[inline]
+    unsafe fn classify_avx512_inner(
+        block: &[u8; 64],
+        controls: bool,
+        rows: Option<&super::PlainRows>,
+    ) -> super::ByteClasses {
+        // SAFETY: `block` holds exactly 64 bytes, the nibble tables 32 (16 read) and the map
+        // 16; the loads have no alignment requirement; AVX-512BW is enabled here.
+        let (v, high_nibble, low_nibble, map) = unsafe {
+            (
+                _mm512_loadu_si512(block.as_ptr().cast()),
+                _mm512_broadcast_i32x4(_mm_loadu_si128(HIGH_NIBBLE.as_ptr().cast())),
+                _mm512_broadcast_i32x4(_mm_loadu_si128(LOW_NIBBLE.as_ptr().cast())),
+                rows.map(|rows| _mm512_broadcast_i32x4(_mm_loadu_si128(rows.map.as_ptr().cast()))),
+            )
+        };
+        let nibble = _mm512_set1_epi8(0x0F);
+        let class = _mm512_and_si512(
+            _mm512_shuffle_epi8(high_nibble, _mm512_and_si512(_mm512_srli_epi16::<4>(v), nibble)),
+            _mm512_shuffle_epi8(low_nibble, _mm512_and_si512(v, nibble)),
+        );
+        let has = |bits: u8| _mm512_test_epi8_mask(class, _mm512_set1_epi8(bits as i8));
+        let high = _mm512_movepi8_mask(v);
+        let mut classes = super::ByteClasses {
+            high,
+            bad: has(FF | X80),
+            digit: has(DIGIT),
+            ascii_trail: has(TRAIL_4X_6X | TRAIL_7X),
+            control: if controls { has(C0 | C1X | DEL) } else { 0 },
+            plain: 0,
+            from_a1: 0,
+        };
+        if let Some(map) = map {
+            // As in `classify_avx2_inner`: row `r = lead - 0x81` is bit `r % 8` of byte
+            // `r / 8` of the map; 80 and FF give rows 127 and 126, clear in the map.
+            let row_bits =
+                _mm512_broadcast_i32x4(_mm_setr_epi8(1, 2, 4, 8, 16, 32, 64, -128, 0, 0, 0, 0, 0, 0, 0, 0));
+            let row = _mm512_sub_epi8(v, _mm512_set1_epi8(0x81u8 as i8));
+            let byte = _mm512_and_si512(_mm512_srli_epi16::<3>(row), nibble);
+            let bit = _mm512_shuffle_epi8(row_bits, _mm512_and_si512(row, _mm512_set1_epi8(7)));
+            classes.plain = _mm512_test_epi8_mask(_mm512_shuffle_epi8(map, byte), bit) & high;
+            classes.from_a1 = _mm512_cmpge_epu8_mask(v, _mm512_set1_epi8(0xA1u8 as i8));
+        }
+        classes
+    }
+
     /// The control bytes GB012 reports, as a byte mask.
     #[inline(always)]
     fn control_sse2(v: __m128i) -> __m128i {
@@ -559,6 +769,20 @@ mod x86 {
 mod tests {
     use super::*;
 
+    /// The x86_64 paths this CPU can run, narrowest first. Says on stderr which it cannot run,
+    /// so that a run on an older CPU does not pass for a test of every path.
+    #[cfg(target_arch = "x86_64")]
+    #[allow(clippy::print_stderr)]
+    fn x86_levels() -> Vec<x86::Level> {
+        let cpu = x86::Level::of_cpu();
+        for (level, what) in [(x86::Level::Avx2, "AVX2"), (x86::Level::Avx512, "AVX-512BW")] {
+            if cpu < level {
+                eprintln!("SKIPPED: this CPU has no {what}: the {} path is not tested", level.name());
+            }
+        }
+        [x86::Level::Sse2, x86::Level::Avx2, x86::Level::Avx512].into_iter().filter(|&l| l <= cpu).collect()
+    }
+
     /// Every byte value in every position: each path classifies it as the portable definition.
     #[test]
     fn classifications_agree_with_the_definition() {
@@ -569,6 +793,8 @@ mod tests {
         }
         let rows = PlainRows::from_skip_table(&skip);
         let all = PlainRows::from_skip_table(&crate::scan::VALID_TWO_BYTE);
+        #[cfg(target_arch = "x86_64")]
+        let levels = x86_levels();
         let mut block = [0u8; 64];
         for value in 0..=255u8 {
             for at in 0..64 {
@@ -583,11 +809,13 @@ mod tests {
                     let expected = portable_classify_64(&block, controls, rows);
                     assert_eq!(classify_64(&block, controls, rows), expected);
                     #[cfg(target_arch = "x86_64")]
-                    {
-                        assert_eq!(x86::classify_sse2(&block, controls, rows), expected);
-                        if x86::has_avx2() {
-                            assert_eq!(x86::classify_avx2(&block, controls, rows), expected);
-                        }
+                    for &level in &levels {
+                        let classify = match level {
+                            x86::Level::Sse2 => x86::classify_sse2,
+                            x86::Level::Avx2 => x86::classify_avx2,
+                            x86::Level::Avx512 => x86::classify_avx512,
+                        };
+                        assert_eq!(classify(&block, controls, rows), expected, "{level:?} {block:02X?}");
                     }
                 }
             }
@@ -597,6 +825,8 @@ mod tests {
     /// Every path gives the answer of the byte-by-byte definition.
     #[test]
     fn all_paths_agree_with_the_definition() {
+        #[cfg(target_arch = "x86_64")]
+        let levels = x86_levels();
         let mut bytes: Vec<u8> = (0..200u32).map(|i| b'a' + (i % 26) as u8).collect();
         for stop in [false, true] {
             for special in [0x00u8, 0x09, 0x0A, 0x0D, 0x1B, 0x1F, 0x20, 0x7E, 0x7F, 0x80, 0xFF] {
@@ -613,14 +843,99 @@ mod tests {
                         );
                         assert_eq!(portable_run_end(&bytes, from, stop), expected);
                         #[cfg(target_arch = "x86_64")]
-                        {
-                            assert_eq!(x86::run_end_sse2(&bytes, from, stop), expected);
-                            if x86::has_avx2() {
-                                assert_eq!(x86::run_end_avx2(&bytes, from, stop), expected);
-                            }
+                        for &level in &levels {
+                            let run_end = match level {
+                                x86::Level::Sse2 => x86::run_end_sse2,
+                                x86::Level::Avx2 => x86::run_end_avx2,
+                                x86::Level::Avx512 => x86::run_end_avx512,
+                            };
+                            assert_eq!(run_end(&bytes, from, stop), expected, "{level:?}");
                         }
                     }
                     bytes[at] = saved;
+                }
+            }
+        }
+    }
+
+    /// The `pass` of [`pass_blocks`], as the test gives it.
+    type Pass<'a> = &'a mut dyn FnMut(usize, &[u8; 64], &ByteClasses) -> (usize, bool);
+
+    /// The block loop on each path visits the same blocks, with the same classes, as with the
+    /// portable definitions, and stops at the same place: on text with runs of ASCII longer and
+    /// shorter than a vector, control bytes and high bytes, from every start in the first block.
+    #[test]
+    fn block_loops_agree_with_the_definition() {
+        #[cfg(target_arch = "x86_64")]
+        let levels = x86_levels();
+        let all = PlainRows::from_skip_table(&crate::scan::VALID_TWO_BYTE);
+        let mut state = 0x9E37_79B9_7F4A_7C15u64;
+        let mut next = || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        };
+        for _ in 0..300 {
+            let mut text = Vec::new();
+            while text.len() < 1000 {
+                let r = next();
+                let len = [1, 3, 17, 40, 70, 130][r as usize % 6];
+                let byte = match (r >> 8) % 8 {
+                    0 => 0x1B,
+                    1 => 0x7F,
+                    2 => b'\n',
+                    3 | 4 => 0x80 | (r >> 16) as u8,
+                    _ => b'a' + (r >> 16) as u8 % 26,
+                };
+                text.extend(std::iter::repeat_n(byte, len));
+            }
+            let ends = next();
+            // What `pass` sees and returns: it passes over a block up to its first byte 80-FF
+            // (at least one byte), and ends the loop at a block whose high bytes match `ends`.
+            let walk = |run: &dyn Fn(Pass) -> usize| {
+                let mut seen = Vec::new();
+                let end = run(&mut |at, block: &[u8; 64], classes: &ByteClasses| {
+                    assert_eq!(block[..], text[at..at + 64], "the block at {at}");
+                    seen.push((at, *classes));
+                    let passed = (classes.high.trailing_zeros() as usize).clamp(1, 64);
+                    (passed, classes.high & ends & 0xF != 0xF)
+                });
+                (seen, end)
+            };
+            for from in 0..64 {
+                for (controls, rows) in [(false, None), (true, None), (true, Some(&all))] {
+                    let expected = walk(&|pass| {
+                        pass_blocks_with(
+                            &text,
+                            from,
+                            controls,
+                            rows,
+                            pass,
+                            portable_classify_64,
+                            portable_run_end,
+                        )
+                    });
+                    // The first block that differs, or the end.
+                    let same = |found: (Vec<(usize, ByteClasses)>, usize), what: &str| {
+                        let k = (0..found.0.len().max(expected.0.len()))
+                            .find(|&k| found.0.get(k) != expected.0.get(k))
+                            .unwrap_or(usize::MAX);
+                        assert_eq!(
+                            (found.0.get(k), found.1),
+                            (expected.0.get(k), expected.1),
+                            "{what} from {from}, controls {controls}, rows {}",
+                            rows.is_some()
+                        );
+                    };
+                    same(walk(&|pass| pass_blocks(&text, from, controls, rows, pass)), "pass_blocks");
+                    #[cfg(target_arch = "x86_64")]
+                    for &level in &levels {
+                        same(
+                            walk(&|pass| pass_blocks_on(level, &text, from, controls, rows, pass)),
+                            level.name(),
+                        );
+                    }
                 }
             }
         }

@@ -395,7 +395,7 @@ pub fn strict_differences() -> &'static DiffTable {
 
 /// `A3A0` -> `[0xA3, 0xA0]`.
 pub fn parse_hex_bytes(field: &str) -> Vec<u8> {
-    assert!(field.len() % 2 == 0, "odd hex {field}");
+    assert!(field.len().is_multiple_of(2), "odd hex {field}");
     (0..field.len()).step_by(2).map(|i| u8::from_str_radix(&field[i..i + 2], 16).expect("hex")).collect()
 }
 
