@@ -79,10 +79,14 @@ fn single_byte(c: char) -> Option<u8> {
 
 /// The two-byte GB 18030 code of `c`, if it has one.
 fn two_byte(c: char) -> Option<[u8; 2]> {
-    match *mapping::encode(c).as_bytes() {
-        [lead, trail] => Some([lead, trail]),
-        _ => None,
-    }
+    two_byte_with(&mapping::Encoder::new(), c)
+}
+
+/// [`two_byte`] with the encoder's table already at hand (the tracker keeps one).
+#[inline]
+fn two_byte_with(encoder: &mapping::Encoder, c: char) -> Option<[u8; 2]> {
+    let ([lead, trail, _, _], len) = encoder.encode(c).padded();
+    (len == 2).then_some([lead, trail])
 }
 
 /// "烫" (`CC CC`) and "屯" (`CD CD`): fill bytes of uninitialised memory read as GBK.
@@ -113,16 +117,13 @@ pub fn starters() -> impl Iterator<Item = char> {
 
 /// The family of runs `c` can start.
 fn start_family(c: char) -> Option<Family> {
-    opening(c, None).map(|(family, _)| family)
+    opening(&mapping::Encoder::new(), c, None).map(|(family, _)| family)
 }
 
 /// The family of runs `c` can start, and the bytes it was read from. `code` is `c`'s two-byte
 /// code when the caller has it already (`None` when unknown).
 #[inline]
-fn opening(c: char, code: Option<[u8; 2]>) -> Option<(Family, Read)> {
-    if FILL_CHARACTERS.contains(&c) {
-        return Some((Family::Repeat(c), Read::NOTHING));
-    }
+fn opening(encoder: &mapping::Encoder, c: char, code: Option<[u8; 2]>) -> Option<(Family, Read)> {
     if c <= LAST_SINGLE_BYTE {
         // A byte that can start a UTF-8 sequence or a GBK code. (No character this low has a
         // two-byte code that starts a two-byte run: a test checks all of them.)
@@ -133,9 +134,12 @@ fn opening(c: char, code: Option<[u8; 2]>) -> Option<(Family, Read)> {
     // E3 (U+3000-U+3FFF: CJK punctuation, kana), E4-E9 (the CJK ideographs) and EF
     // (U+F000-U+FFFF: full-width forms). A run must repair into GB 2312 characters only, so it
     // cannot start with any other lead (E0, E1: U+0800-U+1FFF; EA-EE: Hangul and private use).
-    let [lead, trail] = code.or_else(|| two_byte(c))?;
-    (matches!(lead, 0xE2..=0xE9 | 0xEF) && (0x80..=0xBF).contains(&trail))
-        .then_some((Family::TwoByte, Read::two([lead, trail])))
+    // (The fill characters, CC CC and CD CD, are neither.)
+    let [lead, trail] = code.or_else(|| two_byte_with(encoder, c))?;
+    if matches!(lead, 0xE2..=0xE9 | 0xEF) && (0x80..=0xBF).contains(&trail) {
+        return Some((Family::TwoByte, Read::two([lead, trail])));
+    }
+    FILL_CHARACTERS.contains(&c).then_some((Family::Repeat(c), Read::NOTHING))
 }
 
 /// The bytes (none, one or two) a wrong decoder read to make one character of a run.
@@ -162,10 +166,15 @@ impl Read {
     /// The bytes `c` was read from in a run of `family`, or `None` when it cannot belong to
     /// one. `code` is set to `c`'s two-byte code when it was looked up.
     #[inline]
-    fn in_run(family: Family, c: char, code: &mut Option<[u8; 2]>) -> Option<Read> {
+    fn in_run(
+        encoder: &mapping::Encoder,
+        family: Family,
+        c: char,
+        code: &mut Option<[u8; 2]>,
+    ) -> Option<Read> {
         match family {
             Family::TwoByte => {
-                *code = two_byte(c);
+                *code = two_byte_with(encoder, c);
                 code.map(Read::two)
             }
             Family::SingleByte => single_byte(c).map(Read::one),
@@ -200,6 +209,8 @@ pub struct Tracker {
     /// What `std::str::from_utf8` says of `bytes`, kept up to date byte by byte: a two-byte
     /// run ends when they break, and the judge repairs their valid prefix.
     utf8: Utf8Prefix,
+    /// The GB 18030 encoder, looked up once rather than at every character.
+    encoder: mapping::Encoder,
 }
 
 /// Up to `N` bytes in place: a run never holds more than [`MAX_RUN`] characters, and a
@@ -221,6 +232,14 @@ impl<const N: usize> Fixed<N> {
     fn push(&mut self, b: u8) {
         self.items[self.len] = b;
         self.len += 1;
+    }
+
+    /// Appends the first `n` (at most 2) of `two`, with one store: the caller has room for
+    /// two (a run's bytes have room for two a character).
+    #[inline]
+    fn push_up_to_two(&mut self, two: [u8; 2], n: u8) {
+        self.items[self.len..self.len + 2].copy_from_slice(&two);
+        self.len += usize::from(n);
     }
 
     #[inline]
@@ -265,15 +284,25 @@ impl Tracker {
     }
 
     /// Offers the next character (at `start`, `len` bytes long). Returns a run that it ended.
+    #[inline]
     pub fn push(&mut self, start: u64, len: u8, c: char) -> Option<Detected> {
-        let Some(family) = self.family else {
-            self.start_run(start, len, c, None);
-            return None;
-        };
+        match self.family {
+            // Usually a character that starts a run: no need for the longer path.
+            None => {
+                self.start_run(start, len, c, None);
+                None
+            }
+            Some(family) => self.extend(family, start, len, c),
+        }
+    }
+
+    /// [`Tracker::push`] while a run of `family` is open.
+    #[inline(never)]
+    fn extend(&mut self, family: Family, start: u64, len: u8, c: char) -> Option<Detected> {
         // `c`'s two-byte code, when a two-byte run looked it up: a run `c` starts reuses it.
         let mut code = None;
         if self.chars.len() < MAX_RUN {
-            if let Some(read) = Read::in_run(family, c, &mut code) {
+            if let Some(read) = Read::in_run(&self.encoder, family, c, &mut code) {
                 self.chars.push(len);
                 self.append(read);
                 // A UTF-8-as-GBK run whose bytes cannot be UTF-8 any more cannot grow into a
@@ -298,9 +327,9 @@ impl Tracker {
     }
 
     /// Starts a run at `c` if it can start one (`code`: its two-byte code, if looked up).
-    #[inline]
+    #[inline(never)]
     fn start_run(&mut self, start: u64, len: u8, c: char, code: Option<[u8; 2]>) {
-        if let Some((family, read)) = opening(c, code) {
+        if let Some((family, read)) = opening(&self.encoder, c, code) {
             self.family = Some(family);
             self.start = start;
             self.chars.push(len);
@@ -311,9 +340,12 @@ impl Tracker {
     /// Appends the bytes one character of the run was read from.
     #[inline]
     fn append(&mut self, read: Read) {
-        for &b in &read.bytes[..usize::from(read.len)] {
-            self.bytes.push(b);
-            self.utf8.push(b);
+        self.bytes.push_up_to_two(read.bytes, read.len);
+        if read.len > 0 {
+            self.utf8.push(read.bytes[0]);
+            if read.len > 1 {
+                self.utf8.push(read.bytes[1]);
+            }
         }
         debug_assert!(self.utf8.agrees_with_std(self.bytes.as_slice()), "{:02X?}", self.bytes.as_slice());
     }
@@ -332,7 +364,9 @@ impl Tracker {
         detected
     }
 
-    /// The finding for the run being ended, if it is mojibake.
+    /// The finding for the run being ended, if it is mojibake (out of line: the pushes that
+    /// end most runs never come here).
+    #[inline(never)]
     fn judged(&self, family: Family) -> Option<Detected> {
         let (count, kind) = judge(family, self.chars.len(), self.bytes.as_slice(), &self.utf8)?;
         let len: u32 = self.chars.as_slice()[..count].iter().map(|&l| u32::from(l)).sum();

@@ -5,109 +5,136 @@
 
 /// The state after the bytes pushed so far: where the longest valid UTF-8 prefix ends, how many
 /// characters it holds, and whether what follows it is already invalid or only unfinished.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub(crate) struct Utf8Prefix {
-    /// Bytes pushed (counted until the bytes break).
+    /// Where the bytes are in UTF-8's grammar: one of the states below, times `CLASSES` (so
+    /// that adding a byte's class gives the entry of `NEXT` to read).
+    state: u8,
+    /// Bytes pushed.
     pushed: u32,
     /// Length of the valid prefix: the end of the last whole character before any error.
     valid_up_to: u32,
     /// Whole characters in the valid prefix.
     chars: u32,
-    /// Continuation bytes the character being read still needs (0 at a character boundary).
-    pending: u8,
-    /// The range the next continuation byte must be in (narrower than `80-BF` only right
-    /// after the leads `E0`, `ED`, `F0` and `F4`).
-    low: u8,
-    high: u8,
-    /// The bytes hold an invalid sequence: `from_utf8` fails with an `error_len`.
-    broken: bool,
 }
 
-impl Default for Utf8Prefix {
-    fn default() -> Self {
-        Utf8Prefix { pushed: 0, valid_up_to: 0, chars: 0, pending: 0, low: 0x80, high: 0xBF, broken: false }
+// The states: at a character boundary; broken (an invalid sequence, for good); and inside a
+// character, by what the next continuation byte must be and how many follow it.
+const BOUNDARY: u8 = 0;
+const BROKEN: u8 = 1;
+/// One continuation `80-BF` to go.
+const LAST_ONE: u8 = 2;
+/// Two continuations `80-BF` to go.
+const TWO_LEFT: u8 = 3;
+/// After `E0`: `A0-BF`, then one more.
+const AFTER_E0: u8 = 4;
+/// After `ED`: `80-9F` (no surrogates), then one more.
+const AFTER_ED: u8 = 5;
+/// After `F1-F3`: three continuations `80-BF` to go.
+const THREE_LEFT: u8 = 6;
+/// After `F0`: `90-BF`, then two more.
+const AFTER_F0: u8 = 7;
+/// After `F4`: `80-8F` (nothing past U+10FFFF), then two more.
+const AFTER_F4: u8 = 8;
+const STATES: usize = 9;
+
+/// The byte classes the grammar tells apart (Unicode, table 3-7, "well-formed UTF-8").
+const ASCII: u8 = 0;
+const CONT_80_8F: u8 = 1;
+const CONT_90_9F: u8 = 2;
+const CONT_A0_BF: u8 = 3;
+const NEVER: u8 = 4;
+const LEAD_2: u8 = 5;
+const LEAD_E0: u8 = 6;
+const LEAD_3: u8 = 7;
+const LEAD_ED: u8 = 8;
+const LEAD_F0: u8 = 9;
+const LEAD_4: u8 = 10;
+const LEAD_F4: u8 = 11;
+const CLASSES: usize = 12;
+
+const fn class(b: u8) -> u8 {
+    match b {
+        0x00..=0x7F => ASCII,
+        0x80..=0x8F => CONT_80_8F,
+        0x90..=0x9F => CONT_90_9F,
+        0xA0..=0xBF => CONT_A0_BF,
+        0xC0..=0xC1 | 0xF5..=0xFF => NEVER,
+        0xC2..=0xDF => LEAD_2,
+        0xE0 => LEAD_E0,
+        0xE1..=0xEC | 0xEE..=0xEF => LEAD_3,
+        0xED => LEAD_ED,
+        0xF0 => LEAD_F0,
+        0xF1..=0xF3 => LEAD_4,
+        0xF4 => LEAD_F4,
     }
 }
 
-/// What a byte met at a character boundary starts: how many continuation bytes follow, and
-/// the range of the first of them.
-#[derive(Clone, Copy)]
-struct Lead {
-    /// [`NOT_A_LEAD`] for a byte that cannot start a character (`80-C1`, `F5-FF`).
-    continuations: u8,
-    low: u8,
-    high: u8,
+const fn next(state: u8, class: u8) -> u8 {
+    let continuation = matches!(class, CONT_80_8F | CONT_90_9F | CONT_A0_BF);
+    match state {
+        BOUNDARY => match class {
+            ASCII => BOUNDARY,
+            LEAD_2 => LAST_ONE,
+            LEAD_E0 => AFTER_E0,
+            LEAD_3 => TWO_LEFT,
+            LEAD_ED => AFTER_ED,
+            LEAD_F0 => AFTER_F0,
+            LEAD_4 => THREE_LEFT,
+            LEAD_F4 => AFTER_F4,
+            _ => BROKEN,
+        },
+        LAST_ONE if continuation => BOUNDARY,
+        TWO_LEFT if continuation => LAST_ONE,
+        AFTER_E0 if class == CONT_A0_BF => LAST_ONE,
+        AFTER_ED if matches!(class, CONT_80_8F | CONT_90_9F) => LAST_ONE,
+        THREE_LEFT if continuation => TWO_LEFT,
+        AFTER_F0 if matches!(class, CONT_90_9F | CONT_A0_BF) => TWO_LEFT,
+        AFTER_F4 if class == CONT_80_8F => TWO_LEFT,
+        _ => BROKEN,
+    }
 }
 
-const NOT_A_LEAD: u8 = u8::MAX;
-
-/// Well-formed UTF-8 (Unicode, table 3-7): `00-7F`; `C2-DF` then `80-BF`; `E0` then `A0-BF`;
-/// `E1-EC` and `EE-EF` then `80-BF`; `ED` then `80-9F` (no surrogates); `F0` then `90-BF`;
-/// `F1-F3` then `80-BF`; `F4` then `80-8F` (nothing past U+10FFFF); each followed by the
-/// remaining continuations `80-BF`.
-static LEADS: [Lead; 256] = {
-    let mut table = [Lead { continuations: NOT_A_LEAD, low: 0, high: 0 }; 256];
+/// Each byte's class.
+static CLASS: [u8; 256] = {
+    let mut table = [0; 256];
     let mut b = 0;
     while b < 256 {
-        let (continuations, low, high) = match b as u8 {
-            0x00..=0x7F => (0, 0x80, 0xBF),
-            0xC2..=0xDF => (1, 0x80, 0xBF),
-            0xE0 => (2, 0xA0, 0xBF),
-            0xE1..=0xEC | 0xEE..=0xEF => (2, 0x80, 0xBF),
-            0xED => (2, 0x80, 0x9F),
-            0xF0 => (3, 0x90, 0xBF),
-            0xF1..=0xF3 => (3, 0x80, 0xBF),
-            0xF4 => (3, 0x80, 0x8F),
-            _ => (NOT_A_LEAD, 0, 0),
-        };
-        table[b] = Lead { continuations, low, high };
+        table[b] = class(b as u8);
         b += 1;
     }
     table
 };
 
+/// The state after a byte, both times `CLASSES`: `NEXT[state * CLASSES + class]`. It has 256
+/// entries (those past the last state broken) so that a `u8` index needs no bounds check.
+static NEXT: [u8; 256] = {
+    let mut table = [BROKEN * CLASSES as u8; 256];
+    let mut i = 0;
+    while i < STATES * CLASSES {
+        table[i] = next((i / CLASSES) as u8, (i % CLASSES) as u8) * CLASSES as u8;
+        i += 1;
+    }
+    table
+};
+
 impl Utf8Prefix {
-    /// Adds the next byte.
+    /// Adds the next byte: two table lookups (a broken state stays broken).
     #[inline]
     pub(crate) fn push(&mut self, byte: u8) {
-        if self.broken {
-            return;
-        }
+        self.state = NEXT[usize::from(self.state.wrapping_add(CLASS[usize::from(byte)]))];
         self.pushed += 1;
-        if self.pending == 0 {
-            let lead = LEADS[usize::from(byte)];
-            match lead.continuations {
-                0 => self.end_char(),
-                NOT_A_LEAD => self.broken = true,
-                continuations => {
-                    self.pending = continuations;
-                    self.low = lead.low;
-                    self.high = lead.high;
-                }
-            }
-        } else if (self.low..=self.high).contains(&byte) {
-            self.pending -= 1;
-            self.low = 0x80;
-            self.high = 0xBF;
-            if self.pending == 0 {
-                self.end_char();
-            }
-        } else {
-            self.broken = true;
+        if self.state == BOUNDARY {
+            self.valid_up_to = self.pushed;
+            self.chars += 1;
         }
-    }
-
-    #[inline]
-    fn end_char(&mut self) {
-        self.valid_up_to = self.pushed;
-        self.chars += 1;
     }
 
     /// Whether the bytes hold an invalid sequence (not merely one cut short at the end), so
     /// that no bytes added later can make them UTF-8.
     #[inline]
     pub(crate) fn is_broken(&self) -> bool {
-        self.broken
+        self.state == BROKEN * CLASSES as u8
     }
 
     /// The length of the longest valid UTF-8 prefix: `Utf8Error::valid_up_to`, or all the
@@ -208,8 +235,8 @@ mod tests {
     fn every_four_byte_sequence_of_edge_bytes() {
         // The bytes where UTF-8's ranges begin and end, in every order four deep.
         const EDGES: [u8; 24] = [
-            0x00, 0x7F, 0x80, 0x8F, 0x90, 0x9F, 0xA0, 0xBF, 0xC0, 0xC1, 0xC2, 0xDF, 0xE0, 0xE1, 0xEC, 0xED, 0xEE,
-            0xEF, 0xF0, 0xF1, 0xF3, 0xF4, 0xF5, 0xFF,
+            0x00, 0x7F, 0x80, 0x8F, 0x90, 0x9F, 0xA0, 0xBF, 0xC0, 0xC1, 0xC2, 0xDF, 0xE0, 0xE1, 0xEC, 0xED,
+            0xEE, 0xEF, 0xF0, 0xF1, 0xF3, 0xF4, 0xF5, 0xFF,
         ];
         for a in EDGES {
             for b in EDGES {
@@ -226,9 +253,10 @@ mod tests {
     fn random_longer_strings() {
         let mut random = Random(0x9E37_79B9_7F4A_7C15);
         // Characters of every length and the scalars at their edges, encoded by std.
-        let scalars = ['a', '\u{7F}', '\u{80}', 'é', '\u{7FF}', '\u{800}', '你', '\u{D7FF}', '\u{E000}', '\u{FFFD}']
-            .into_iter()
-            .chain(['\u{FFFF}', '\u{10000}', '😀', '\u{10FFFF}']);
+        let scalars =
+            ['a', '\u{7F}', '\u{80}', 'é', '\u{7FF}', '\u{800}', '你', '\u{D7FF}', '\u{E000}', '\u{FFFD}']
+                .into_iter()
+                .chain(['\u{FFFF}', '\u{10000}', '😀', '\u{10FFFF}']);
         let scalars: Vec<char> = scalars.collect();
         for _ in 0..200_000 {
             let len = 1 + random.below(40);
