@@ -197,7 +197,7 @@ pub struct Detected {
 }
 
 /// Watches the characters of an input go by and reports runs of mojibake.
-#[derive(Debug, Default)]
+#[derive(Default)]
 pub struct Tracker {
     family: Option<Family>,
     start: u64,
@@ -211,6 +211,19 @@ pub struct Tracker {
     utf8: Utf8Prefix,
     /// The GB 18030 encoder, looked up once rather than at every character.
     encoder: mapping::Encoder,
+}
+
+impl std::fmt::Debug for Tracker {
+    // By hand: the encoder's table (65,536 entries) is no part of the state worth printing.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Tracker")
+            .field("family", &self.family)
+            .field("start", &self.start)
+            .field("chars", &self.chars.as_slice())
+            .field("bytes", &self.bytes.as_slice())
+            .field("utf8", &self.utf8)
+            .finish_non_exhaustive()
+    }
 }
 
 /// Up to `N` bytes in place: a run never holds more than [`MAX_RUN`] characters, and a
