@@ -10,6 +10,7 @@
 
 pub mod chars;
 pub mod mojibake;
+mod utf8_prefix;
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, OnceLock};

@@ -9,6 +9,7 @@
 //! Runs are tracked only from a character that can start one, so ordinary text costs one
 //! table lookup per character.
 
+use super::utf8_prefix::Utf8Prefix;
 use crate::mapping;
 use crate::scan::grammar::two_byte_pointer;
 
@@ -78,10 +79,14 @@ fn single_byte(c: char) -> Option<u8> {
 
 /// The two-byte GB 18030 code of `c`, if it has one.
 fn two_byte(c: char) -> Option<[u8; 2]> {
-    match *mapping::encode(c).as_bytes() {
-        [lead, trail] => Some([lead, trail]),
-        _ => None,
-    }
+    two_byte_with(&mapping::Encoder::new(), c)
+}
+
+/// [`two_byte`] with the encoder's table already at hand (the tracker keeps one).
+#[inline]
+fn two_byte_with(encoder: &mapping::Encoder, c: char) -> Option<[u8; 2]> {
+    let ([lead, trail, _, _], len) = encoder.encode(c).padded();
+    (len == 2).then_some([lead, trail])
 }
 
 /// "烫" (`CC CC`) and "屯" (`CD CD`): fill bytes of uninitialised memory read as GBK.
@@ -112,21 +117,70 @@ pub fn starters() -> impl Iterator<Item = char> {
 
 /// The family of runs `c` can start.
 fn start_family(c: char) -> Option<Family> {
-    if FILL_CHARACTERS.contains(&c) {
-        return Some(Family::Repeat(c));
-    }
+    opening(&mapping::Encoder::new(), c, None).map(|(family, _)| family)
+}
+
+/// The family of runs `c` can start, and the bytes it was read from. `code` is `c`'s two-byte
+/// code when the caller has it already (`None` when unknown).
+#[inline]
+fn opening(encoder: &mapping::Encoder, c: char, code: Option<[u8; 2]>) -> Option<(Family, Read)> {
     if c <= LAST_SINGLE_BYTE {
         // A byte that can start a UTF-8 sequence or a GBK code. (No character this low has a
         // two-byte code that starts a two-byte run: a test checks all of them.)
-        return single_byte(c).filter(|&b| b >= 0x81).map(|_| Family::SingleByte);
+        return single_byte(c).filter(|&b| b >= 0x81).map(|b| (Family::SingleByte, Read::one(b)));
     }
     // The first two bytes of a three-byte UTF-8 sequence, a lead and a continuation, whose
     // character can be in GB 2312: leads E2 (U+2000-U+2FFF: quotation marks, dashes, symbols),
     // E3 (U+3000-U+3FFF: CJK punctuation, kana), E4-E9 (the CJK ideographs) and EF
     // (U+F000-U+FFFF: full-width forms). A run must repair into GB 2312 characters only, so it
     // cannot start with any other lead (E0, E1: U+0800-U+1FFF; EA-EE: Hangul and private use).
-    let [lead, trail] = two_byte(c)?;
-    (matches!(lead, 0xE2..=0xE9 | 0xEF) && (0x80..=0xBF).contains(&trail)).then_some(Family::TwoByte)
+    // (The fill characters, CC CC and CD CD, are neither.)
+    let [lead, trail] = code.or_else(|| two_byte_with(encoder, c))?;
+    if matches!(lead, 0xE2..=0xE9 | 0xEF) && (0x80..=0xBF).contains(&trail) {
+        return Some((Family::TwoByte, Read::two([lead, trail])));
+    }
+    FILL_CHARACTERS.contains(&c).then_some((Family::Repeat(c), Read::NOTHING))
+}
+
+/// The bytes (none, one or two) a wrong decoder read to make one character of a run.
+#[derive(Clone, Copy)]
+struct Read {
+    bytes: [u8; 2],
+    len: u8,
+}
+
+impl Read {
+    /// A repeated fill character: its bytes are not needed.
+    const NOTHING: Read = Read { bytes: [0; 2], len: 0 };
+
+    #[inline]
+    fn one(b: u8) -> Read {
+        Read { bytes: [b, 0], len: 1 }
+    }
+
+    #[inline]
+    fn two(bytes: [u8; 2]) -> Read {
+        Read { bytes, len: 2 }
+    }
+
+    /// The bytes `c` was read from in a run of `family`, or `None` when it cannot belong to
+    /// one. `code` is set to `c`'s two-byte code when it was looked up.
+    #[inline]
+    fn in_run(
+        encoder: &mapping::Encoder,
+        family: Family,
+        c: char,
+        code: &mut Option<[u8; 2]>,
+    ) -> Option<Read> {
+        match family {
+            Family::TwoByte => {
+                *code = two_byte_with(encoder, c);
+                code.map(Read::two)
+            }
+            Family::SingleByte => single_byte(c).map(Read::one),
+            Family::Repeat(r) => (c == r).then_some(Read::NOTHING),
+        }
+    }
 }
 
 /// A run of mojibake found: where, and what kind.
@@ -143,7 +197,7 @@ pub struct Detected {
 }
 
 /// Watches the characters of an input go by and reports runs of mojibake.
-#[derive(Debug, Default)]
+#[derive(Default)]
 pub struct Tracker {
     family: Option<Family>,
     start: u64,
@@ -152,8 +206,24 @@ pub struct Tracker {
     /// The bytes the wrong decoder must have read for the run (kept as the run grows): at
     /// most two a character.
     bytes: Fixed<{ 2 * MAX_RUN }>,
-    /// How many of `bytes` are known to be whole UTF-8 characters (a two-byte run).
-    valid: usize,
+    /// What `std::str::from_utf8` says of `bytes`, kept up to date byte by byte: a two-byte
+    /// run ends when they break, and the judge repairs their valid prefix.
+    utf8: Utf8Prefix,
+    /// The GB 18030 encoder, looked up once rather than at every character.
+    encoder: mapping::Encoder,
+}
+
+impl std::fmt::Debug for Tracker {
+    // By hand: the encoder's table (65,536 entries) is no part of the state worth printing.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Tracker")
+            .field("family", &self.family)
+            .field("start", &self.start)
+            .field("chars", &self.chars.as_slice())
+            .field("bytes", &self.bytes.as_slice())
+            .field("utf8", &self.utf8)
+            .finish_non_exhaustive()
+    }
 }
 
 /// Up to `N` bytes in place: a run never holds more than [`MAX_RUN`] characters, and a
@@ -175,6 +245,14 @@ impl<const N: usize> Fixed<N> {
     fn push(&mut self, b: u8) {
         self.items[self.len] = b;
         self.len += 1;
+    }
+
+    /// Appends the first `n` (at most 2) of `two`, with one store: the caller has room for
+    /// two (a run's bytes have room for two a character).
+    #[inline]
+    fn push_up_to_two(&mut self, two: [u8; 2], n: u8) {
+        self.items[self.len..self.len + 2].copy_from_slice(&two);
+        self.len += usize::from(n);
     }
 
     #[inline]
@@ -219,101 +297,104 @@ impl Tracker {
     }
 
     /// Offers the next character (at `start`, `len` bytes long). Returns a run that it ended.
+    #[inline]
     pub fn push(&mut self, start: u64, len: u8, c: char) -> Option<Detected> {
-        if let Some(family) = self.family {
-            if self.chars.len() < MAX_RUN && push_bytes(family, c, &mut self.bytes) {
+        match self.family {
+            // Usually a character that starts a run: no need for the longer path.
+            None => {
+                self.start_run(start, len, c, None);
+                None
+            }
+            Some(family) => self.extend(family, start, len, c),
+        }
+    }
+
+    /// [`Tracker::push`] while a run of `family` is open.
+    #[inline(never)]
+    fn extend(&mut self, family: Family, start: u64, len: u8, c: char) -> Option<Detected> {
+        // `c`'s two-byte code, when a two-byte run looked it up: a run `c` starts reuses it.
+        let mut code = None;
+        if self.chars.len() < MAX_RUN {
+            if let Some(read) = Read::in_run(&self.encoder, family, c, &mut code) {
                 self.chars.push(len);
-                if !self.is_dead(family) {
+                self.append(read);
+                // A UTF-8-as-GBK run whose bytes cannot be UTF-8 any more cannot grow into a
+                // longer repair.
+                if !(family == Family::TwoByte && self.utf8.is_broken()) {
                     return None;
                 }
-                // The run can no longer be repaired: judge it now, so that ordinary text leaves
-                // the slow path after a character or two.
+                // Judge it now, so that ordinary text leaves the slow path after a character or
+                // two.
                 let with_c = self.chars.len();
                 let detected = self.end();
                 if detected.is_some_and(|d| d.count == with_c) {
                     return detected;
                 }
-                self.start_run(start, len, c);
+                self.start_run(start, len, c, code);
                 return detected;
             }
         }
         let detected = self.end();
-        self.start_run(start, len, c);
+        self.start_run(start, len, c, code);
         detected
     }
 
-    fn start_run(&mut self, start: u64, len: u8, c: char) {
-        if let Some(family) = start_family(c) {
+    /// Starts a run at `c` if it can start one (`code`: its two-byte code, if looked up).
+    #[inline(never)]
+    fn start_run(&mut self, start: u64, len: u8, c: char, code: Option<[u8; 2]>) {
+        if let Some((family, read)) = opening(&self.encoder, c, code) {
             self.family = Some(family);
             self.start = start;
             self.chars.push(len);
-            push_bytes(family, c, &mut self.bytes);
+            self.append(read);
         }
     }
 
-    /// Whether a UTF-8-as-GBK run has reached bytes that cannot be UTF-8, so it cannot grow
-    /// into a longer repair. The bytes are validated from where the last check left off.
-    fn is_dead(&mut self, family: Family) -> bool {
-        let bytes = self.bytes.as_slice();
-        match family {
-            // Usually the second character already breaks UTF-8's shape: a lead E0-EF and a
-            // continuation must be followed by a continuation 80-BF.
-            Family::TwoByte if bytes.len() == 4 && !(0x80..=0xBF).contains(&bytes[2]) => true,
-            // The bytes up to `valid` are whole UTF-8 characters: what follows them decides.
-            Family::TwoByte => match std::str::from_utf8(&bytes[self.valid..]) {
-                Ok(_) => {
-                    self.valid = bytes.len();
-                    false
-                }
-                Err(e) if e.error_len().is_some() => true,
-                Err(e) => {
-                    self.valid += e.valid_up_to();
-                    false
-                }
-            },
-            Family::SingleByte | Family::Repeat(_) => false,
+    /// Appends the bytes one character of the run was read from.
+    #[inline]
+    fn append(&mut self, read: Read) {
+        self.bytes.push_up_to_two(read.bytes, read.len);
+        if read.len > 0 {
+            self.utf8.push(read.bytes[0]);
+            if read.len > 1 {
+                self.utf8.push(read.bytes[1]);
+            }
         }
+        debug_assert!(self.utf8.agrees_with_std(self.bytes.as_slice()), "{:02X?}", self.bytes.as_slice());
     }
 
     /// Ends the current run (at ASCII, a malformed span or the end of input) and judges it.
+    #[inline]
     pub fn end(&mut self) -> Option<Detected> {
         let family = self.family.take()?;
         // Two repaired characters need at least three garbled ones (six bytes) in a two-byte
         // run, and two in the others: shorter runs, the usual end in real text, need no judging.
         let shortest = if family == Family::TwoByte { 3 } else { 2 };
-        let judged = if self.chars.len() >= shortest {
-            judge(family, self.chars.len(), self.bytes.as_slice())
-        } else {
-            None
-        };
-        let detected = judged.map(|(count, kind)| {
-            let len: u32 = self.chars.as_slice()[..count].iter().map(|&l| u32::from(l)).sum();
-            Detected { start: self.start, len, kind, count }
-        });
+        let detected = if self.chars.len() >= shortest { self.judged(family) } else { None };
         self.chars.clear();
         self.bytes.clear();
-        self.valid = 0;
+        self.utf8 = Utf8Prefix::default();
         detected
     }
-}
 
-/// Appends the bytes the wrong decoder read to make `c`; `false` (and nothing appended) when
-/// `c` cannot belong to a run of this family.
-fn push_bytes(family: Family, c: char, bytes: &mut Fixed<{ 2 * MAX_RUN }>) -> bool {
-    match family {
-        Family::TwoByte => two_byte(c).map(|pair| pair.into_iter().for_each(|b| bytes.push(b))).is_some(),
-        Family::SingleByte => single_byte(c).map(|b| bytes.push(b)).is_some(),
-        Family::Repeat(r) => c == r,
+    /// The finding for the run being ended, if it is mojibake (out of line: the pushes that
+    /// end most runs never come here).
+    #[inline(never)]
+    fn judged(&self, family: Family) -> Option<Detected> {
+        let (count, kind) = judge(family, self.chars.len(), self.bytes.as_slice(), &self.utf8)?;
+        let len: u32 = self.chars.as_slice()[..count].iter().map(|&l| u32::from(l)).sum();
+        Some(Detected { start: self.start, len, kind, count })
     }
 }
 
-/// Judges a run of `count` characters whose wrongly read bytes are `bytes`: how many of its
-/// characters are mojibake, and of what kind.
-fn judge(family: Family, count: usize, bytes: &[u8]) -> Option<(usize, MojibakeKind)> {
+/// Judges a run of `count` characters whose wrongly read bytes are `bytes` (`utf8` says what
+/// `std::str::from_utf8` says of them): how many of its characters are mojibake, and of what
+/// kind.
+fn judge(family: Family, count: usize, bytes: &[u8], utf8: &Utf8Prefix) -> Option<(usize, MojibakeKind)> {
     match family {
         Family::Repeat(_) => (count >= FILL_RUN).then_some((count, MojibakeKind::Uninitialized)),
         Family::TwoByte => {
-            let (used, kind) = repaired_utf8(bytes)?;
+            let (used, kind) = repaired_utf8(bytes, utf8)?;
             let kind = match kind {
                 Repaired::Common => MojibakeKind::Utf8AsGbk,
                 Repaired::Replacement => MojibakeKind::ReplacementAsGbk,
@@ -321,7 +402,7 @@ fn judge(family: Family, count: usize, bytes: &[u8]) -> Option<(usize, MojibakeK
             Some((used.div_ceil(2), kind))
         }
         Family::SingleByte => {
-            if let Some((used, Repaired::Common)) = repaired_utf8(bytes) {
+            if let Some((used, Repaired::Common)) = repaired_utf8(bytes, utf8) {
                 return Some((used, MojibakeKind::Utf8AsWindows1252));
             }
             repaired_gbk(bytes).map(|used| (used, MojibakeKind::GbkAsLatin1))
@@ -341,18 +422,15 @@ fn gb2312(c: char) -> Option<bool> {
     (in_gb2312 && !crate::rules::chars::is_private_use(c)).then_some((0xB0..=0xD7).contains(&lead))
 }
 
-/// Decodes the longest valid UTF-8 prefix of `bytes`: the bytes it used and what it was, when
-/// it is two or more common characters (or only U+FFFD).
-fn repaired_utf8(bytes: &[u8]) -> Option<(usize, Repaired)> {
-    let used = match std::str::from_utf8(bytes) {
-        Ok(_) => bytes.len(),
-        Err(e) => e.valid_up_to(),
-    };
-    let text = std::str::from_utf8(&bytes[..used]).ok()?;
-    let count = text.chars().count();
-    if count < 2 {
+/// Decodes the longest valid UTF-8 prefix of `bytes` (`utf8` knows where it ends): the bytes
+/// it used and what it was, when it is two or more common characters (or only U+FFFD).
+fn repaired_utf8(bytes: &[u8], utf8: &Utf8Prefix) -> Option<(usize, Repaired)> {
+    // Most runs judged hold fewer than two whole characters: no need to look at the bytes.
+    if utf8.chars() < 2 {
         return None;
     }
+    let used = utf8.valid_up_to();
+    let text = std::str::from_utf8(&bytes[..used]).ok()?;
     if text.chars().all(|c| c == char::REPLACEMENT_CHARACTER) {
         return Some((used, Repaired::Replacement));
     }
@@ -362,6 +440,11 @@ fn repaired_utf8(bytes: &[u8]) -> Option<(usize, Repaired)> {
 /// Decodes `bytes` as pairs of two-byte GBK codes: the bytes used, when they make two or more
 /// common characters.
 fn repaired_gbk(bytes: &[u8]) -> Option<usize> {
+    // Two characters need two pairs: "……" (85 85) and "——" (97 97), common in Chinese text,
+    // stop here.
+    if bytes.len() < 4 {
+        return None;
+    }
     let chars = || {
         bytes.chunks_exact(2).map_while(|pair| {
             let (lead, trail) = (pair[0], pair[1]);
