@@ -7,6 +7,9 @@
 //! (made by `bench-inputs`) and times its first `KIB` KiB (default 1024) `PASSES` times
 //! (default 200).
 
+#[path = "../benches/baseline.rs"]
+mod baseline;
+
 use gbcheck::check::{Encoding, FileChecker, Options};
 use gbcheck::finding::Finding;
 use std::hint::black_box;
@@ -41,22 +44,7 @@ fn main() {
             checker.feed(black_box(&input));
             checker.finish().counts.findings
         });
-        let base = fastest(passes, || {
-            let mut decoder = encoding_rs::GB18030.new_decoder_without_bom_handling();
-            let mut written_total = 0;
-            for mut chunk in black_box(&input).chunks(64 * 1024) {
-                loop {
-                    let (result, read, written) =
-                        decoder.decode_to_utf8_without_replacement(chunk, &mut out, false);
-                    written_total += written;
-                    chunk = &chunk[read..];
-                    if matches!(result, encoding_rs::DecoderResult::InputEmpty) {
-                        break;
-                    }
-                }
-            }
-            written_total
-        });
+        let base = fastest(passes, || baseline::decode_with_encoding_rs(black_box(&input), &mut out));
         let speed = |t: Duration| input.len() as f64 / t.as_secs_f64() / 1e6;
         println!(
             "{kind:<14} {:>10.0} {:>10.0} {:>10.0} {:>7.2}x {:>7.2}x",
