@@ -6,6 +6,9 @@
 //! `GB18030.md` section 1 for the supplementary planes the charmap does not list, and
 //! encoding_rs for GBK.
 
+#[path = "support/command.rs"]
+mod command;
+
 use std::collections::HashMap;
 use std::fs;
 use std::io::Read;
@@ -689,26 +692,7 @@ fn assert_same(actual: &[u8], expected: &[u8], what: &str) {
 fn run_with_stdin(args: &[&str], dir: &Path, tmp: &Path, input: &[u8]) -> Output {
     let mut command = Command::new(env!("CARGO_BIN_EXE_gbcheck"));
     command.args(args).current_dir(dir).env("TMPDIR", tmp);
-    run_command_with_stdin(command, input)
-}
-
-/// Runs `command` with `input` written to its standard input from another thread.
-fn run_command_with_stdin(mut command: Command, input: &[u8]) -> Output {
-    let mut child = command
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("run gbcheck");
-    let mut stdin = child.stdin.take().unwrap();
-    let input = input.to_vec();
-    let writer = std::thread::spawn(move || std::io::Write::write_all(&mut stdin, &input));
-    let output = child.wait_with_output().unwrap();
-    // A run that ends without reading its input (a usage error) closes the pipe early.
-    if let Err(e) = writer.join().unwrap() {
-        assert_eq!(e.kind(), std::io::ErrorKind::BrokenPipe, "{e}");
-    }
-    output
+    command::output_with_stdin(command, input)
 }
 
 #[test]
@@ -734,7 +718,7 @@ fn standard_input_converts_like_a_file() {
     let output = {
         let mut child = Command::new("sh");
         child.args(["-c", &sh]).current_dir(d).env("TMPDIR", tmp.path());
-        run_command_with_stdin(child, &gb)
+        command::output_with_stdin(child, &gb)
     };
     let output = if output.status.code() == Some(0) { output } else { panic!("{}", stderr(&output)) };
     assert!(output.stdout.is_empty());

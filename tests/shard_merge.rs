@@ -19,9 +19,8 @@ mod records;
 
 use std::collections::BTreeSet;
 use std::fs;
-use std::io::Write;
 use std::path::Path;
-use std::process::{Command, Output, Stdio};
+use std::process::{Command, Output};
 
 use command::gbcheck;
 use defect_tree::DefectTree;
@@ -29,19 +28,9 @@ use records::{records, timeless};
 use serde_json::Value;
 
 fn gbcheck_with_stdin(args: &[&str], input: &[u8]) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_gbcheck"))
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("run gbcheck");
-    let mut stdin = child.stdin.take().unwrap();
-    let input = input.to_vec();
-    let writer = std::thread::spawn(move || stdin.write_all(&input));
-    let output = child.wait_with_output().unwrap();
-    writer.join().unwrap().unwrap();
-    output
+    let mut command = Command::new(env!("CARGO_BIN_EXE_gbcheck"));
+    command.args(args);
+    command::output_with_stdin(command, input)
 }
 
 fn lines(output: &Output) -> Vec<Value> {
