@@ -253,7 +253,7 @@ impl<'a> Runner<'a> {
                 EntryKind::Error(message) => self.error(&path, message)?,
                 EntryKind::Skipped(reason, message) => self.skipped(&path, *reason, message, false)?,
                 EntryKind::File { explicit } => {
-                    let outcome = self.wait(head, &rx, &mut early);
+                    let outcome = self.wait(head, started - head, &rx, &mut early);
                     // A big file is checked from here, with its own settings.
                     let own = self.settings_for(&entry.path);
                     let shared = std::mem::replace(&mut self.settings, own);
@@ -262,7 +262,7 @@ impl<'a> Runner<'a> {
                     reported?;
                 }
                 EntryKind::Stdin => {
-                    let outcome = self.wait(head, &rx, &mut early);
+                    let outcome = self.wait(head, started - head, &rx, &mut early);
                     self.report(&path, true, outcome)?;
                 }
             }
@@ -307,8 +307,21 @@ impl<'a> Runner<'a> {
     /// Small files come back every few microseconds, faster than this thread is woken: for
     /// the first few milliseconds it naps and takes all that came in at once, instead of
     /// blocking on the channel (which makes every worker wake it, one context switch a file).
-    fn wait(&self, index: usize, rx: &Receiver<(usize, Outcome)>, early: &mut Early) -> Outcome {
-        const NAP: Duration = Duration::from_micros(200);
+    ///
+    /// With `ahead` inputs started and not yet reported, the workers have that much work in
+    /// hand: when it is a lot (a tree being checked), the naps are longer, so that this thread
+    /// wakes, and takes a core from a worker, less often; when it is little (a few files from
+    /// a pre-commit hook), they stay short, so that the run ends soon after its last check.
+    fn wait(
+        &self,
+        index: usize,
+        ahead: usize,
+        rx: &Receiver<(usize, Outcome)>,
+        early: &mut Early,
+    ) -> Outcome {
+        // 256 small files take the workers about a millisecond at the least (open, read and
+        // close are a few microseconds each); the window starts 1,024 or more.
+        let nap = if ahead >= 256 { Duration::from_millis(1) } else { Duration::from_micros(200) };
         let mut napped = Duration::ZERO;
         loop {
             if let Some(outcome) = early.remove(index) {
@@ -324,8 +337,8 @@ impl<'a> Runner<'a> {
                 continue;
             }
             if napped < Duration::from_millis(20) {
-                std::thread::sleep(NAP);
-                napped += NAP;
+                std::thread::sleep(nap);
+                napped += nap;
                 continue;
             }
             match rx.recv_timeout(Duration::from_millis(200)) {
