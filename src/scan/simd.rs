@@ -53,13 +53,20 @@ pub fn ascii_run_end(bytes: &[u8], i: usize, stop_at_controls: bool) -> usize {
 #[inline(never)]
 pub(crate) fn long_run_end(bytes: &[u8], i: usize, stop_at_controls: bool) -> usize {
     #[cfg(target_arch = "x86_64")]
-    match x86::level() {
+    return run_end_on(x86::level(), bytes, i, stop_at_controls);
+    #[cfg(not(target_arch = "x86_64"))]
+    portable_run_end(bytes, i, stop_at_controls)
+}
+
+/// [`long_run_end`] with the vectors of `level`, which the CPU must have.
+#[cfg(target_arch = "x86_64")]
+#[inline(always)]
+fn run_end_on(level: x86::Level, bytes: &[u8], i: usize, stop_at_controls: bool) -> usize {
+    match level {
         x86::Level::Avx512 => x86::run_end_avx512(bytes, i, stop_at_controls),
         x86::Level::Avx2 => x86::run_end_avx2(bytes, i, stop_at_controls),
         x86::Level::Sse2 => x86::run_end_sse2(bytes, i, stop_at_controls),
     }
-    #[cfg(not(target_arch = "x86_64"))]
-    portable_run_end(bytes, i, stop_at_controls)
 }
 
 /// The vectors the scanner uses on this CPU: `"avx512"` (AVX-512BW), `"avx2"` or `"sse2"` on
@@ -160,13 +167,24 @@ impl PlainRows {
 #[cfg(test)]
 pub(crate) fn classify_64(block: &[u8; 64], controls: bool, rows: Option<&PlainRows>) -> ByteClasses {
     #[cfg(target_arch = "x86_64")]
-    match x86::level() {
+    return classify_64_on(x86::level(), block, controls, rows);
+    #[cfg(not(target_arch = "x86_64"))]
+    portable_classify_64(block, controls, rows)
+}
+
+/// [`classify_64`] with the vectors of `level`, which the CPU must have.
+#[cfg(all(test, target_arch = "x86_64"))]
+fn classify_64_on(
+    level: x86::Level,
+    block: &[u8; 64],
+    controls: bool,
+    rows: Option<&PlainRows>,
+) -> ByteClasses {
+    match level {
         x86::Level::Avx512 => x86::classify_avx512(block, controls, rows),
         x86::Level::Avx2 => x86::classify_avx2(block, controls, rows),
         x86::Level::Sse2 => x86::classify_sse2(block, controls, rows),
     }
-    #[cfg(not(target_arch = "x86_64"))]
-    portable_classify_64(block, controls, rows)
 }
 
 /// Walks `chunk` from `i` (a sequence boundary) a 64-byte block at a time: `pass` gets the
@@ -802,12 +820,11 @@ mod tests {
                     assert_eq!(classify_64(&block, controls, rows), expected);
                     #[cfg(target_arch = "x86_64")]
                     for &level in &levels {
-                        let classify = match level {
-                            x86::Level::Sse2 => x86::classify_sse2,
-                            x86::Level::Avx2 => x86::classify_avx2,
-                            x86::Level::Avx512 => x86::classify_avx512,
-                        };
-                        assert_eq!(classify(&block, controls, rows), expected, "{level:?} {block:02X?}");
+                        assert_eq!(
+                            classify_64_on(level, &block, controls, rows),
+                            expected,
+                            "{level:?} {block:02X?}"
+                        );
                     }
                 }
             }
@@ -836,12 +853,7 @@ mod tests {
                         assert_eq!(portable_run_end(&bytes, from, stop), expected);
                         #[cfg(target_arch = "x86_64")]
                         for &level in &levels {
-                            let run_end = match level {
-                                x86::Level::Sse2 => x86::run_end_sse2,
-                                x86::Level::Avx2 => x86::run_end_avx2,
-                                x86::Level::Avx512 => x86::run_end_avx512,
-                            };
-                            assert_eq!(run_end(&bytes, from, stop), expected, "{level:?}");
+                            assert_eq!(run_end_on(level, &bytes, from, stop), expected, "{level:?}");
                         }
                     }
                     bytes[at] = saved;
