@@ -12,8 +12,8 @@
 #   gbcheck check -j1
 #   rg -c . -j1            (what one thread gives ripgrep: its own speed-up is the yardstick of
 #                           what two threads give on this machine)
-# and prints wall and CPU (user + system) times. Needs python3, GNU time (apt-get install
-# time) and ripgrep (apt-get install ripgrep).
+# and prints wall and CPU (user + system) times. Needs python3 and ripgrep (apt-get install
+# ripgrep).
 #
 # BASELINE=path/to/other/gbcheck also runs that binary (-jN and -j1) in each round, right after
 # this one, and prints its times and the ratios of the two: a change measured against the
@@ -70,47 +70,55 @@ rg_files=$(rg -c . -j"$THREADS" "$DIR" | wc -l)
 gb_files=$("$GB" check --format jsonl --exit-zero -j"$THREADS" "$DIR" | tail -1 | python3 -c 'import json,sys; print(json.load(sys.stdin)["files_checked"])')
 echo "files seen: rg $rg_files, gbcheck $gb_files"
 
-# Each command under GNU time: wall, user and system seconds.
+# Every command in each round, in turn, so that noise on this shared machine hits all alike;
+# wall time from a monotonic clock and CPU time (user + system) from wait4, both to the
+# microsecond (GNU time's 10 ms steps are too coarse for runs of 150 ms).
 # NICE=-10 (root) runs every command at that priority, so that other work on a shared machine
-# disturbs the comparison less; all three commands get the same.
-timed() { nice -n "${NICE:-0}" /usr/bin/time -f "%e %U %S" -o "$DIR.time" "$@" >/dev/null; cat "$DIR.time"; }
-BASE=${BASELINE:-}
-RG=() GB2=() GB1=() BASE2=() BASE1=() RG1=()
-for ((i = 0; i < RUNS; i++)); do
-  RG+=("$(timed rg -c . -j"$THREADS" "$DIR")")
-  GB2+=("$(timed "$GB" check --format jsonl --exit-zero -j"$THREADS" "$DIR")")
-  if [ -n "$BASE" ]; then BASE2+=("$(timed "$BASE" check --format jsonl --exit-zero -j"$THREADS" "$DIR")"); fi
-  GB1+=("$(timed "$GB" check --format jsonl --exit-zero -j1 "$DIR")")
-  if [ -n "$BASE" ]; then BASE1+=("$(timed "$BASE" check --format jsonl --exit-zero -j1 "$DIR")"); fi
-  RG1+=("$(timed rg -c . -j1 "$DIR")")
-done
-rm -f "$DIR.time"
-echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg); nice ${NICE:-0}"
-
-python3 - "$THREADS" "$(printf '%s;' "${RG[@]}")" "$(printf '%s;' "${GB2[@]}")" "$(printf '%s;' "${GB1[@]}")" \
-  "$(printf '%s;' "${BASE2[@]}")" "$(printf '%s;' "${BASE1[@]}")" "$(printf '%s;' "${RG1[@]}")" <<'PY'
-import statistics, sys
-threads = sys.argv[1]
-def parse(arg):
-    runs = [tuple(float(x) for x in r.split()) for r in arg.split(";") if r.strip()]
-    return [w * 1000 for w, _, _ in runs], [(u + s) * 1000 for _, u, s in runs]
-(rg, rg_cpu), (gb, gb_cpu), (gb1, gb1_cpu), (base, base_cpu), (base1, base1_cpu), (rg1, rg1_cpu) = (
-    parse(a) for a in sys.argv[2:8])
-med = statistics.median
-print(f"median of {len(rg)} runs each (ms)       wall   (min - max)        CPU (user+sys)")
-for name, wall, cpu in [(f"rg -c . -j{threads}", rg, rg_cpu), (f"gbcheck check -j{threads}", gb, gb_cpu), ("gbcheck check -j1", gb1, gb1_cpu), ("rg -c . -j1", rg1, rg1_cpu)]:
-    print(f"  {name:<22} {med(wall):8.0f}   ({min(wall):.0f} - {max(wall):.0f})   {med(cpu):8.0f}")
-ratios = [g / r for g, r in zip(gb, rg)]
-speedups = [a / b for a, b in zip(gb1, gb)]
-print(f"gbcheck / rg at -j{threads}: {med(gb) / med(rg):.2f} (median of per-run ratios {med(ratios):.2f}; <= 1.00 is no worse than rg)")
-print(f"gbcheck -j1 / -j{threads}:   {med(gb1) / med(gb):.2f}x speed-up (median of per-run ratios {med(speedups):.2f})")
-print(f"rg -j1 / -j{threads}:        {med(rg1) / med(rg):.2f}x speed-up (median of per-run ratios {med([a / b for a, b in zip(rg1, rg)]):.2f})")
+# disturbs the comparison less; all commands get the same.
+python3 - "$THREADS" "$RUNS" "$DIR" "$GB" "${BASELINE:-}" "${NICE:-0}" <<'PY'
+import os, statistics, subprocess, sys, time
+threads, runs, tree, gb, base, nice = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4], sys.argv[5], int(sys.argv[6])
+check = ["check", "--format", "jsonl", "--exit-zero"]
+commands = [
+    (f"rg -c . -j{threads}", ["rg", "-c", ".", f"-j{threads}", tree]),
+    (f"gbcheck check -j{threads}", [gb, *check, f"-j{threads}", tree]),
+    ("gbcheck check -j1", [gb, *check, "-j1", tree]),
+    ("rg -c . -j1", ["rg", "-c", ".", "-j1", tree]),
+]
 if base:
-    print("BASELINE, run in the same rounds:")
-    for name, wall, cpu in [(f"baseline -j{threads}", base, base_cpu), ("baseline -j1", base1, base1_cpu)]:
-        print(f"  {name:<22} {med(wall):8.0f}   ({min(wall):.0f} - {max(wall):.0f})   {med(cpu):8.0f}")
-    print(f"baseline / rg at -j{threads}: {med(base) / med(rg):.2f} (median of per-run ratios {med([b / r for b, r in zip(base, rg)]):.2f})")
-    print(f"baseline -j1 / -j{threads}:   {med(base1) / med(base):.2f}x (median of per-run ratios {med([a / b for a, b in zip(base1, base)]):.2f})")
-    print(f"gbcheck / baseline, wall: -j{threads} {med([g / b for g, b in zip(gb, base)]):.3f}, -j1 {med([g / b for g, b in zip(gb1, base1)]):.3f}; "
-          f"CPU: -j{threads} {med(gb_cpu) / med(base_cpu):.3f}, -j1 {med(gb1_cpu) / med(base1_cpu):.3f} (medians of per-run ratios; < 1 is faster)")
+    commands += [(f"baseline -j{threads}", [base, *check, f"-j{threads}", tree]),
+                 ("baseline -j1", [base, *check, "-j1", tree])]
+def run(argv):
+    started = time.perf_counter()
+    child = subprocess.Popen(argv, stdout=subprocess.DEVNULL, preexec_fn=lambda: os.nice(nice) if nice else None)
+    _, status, usage = os.wait4(child.pid, 0)
+    wall = time.perf_counter() - started
+    assert os.waitstatus_to_exitcode(status) == 0, argv
+    return wall * 1000, (usage.ru_utime + usage.ru_stime) * 1000
+times = {name: [] for name, _ in commands}
+for _ in range(runs):
+    for name, argv in commands:
+        times[name].append(run(argv))
+print(f"load average after: {' '.join(open('/proc/loadavg').read().split()[:3])}; nice {nice}")
+med = statistics.median
+wall = {name: [w for w, _ in t] for name, t in times.items()}
+cpu = {name: [c for _, c in t] for name, t in times.items()}
+print(f"median of {runs} runs each (ms)       wall   (min - max)        CPU (user+sys)")
+for name, _ in commands:
+    print(f"  {name:<22} {med(wall[name]):8.1f}   ({min(wall[name]):.1f} - {max(wall[name]):.1f})   {med(cpu[name]):8.1f}")
+def ratio(a, b):
+    per_run = med([x / y for x, y in zip(wall[a], wall[b])])
+    return f"{med(wall[a]) / med(wall[b]):.2f} (median of per-run ratios {per_run:.2f})"
+rg2, gb2 = f"rg -c . -j{threads}", f"gbcheck check -j{threads}"
+print(f"gbcheck / rg at -j{threads}: {ratio(gb2, rg2)}; <= 1.00 is no worse than rg")
+print(f"gbcheck -j1 / -j{threads}:   {ratio('gbcheck check -j1', gb2)} speed-up")
+print(f"rg -j1 / -j{threads}:        {ratio('rg -c . -j1', rg2)} speed-up")
+if base:
+    b2 = f"baseline -j{threads}"
+    print(f"baseline / rg at -j{threads}: {ratio(b2, rg2)}")
+    print(f"baseline -j1 / -j{threads}:   {ratio('baseline -j1', b2)}")
+    def per_run(a, b, d):
+        return med([x / y for x, y in zip(d[a], d[b])])
+    print(f"gbcheck / baseline, wall: -j{threads} {per_run(gb2, b2, wall):.3f}, -j1 {per_run('gbcheck check -j1', 'baseline -j1', wall):.3f}; "
+          f"CPU: -j{threads} {per_run(gb2, b2, cpu):.3f}, -j1 {per_run('gbcheck check -j1', 'baseline -j1', cpu):.3f} (medians of per-run ratios; < 1 is faster)")
 PY

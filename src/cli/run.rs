@@ -1,22 +1,28 @@
 //! Checking the listed inputs in parallel and reporting them in order, as they complete.
 //!
-//! - A pool of worker threads (rayon, jobs started first-in first-out) opens, reads and
-//!   checks the inputs; each job also locates its findings (line, column, source line) while
-//!   the bytes are in memory, so that what goes to the reporter no longer needs the file.
+//! - At `-jN` there are N threads in all: a pool of N - 1 workers (rayon, jobs started
+//!   first-in first-out) and the calling thread, which is one of the pool's threads. Each job
+//!   opens, reads and checks one input, and also locates its findings (line, column, source
+//!   line) while the bytes are in memory, so that what goes to the reporter no longer needs
+//!   the file.
 //! - The calling thread reports the inputs strictly in list order: it keeps at most a window
 //!   of inputs started ahead of the one it waits for, buffers the results that come early,
 //!   and writes each input's findings together as soon as every input before it is written.
-//!   Output is therefore sorted and deterministic whatever the scheduling, and it streams.
+//!   While the input it waits for is not done, it checks inputs started ahead itself, instead
+//!   of sleeping: a reporting thread of its own would be one thread more than the cores
+//!   asked for, taking a core from a worker each time it wakes. Output is sorted and
+//!   deterministic whatever the scheduling, and it streams.
 //! - A file bigger than one chunk is read by the calling thread when its turn comes, in
 //!   chunks cut just after a byte `00-2F` ([`crate::cli::chunks`]); the chunks are checked by
 //!   the pool in parallel, at most a few at a time, and reported in order, with the line and
 //!   column carried from one chunk to the next. Memory stays about (2 x threads + 4) chunks.
 //!
-//! Worker jobs never wait for one another (only the calling thread waits), so there is no
-//! way for the pool to deadlock, whatever the number of threads.
+//! Jobs never wait for one another (only the calling thread waits, and only when no started
+//! job is left to take), so there is no way for the pool to deadlock, whatever the number of
+//! threads.
 //!
 //! With one thread (`-j1`) there is no pool: the calling thread runs each job itself when
-//! the input's turn comes, so the run uses one core, as asked, and pays for no hand-off.
+//! the input's turn comes, and pays for no hand-off.
 
 use std::collections::{BTreeMap, VecDeque};
 use std::fs::File;
@@ -30,6 +36,7 @@ use gbcheck::check::{check_bytes, Encoding, FileChecker, Options};
 use gbcheck::finding::{Finding, Severity};
 use gbcheck::report::{Counts, FileReport, Summary};
 use gbcheck::suppress::Suppressions;
+use rayon::Yield;
 
 use crate::cli::chunks::{plan, read_range, ChunkReader, Piece, Plan};
 use crate::cli::input::{describe_io_error, looks_binary, open_with, read_stdin, Entry, EntryKind, Opened};
@@ -187,7 +194,8 @@ struct ChunkDone {
 /// Runs the checks and reports everything; returns the totals.
 pub struct Runner<'a> {
     settings: Arc<Settings>,
-    /// The workers; none with one thread, where this thread does the work.
+    /// The threads, this one among them; none with one thread, where this thread does the
+    /// work.
     pool: Option<rayon::ThreadPool>,
     reporter: &'a mut dyn Reporter,
     progress: &'a Progress,
@@ -196,7 +204,10 @@ pub struct Runner<'a> {
 }
 
 impl<'a> Runner<'a> {
-    /// A runner with its worker pool.
+    /// A runner with its pool of threads, of which the calling thread is one.
+    ///
+    /// A thread can belong to one such pool only, for the life of the process (rayon keeps
+    /// it registered): one runner per process.
     pub fn new(
         settings: Settings,
         reporter: &'a mut dyn Reporter,
@@ -208,6 +219,7 @@ impl<'a> Runner<'a> {
             threads => Some(
                 rayon::ThreadPoolBuilder::new()
                     .num_threads(threads)
+                    .use_current_thread()
                     .thread_name(|i| format!("gbcheck-{i}"))
                     .build()
                     .map_err(io::Error::other)?,
@@ -253,7 +265,7 @@ impl<'a> Runner<'a> {
                 EntryKind::Error(message) => self.error(&path, message)?,
                 EntryKind::Skipped(reason, message) => self.skipped(&path, *reason, message, false)?,
                 EntryKind::File { explicit } => {
-                    let outcome = self.wait(head, started - head, &rx, &mut early);
+                    let outcome = self.wait(head, &rx, &mut early);
                     // A big file is checked from here, with its own settings.
                     let own = self.settings_for(&entry.path);
                     let shared = std::mem::replace(&mut self.settings, own);
@@ -262,7 +274,7 @@ impl<'a> Runner<'a> {
                     reported?;
                 }
                 EntryKind::Stdin => {
-                    let outcome = self.wait(head, started - head, &rx, &mut early);
+                    let outcome = self.wait(head, &rx, &mut early);
                     self.report(&path, true, outcome)?;
                 }
             }
@@ -303,50 +315,31 @@ impl<'a> Runner<'a> {
     }
 
     /// Waits for the outcome of entry `index`, keeping the ones that come before their turn.
-    ///
-    /// Small files come back every few microseconds, faster than this thread is woken: for
-    /// the first few milliseconds it naps and takes all that came in at once, instead of
-    /// blocking on the channel (which makes every worker wake it, one context switch a file).
-    ///
-    /// With `ahead` inputs started and not yet reported, the workers have that much work in
-    /// hand: when it is a lot (a tree being checked), the naps are longer, so that this thread
-    /// wakes, and takes a core from a worker, less often; when it is little (a few files from
-    /// a pre-commit hook), they stay short, so that the run ends soon after its last check.
-    fn wait(
-        &self,
-        index: usize,
-        ahead: usize,
-        rx: &Receiver<(usize, Outcome)>,
-        early: &mut Early,
-    ) -> Outcome {
-        // 256 small files take the workers about a millisecond at the least (open, read and
-        // close are a few microseconds each); the window starts 1,024 or more.
-        let nap = if ahead >= 256 { Duration::from_millis(1) } else { Duration::from_micros(200) };
-        let mut napped = Duration::ZERO;
+    fn wait(&self, index: usize, rx: &Receiver<(usize, Outcome)>, early: &mut Early) -> Outcome {
         loop {
             if let Some(outcome) = early.remove(index) {
                 return outcome;
             }
-            let mut got = false;
-            while let Ok((i, outcome)) = rx.try_recv() {
-                early.insert(i, outcome);
-                got = true;
-            }
-            if got {
-                napped = Duration::ZERO;
-                continue;
-            }
-            if napped < Duration::from_millis(20) {
-                std::thread::sleep(nap);
-                napped += nap;
-                continue;
-            }
-            match rx.recv_timeout(Duration::from_millis(200)) {
+            match self.receive(rx) {
                 Ok((i, outcome)) => early.insert(i, outcome),
                 Err(RecvTimeoutError::Timeout) => self.progress.bytes(self.summary.bytes_checked),
                 Err(RecvTimeoutError::Disconnected) => {
                     return Outcome::Error("internal error: a worker stopped".to_string())
                 }
+            }
+        }
+    }
+
+    /// The next message on `rx`. Until one comes, this thread runs jobs started and not yet
+    /// taken by a worker; it blocks (200 ms at most) only when there are none.
+    fn receive<T>(&self, rx: &Receiver<T>) -> Result<T, RecvTimeoutError> {
+        loop {
+            if let Ok(message) = rx.try_recv() {
+                return Ok(message);
+            }
+            let worked = self.pool.as_ref().and_then(rayon::ThreadPool::yield_now);
+            if worked != Some(Yield::Executed) {
+                return rx.recv_timeout(Duration::from_millis(200));
             }
         }
     }
@@ -513,7 +506,13 @@ impl<'a> Runner<'a> {
         loop {
             let wait = out.sent - out.next > out_at_most;
             let message = if wait {
-                out.rx.recv().map_err(io::Error::other).map(Some)?
+                match self.receive(&out.rx) {
+                    Ok(message) => Some(message),
+                    Err(RecvTimeoutError::Timeout) => continue,
+                    Err(RecvTimeoutError::Disconnected) => {
+                        return Err(io::Error::other("internal error: a worker stopped"))
+                    }
+                }
             } else {
                 out.rx.try_recv().ok()
             };
