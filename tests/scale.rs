@@ -474,6 +474,59 @@ fn output_streams_before_the_scan_ends() {
     assert_eq!(child.wait().unwrap().code(), Some(1));
 }
 
+/// The walk's threads check the files they find, and each outcome waits in its entry until
+/// the file's turn to be reported. A tree checked that way must report exactly what the same
+/// files give when named in `--files-from` (named files are checked in turn, never by the
+/// walk): findings, errors and totals, at one, two and eight threads, with a config file's
+/// per-glob override, big files in chunks (which the walk leaves to be checked in turn) and
+/// binary files (which only a named file reports as skipped: those records are set aside).
+#[test]
+fn files_checked_by_the_walk_report_as_files_checked_in_turn() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut rng = Rng(0x5EED_0004);
+    let mut listed = String::new();
+    for d in ["a", "b/x", "b/y", "c"] {
+        fs::create_dir_all(dir.path().join(d)).unwrap();
+        for f in 0..40 {
+            let name = format!("{d}/f{f:02}.txt");
+            let bytes = match f {
+                7 => b"text\0with a NUL\xFF".to_vec(),
+                // Bigger than the chunk size given below.
+                13 => gb18030_text(&mut rng, 3000),
+                _ => {
+                    let pieces = 1 + rng.below(200);
+                    gb18030_text(&mut rng, pieces)
+                }
+            };
+            fs::write(dir.path().join(&name), bytes).unwrap();
+            listed.push_str(&format!("./{name}\n"));
+        }
+    }
+    fs::write(dir.path().join("gbcheck.toml"), "[[overrides]]\nglob = \"b/x/**\"\nprofile = \"gbk\"\n")
+        .unwrap();
+    listed.push_str("./gbcheck.toml\n");
+    fs::write(dir.path().join("list"), &listed).unwrap();
+    let checked = |args: &[&str]| -> (String, usize) {
+        let output = run(
+            &[&["check", "--format", "jsonl", "--exit-zero", "--chunk-size", "8192"], args].concat(),
+            dir.path(),
+        );
+        assert_eq!(output.status.code(), Some(0), "{}", String::from_utf8_lossy(&output.stderr));
+        let text = stable("jsonl", &output.stdout, &output.stderr);
+        let kept: Vec<&str> = text.lines().filter(|line| !line.contains(r#""type":"skipped""#)).collect();
+        (kept.join("\n"), kept.len())
+    };
+    for threads in ["1", "2", "8"] {
+        let (walked, records) = checked(&["-j", threads, "--exclude", "list", "."]);
+        let (named, _) = checked(&["-j", threads, "--files-from", "list"]);
+        assert_eq!(walked, named, "-j {threads}");
+        // Findings in most files, and the override in effect (gbk judges b/x by another table).
+        assert!(records > 500, "{records} records");
+        let (no_override, _) = checked(&["-j", threads, "--exclude", "list", "--no-config", "."]);
+        assert_ne!(walked, no_override);
+    }
+}
+
 /// The bar is for people watching a terminal: never in a pipe, never with CI=true. On a
 /// terminal (a pseudo-terminal made by `script`), it appears once the run takes a second.
 #[test]

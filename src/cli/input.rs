@@ -17,6 +17,8 @@ pub struct Entry {
     pub path: PathBuf,
     /// What to do with it.
     pub kind: EntryKind,
+    /// The file's outcome, when the walk checked it as it found it.
+    pub checked: Option<crate::cli::run::Outcome>,
 }
 
 /// What an entry is.

@@ -328,7 +328,11 @@ fn run_check(mut args: CheckArgs, given: config::Given, format_given: bool) -> i
         threads,
         shard: args.shard,
     };
-    let entries = match walk::collect(&paths, &walk_options) {
+    let for_path = per_file_settings(&loaded, args, given, options, threads);
+    let settings = std::sync::Arc::new(check_settings(args, options, threads, for_path));
+    // The walk's threads check the files as they find them (for the run's first second).
+    let walk_check = run::WalkCheck::new(std::sync::Arc::clone(&settings), started);
+    let entries = match walk::collect(&paths, &walk_options, Some(&|path| walk_check.check(path))) {
         Ok(entries) => entries,
         Err(message) => return fail(&message),
     };
@@ -356,8 +360,6 @@ fn run_check(mut args: CheckArgs, given: config::Given, format_given: bool) -> i
             fingerprints: args.format == FormatArg::Sarif,
         },
     );
-    let for_path = per_file_settings(&loaded, args, given, options, threads);
-    let settings = check_settings(args, options, threads, for_path);
     let runner = run::Runner::new(settings, &mut filter, &progress, stats::Stats::new(args.stats))?;
     let result = runner.run(entries);
     progress.finish();

@@ -28,8 +28,9 @@ use std::collections::{BTreeMap, VecDeque};
 use std::fs::File;
 use std::io;
 use std::path::Path;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use crossbeam_channel::{unbounded, Receiver, RecvTimeoutError, Sender};
 use gbcheck::check::{check_bytes, Encoding, FileChecker, Options};
@@ -71,8 +72,9 @@ pub struct Settings {
 /// Gives the settings of a path when they differ from the shared ones.
 pub type ForPath = Box<dyn Fn(&std::path::Path) -> Option<Arc<Settings>> + Send + Sync>;
 
-/// A checked input (or chunk), ready to report.
-struct Checked {
+/// A checked input (or chunk) with findings, ready to report.
+#[derive(Debug)]
+pub struct Checked {
     findings: Vec<Located>,
     /// The suppression comments of a file with findings, read from the bytes checked.
     suppressions: Option<Suppressions>,
@@ -82,8 +84,12 @@ struct Checked {
 }
 
 /// What a worker found out about an input.
-enum Outcome {
-    Checked(Checked),
+#[derive(Debug)]
+pub enum Outcome {
+    /// Checked, with no findings: the bytes checked (most files; held small, since the walk
+    /// may hold one outcome for each file it found).
+    Clean(u64),
+    Checked(Box<Checked>),
     Big(File, u64),
     Skipped(SkipReason, String),
     Error(String),
@@ -96,11 +102,14 @@ fn check_small(bytes: &[u8], settings: &Settings, is_file: bool) -> Outcome {
         return Outcome::Skipped(SkipReason::Binary, BINARY.to_string());
     }
     let report = check_bytes(bytes, &settings.options);
+    if report.findings.is_empty() {
+        return Outcome::Clean(report.bytes_checked);
+    }
     let mut checked = checked(&Window::whole(bytes), &report, settings);
-    if is_file && !report.findings.is_empty() {
+    if is_file {
         checked.suppressions = Some(Suppressions::scan(bytes));
     }
-    Outcome::Checked(checked)
+    Outcome::Checked(Box::new(checked))
 }
 
 fn checked(window: &Window, report: &FileReport, settings: &Settings) -> Checked {
@@ -145,6 +154,48 @@ fn job(path: Option<&Path>, settings: &Settings) -> Outcome {
 /// Located findings held early (inputs checked before their turn to be reported) past which
 /// no more inputs are started ahead: about 30 MiB of findings with their messages.
 const EARLY_FINDINGS: usize = 100_000;
+
+/// How long into the run the walk's threads check the files they find.
+const CHECK_WHILE_WALKING: Duration = Duration::from_secs(1);
+
+/// The check the walk's threads run on each file as they find it, so that checking overlaps
+/// the walk (whose threads would otherwise only list, and the checks wait for the whole list
+/// to be sorted). It is the job a worker would run later, and its outcome waits in the entry
+/// for the file's turn to be reported.
+///
+/// It declines (the file is then checked in turn, as usual):
+/// - a file bigger than one chunk, whose chunks are checked in turn, and which is not held
+///   open meanwhile;
+/// - everything once the findings held this way pass [`EARLY_FINDINGS`] (memory);
+/// - everything after the run's first second: output is written in order once the walk ends,
+///   so a long scan must not do its whole work before its first line.
+pub struct WalkCheck {
+    settings: Arc<Settings>,
+    findings: AtomicUsize,
+    until: Instant,
+}
+
+impl WalkCheck {
+    /// For a run that began at `started`.
+    pub fn new(settings: Arc<Settings>, started: Instant) -> WalkCheck {
+        WalkCheck { settings, findings: AtomicUsize::new(0), until: started + CHECK_WHILE_WALKING }
+    }
+
+    /// Checks the file at `path`, or declines.
+    pub fn check(&self, path: &Path) -> Option<Outcome> {
+        if self.findings.load(Ordering::Relaxed) >= EARLY_FINDINGS || Instant::now() >= self.until {
+            return None;
+        }
+        let own = self.settings.for_path.as_ref().and_then(|for_path| for_path(path));
+        match job(Some(path), own.as_ref().unwrap_or(&self.settings)) {
+            Outcome::Big(..) => None,
+            outcome => {
+                self.findings.fetch_add(Early::findings_of(&outcome), Ordering::Relaxed);
+                Some(outcome)
+            }
+        }
+    }
+}
 
 /// Outcomes that came before their turn, and how many findings they hold: a ring whose
 /// front is the input next to report.
@@ -209,7 +260,7 @@ impl<'a> Runner<'a> {
     /// A thread can belong to one such pool only, for the life of the process (rayon keeps
     /// it registered): one runner per process.
     pub fn new(
-        settings: Settings,
+        settings: Arc<Settings>,
         reporter: &'a mut dyn Reporter,
         progress: &'a Progress,
         stats: Stats,
@@ -225,18 +276,13 @@ impl<'a> Runner<'a> {
                     .map_err(io::Error::other)?,
             ),
         };
-        Ok(Runner {
-            settings: Arc::new(settings),
-            pool,
-            reporter,
-            progress,
-            summary: Summary::default(),
-            stats,
-        })
+        Ok(Runner { settings, pool, reporter, progress, summary: Summary::default(), stats })
     }
 
     /// Checks and reports every entry, in order.
-    pub fn run(mut self, entries: Vec<Entry>) -> io::Result<(Summary, Stats)> {
+    pub fn run(mut self, mut entries: Vec<Entry>) -> io::Result<(Summary, Stats)> {
+        // What the walk checked already, by index.
+        let mut walked: Vec<Option<Outcome>> = entries.iter_mut().map(|entry| entry.checked.take()).collect();
         // Shared with the jobs, which borrow their paths from it instead of a copy each.
         let entries = Arc::new(entries);
         // Inputs started ahead of the one reported: enough that the workers never run dry
@@ -253,7 +299,9 @@ impl<'a> Runner<'a> {
             while started < entries.len()
                 && (started <= head || (started < head + window && early.findings < EARLY_FINDINGS))
             {
-                self.start(started, &entries, &tx);
+                if walked[started].is_none() {
+                    self.start(started, &entries, &tx);
+                }
                 started += 1;
             }
             let entry = &entries[head];
@@ -265,7 +313,10 @@ impl<'a> Runner<'a> {
                 EntryKind::Error(message) => self.error(&path, message)?,
                 EntryKind::Skipped(reason, message) => self.skipped(&path, *reason, message, false)?,
                 EntryKind::File { explicit } => {
-                    let outcome = self.wait(head, &rx, &mut early);
+                    let outcome = match walked[head].take() {
+                        Some(outcome) => outcome,
+                        None => self.wait(head, &rx, &mut early),
+                    };
                     // A big file is checked from here, with its own settings.
                     let own = self.settings_for(&entry.path);
                     let shared = std::mem::replace(&mut self.settings, own);
@@ -364,6 +415,12 @@ impl<'a> Runner<'a> {
     /// Reports one input's outcome.
     fn report(&mut self, path: &DisplayPath, explicit: bool, outcome: Outcome) -> io::Result<()> {
         match outcome {
+            Outcome::Clean(bytes) => {
+                self.reporter.file_done(path, 0)?;
+                self.summary.files_checked += 1;
+                self.summary.bytes_checked += bytes;
+                Ok(())
+            }
             Outcome::Checked(mut checked) => {
                 let hidden = checked.counts.findings - checked.findings.len() as u64;
                 if let Some(suppressions) = checked.suppressions.take() {
@@ -612,7 +669,7 @@ impl<'a> Runner<'a> {
         let report = FileReport { encoding, bytes_checked: size, findings: vec![finding], counts };
         let window = Window { reaches_end: head.len() as u64 == size, ..Window::whole(&head) };
         let checked = checked(&window, &report, &self.settings);
-        self.report(path, false, Outcome::Checked(Checked { bytes: size, ..checked }))
+        self.report(path, false, Outcome::Checked(Box::new(Checked { bytes: size, ..checked })))
     }
 }
 

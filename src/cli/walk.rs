@@ -1,9 +1,11 @@
 //! Finding the inputs: the paths named (on the command line or in `--files-from`), and the
 //! files below the directories among them, walked in parallel with the `ignore` crate.
 //!
-//! The walk only lists; nothing is opened here (file types come from the directory entries,
-//! and symbolic links are looked through with `stat`). The list is then sorted by path, so
-//! the output order never depends on thread scheduling.
+//! The walk lists (file types come from the directory entries, and symbolic links are looked
+//! through with `stat`); the list is then sorted by path, so the output order never depends
+//! on thread scheduling. It may also check each file it finds, with a check the caller gives
+//! (which may decline): the walk's threads then check while they list, and the outcome waits
+//! in the entry for the file's turn to be reported.
 //!
 //! - `.gitignore`, `.ignore` and `.git/info/exclude` are respected (inside a Git repository or
 //!   not), and hidden entries are passed over, unless `--no-ignore` / `--hidden`. A `.git`
@@ -22,6 +24,7 @@ use ignore::overrides::{Override, OverrideBuilder};
 use ignore::{WalkBuilder, WalkState};
 
 use crate::cli::input::{describe_io_error, describe_stat_error, not_a_file, Entry, EntryKind};
+use crate::cli::run::Outcome;
 use crate::cli::shard::{self, Shard};
 use crate::cli::stats::SkipReason;
 
@@ -95,14 +98,22 @@ fn is_excluded(excludes: &Override, path: &Path, is_dir: bool) -> bool {
         .any(|p| excludes.matched(p, true).is_ignore())
 }
 
-/// Lists every entry to report on, sorted by path (standard input last).
-pub fn collect(paths: &[PathBuf], options: &WalkOptions) -> Result<Vec<Entry>, String> {
+/// A check the walk's threads run on the files they find, or `None` where it declines.
+pub type CheckFound<'a> = &'a (dyn Fn(&Path) -> Option<Outcome> + Sync);
+
+/// Lists every entry to report on, sorted by path (standard input last); the files found by
+/// walking a directory are checked with `check` as they are found, if given.
+pub fn collect(
+    paths: &[PathBuf],
+    options: &WalkOptions,
+    check: Option<CheckFound>,
+) -> Result<Vec<Entry>, String> {
     let excludes = excludes(&options.excludes)?;
     let mut entries = Vec::new();
     let mut roots = Vec::new();
     for path in paths {
         if path.as_os_str() == "-" {
-            entries.push(Entry { path: PathBuf::new(), kind: EntryKind::Stdin });
+            entries.push(Entry { path: PathBuf::new(), kind: EntryKind::Stdin, checked: None });
             continue;
         }
         let kind = match std::fs::metadata(path) {
@@ -115,13 +126,13 @@ pub fn collect(paths: &[PathBuf], options: &WalkOptions) -> Result<Vec<Entry>, S
             Ok(meta) if meta.is_file() => EntryKind::File { explicit: true },
             Ok(meta) => EntryKind::Error(not_a_file(&meta)),
         };
-        entries.push(Entry { path: path.clone(), kind });
-    }
-    if !roots.is_empty() {
-        walk(&roots, options, excludes, &mut entries);
+        entries.push(Entry { path: path.clone(), kind, checked: None });
     }
     if let Some(shard) = options.shard {
         entries.retain(|e| matches!(e.kind, EntryKind::Stdin) || shard.holds(&shard::key(&e.path, &roots)));
+    }
+    if !roots.is_empty() {
+        walk(&roots, options, excludes, check, &mut entries);
     }
     // Sorted by path, component by component (as a sorted recursive walk would list them);
     // standard input comes last, so that a pipe left open cannot hold up the files.
@@ -187,8 +198,15 @@ fn sort_key_byte(b: u8) -> u8 {
     }
 }
 
-/// Walks the directories in parallel and appends what it finds.
-fn walk(roots: &[PathBuf], options: &WalkOptions, excludes: Override, entries: &mut Vec<Entry>) {
+/// Walks the directories in parallel and appends what it finds (only the shard's, with
+/// `--shard`), checking the files with `check`.
+fn walk(
+    roots: &[PathBuf],
+    options: &WalkOptions,
+    excludes: Override,
+    check: Option<CheckFound>,
+    entries: &mut Vec<Entry>,
+) {
     let respect = !options.no_ignore;
     let mut builder = WalkBuilder::new(&roots[0]);
     for root in &roots[1..] {
@@ -212,10 +230,18 @@ fn walk(roots: &[PathBuf], options: &WalkOptions, excludes: Override, entries: &
     let (tx, rx) = mpsc::channel::<Vec<Entry>>();
     builder.build_parallel().run(|| {
         let mut found = Found { entries: Vec::new(), tx: tx.clone() };
+        let in_shard =
+            |entry: &Entry| options.shard.is_none_or(|shard| shard.holds(&shard::key(&entry.path, roots)));
         Box::new(move |result| {
             match result {
-                Ok(dent) => found.entries.extend(classify(dent)),
-                Err(e) => found.entries.extend(walk_errors(&e, None)),
+                Ok(dent) => {
+                    let Some(mut entry) = classify(dent).filter(in_shard) else { return WalkState::Continue };
+                    if let (EntryKind::File { .. }, Some(check)) = (&entry.kind, check) {
+                        entry.checked = check(&entry.path);
+                    }
+                    found.entries.push(entry);
+                }
+                Err(e) => found.entries.extend(walk_errors(&e, None).into_iter().filter(in_shard)),
             }
             WalkState::Continue
         })
@@ -313,7 +339,7 @@ fn classify(dent: ignore::DirEntry) -> Option<Entry> {
             Err(e) => EntryKind::Error(describe_io_error(&e)),
         }
     };
-    Some(Entry { path, kind })
+    Some(Entry { path, kind, checked: None })
 }
 
 /// The errors inside an error of the walk, each with its path.
@@ -342,11 +368,13 @@ fn walk_errors(error: &ignore::Error, path: Option<&Path>) -> Vec<Entry> {
             vec![Entry {
                 path: path.map(Path::to_path_buf).unwrap_or_default(),
                 kind: EntryKind::Error(message),
+                checked: None,
             }]
         }
         other => vec![Entry {
             path: path.map(Path::to_path_buf).unwrap_or_default(),
             kind: EntryKind::Error(other.to_string()),
+            checked: None,
         }],
     }
 }
@@ -394,6 +422,7 @@ mod tests {
                     } else {
                         EntryKind::Error(i.to_string())
                     },
+                    checked: None,
                 })
                 .collect()
         };
