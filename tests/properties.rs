@@ -409,14 +409,24 @@ proptest! {
 
 /// The vectors the fast scanner used in this run: those `GBCHECK_SIMD` asked for, so that a run
 /// meant for one path cannot pass on another (a CPU without them fails it); without the
-/// variable, whichever the CPU has, said on stderr.
+/// variable, the widest this CPU has (AVX-512BW needs AVX2 beside it).
 #[test]
 fn vector_path_is_the_one_asked_for() {
     let used = gbcheck::scan::vector_path();
     match std::env::var("GBCHECK_SIMD") {
         Ok(asked) => assert_eq!(used, asked, "GBCHECK_SIMD asked for {asked}; the scanner used {used}"),
         Err(_) => {
-            eprintln!("the fast scanner used the {used} path (GBCHECK_SIMD=avx2 or sse2 picks another)")
+            #[cfg(target_arch = "x86_64")]
+            let widest = if is_x86_feature_detected!("avx512bw") && is_x86_feature_detected!("avx2") {
+                "avx512"
+            } else if is_x86_feature_detected!("avx2") {
+                "avx2"
+            } else {
+                "sse2"
+            };
+            #[cfg(not(target_arch = "x86_64"))]
+            let widest = "portable";
+            assert_eq!(used, widest, "the CPU's widest vectors are {widest}; the scanner used {used}");
         }
     }
 }
