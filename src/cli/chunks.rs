@@ -91,9 +91,11 @@ pub struct ChunkReader<'f> {
     size: u64,
     /// Offset of the next byte to read from the file.
     pos: u64,
-    /// Bytes read and not yet handed out are `buf[head..]`.
+    /// Bytes read and not yet handed out are `buf[head..tail]`; the rest of `buf` is room
+    /// for the next reads, kept (already initialized) so that it is not zeroed again for each.
     buf: Vec<u8>,
     head: usize,
+    tail: usize,
     eof: bool,
     /// The last bytes handed out (at most [`CONTEXT`]), and how many were handed out in all.
     history: Vec<u8>,
@@ -125,6 +127,7 @@ impl<'f> ChunkReader<'f> {
             pos: 0,
             buf: Vec::new(),
             head: 0,
+            tail: 0,
             eof: false,
             history: Vec::new(),
             consumed: 0,
@@ -138,9 +141,10 @@ impl<'f> ChunkReader<'f> {
 
     /// Reads until `want` bytes are waiting or the file has ended.
     fn fill(&mut self, want: usize) -> io::Result<()> {
-        while self.buf.len() - self.head < want && !self.eof {
-            if self.head > 0 && self.head >= self.buf.len() / 2 {
-                self.buf.drain(..self.head);
+        while self.tail - self.head < want && !self.eof {
+            if self.head > 0 && self.head >= self.tail / 2 {
+                self.buf.copy_within(self.head..self.tail, 0);
+                self.tail -= self.head;
                 self.head = 0;
             }
             if self.pos == self.size {
@@ -153,12 +157,13 @@ impl<'f> ChunkReader<'f> {
                 self.eof = true;
                 break;
             }
-            let room = (want - (self.buf.len() - self.head)).max(64 * 1024);
+            let room = (want - (self.tail - self.head)).max(64 * 1024);
             let room = room.min((self.size - self.pos) as usize);
-            let len = self.buf.len();
-            self.buf.resize(len + room, 0);
-            let n = read_at(self.file, &mut self.buf[len..], self.pos)?;
-            self.buf.truncate(len + n);
+            if self.buf.len() < self.tail + room {
+                self.buf.resize(self.tail + room, 0);
+            }
+            let n = read_at(self.file, &mut self.buf[self.tail..self.tail + room], self.pos)?;
+            self.tail += n;
             if n == 0 {
                 let message = size_change(self.size, self.pos).unwrap_or_default();
                 return Err(io::Error::other(message));
@@ -172,7 +177,7 @@ impl<'f> ChunkReader<'f> {
     pub fn next_piece(&mut self, target: usize) -> io::Result<Option<Piece>> {
         let target = target.max(1);
         self.fill(target + CONTEXT)?;
-        let avail = self.buf.len() - self.head;
+        let avail = self.tail - self.head;
         if avail == 0 {
             return Ok(None);
         }
@@ -192,7 +197,7 @@ impl<'f> ChunkReader<'f> {
     pub fn stretch_part(&mut self, max: usize) -> io::Result<(Vec<u8>, bool)> {
         let max = max.max(1);
         self.fill(max)?;
-        let avail = self.buf.len() - self.head;
+        let avail = self.tail - self.head;
         let window = &self.buf[self.head..self.head + max.min(avail)];
         let (n, ended) = match window.iter().position(|&b| is_cut(b)) {
             Some(i) => (i + 1, true),
@@ -230,7 +235,7 @@ impl<'f> ChunkReader<'f> {
         let from = self.head;
         let to = from + cut;
         let (prefix, starts_line) = self.prefix();
-        let suffix_end = (to + CONTEXT).min(self.buf.len());
+        let suffix_end = (to + CONTEXT).min(self.tail);
         let mut data = Vec::with_capacity(prefix.len() + suffix_end - from);
         data.extend_from_slice(prefix);
         data.extend_from_slice(&self.buf[from..suffix_end]);
@@ -240,7 +245,7 @@ impl<'f> ChunkReader<'f> {
             end: start + cut,
             offset: self.consumed,
             starts_line,
-            reaches_end: self.pos == self.size && suffix_end == self.buf.len(),
+            reaches_end: self.pos == self.size && suffix_end == self.tail,
             data,
         };
         self.advance(cut);
@@ -296,6 +301,7 @@ struct Facts {
 /// clean GB 18030.
 fn facts(file: &File, size: u64, gb18030: bool) -> io::Result<Facts> {
     const BLOCK: usize = 1 << 20;
+    const PIECE: usize = 4096;
     let mut facts = Facts { valid_utf8: true, first_non_ascii: None, clean_gb18030: gb18030 };
     let mut scanner = fast::Scanner::new();
     let mut any = AnyFinding::default();
@@ -314,12 +320,21 @@ fn facts(file: &File, size: u64, gb18030: bool) -> io::Result<Facts> {
         if facts.first_non_ascii.is_none() && !block.is_ascii() {
             facts.first_non_ascii = block.iter().position(|b| !b.is_ascii()).map(|i| pos + i as u64);
         }
-        if facts.valid_utf8 {
-            utf8.feed(block, &mut invalid_utf8);
+        // The scanners go on to the end of what they are fed, through every finding: they
+        // are fed small pieces, so that each stops soon after its first (GB 18030 text fed
+        // to the UTF-8 scanner has one every two bytes, at about 36 instructions a byte).
+        for piece in block.chunks(PIECE) {
+            if !facts.valid_utf8 {
+                break;
+            }
+            utf8.feed(piece, &mut invalid_utf8);
             facts.valid_utf8 = !invalid_utf8.0;
         }
-        if facts.clean_gb18030 {
-            scanner.feed(block, &mut any);
+        for piece in block.chunks(PIECE) {
+            if !facts.clean_gb18030 {
+                break;
+            }
+            scanner.feed(piece, &mut any);
             facts.clean_gb18030 = !any.0;
         }
         pos += n as u64;
@@ -397,6 +412,40 @@ mod tests {
             let found = facts(&file, bytes.len() as u64, true).unwrap();
             assert_eq!(found.valid_utf8, std::str::from_utf8(&bytes).is_ok(), "{ending:02X?}");
             assert_eq!(found.first_non_ascii, Some((1 << 20) - 1));
+        }
+    }
+
+    /// The scanners are fed a block in small pieces and stop at their first finding: what
+    /// they settle must not depend on where in the block (or in which piece) that is.
+    #[test]
+    fn facts_stop_at_the_first_finding_wherever_it_is() {
+        use std::io::Write;
+        let whole_gb18030_is_clean = |bytes: &[u8]| {
+            let mut any = AnyFinding::default();
+            let mut scanner = fast::Scanner::new();
+            scanner.feed(bytes, &mut any);
+            scanner.finish(&mut any);
+            !any.0
+        };
+        // Valid UTF-8 that is also clean GB 18030 ("中" in UTF-8 reads as two GB 18030 codes
+        // and a lead byte that the next character completes), with one defect of each kind
+        // placed before, on and after piece and block ends.
+        let text = "中文中文中文。".repeat(80_000);
+        for at in [0, 4095, 4096, 4097, 200_001, (1 << 20) - 1, 1 << 20, (1 << 20) + 4099] {
+            for defect in [&b"\xFF"[..], b"\x80", b"\xD6\xD0"] {
+                let mut bytes = text.as_bytes().to_vec();
+                bytes.splice(at..at, defect.iter().copied());
+                let mut file = tempfile::tempfile().unwrap();
+                file.write_all(&bytes).unwrap();
+                for gb18030 in [false, true] {
+                    let found = facts(&file, bytes.len() as u64, gb18030).unwrap();
+                    let what = format!("{defect:02X?} at {at}, gb18030 {gb18030}");
+                    assert_eq!(found.valid_utf8, std::str::from_utf8(&bytes).is_ok(), "{what}");
+                    if gb18030 {
+                        assert_eq!(found.clean_gb18030, whole_gb18030_is_clean(&bytes), "{what}");
+                    }
+                }
+            }
         }
     }
     use std::fs::{self, OpenOptions};
