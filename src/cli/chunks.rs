@@ -58,6 +58,15 @@ pub fn read_range(file: &File, offset: u64, len: usize) -> io::Result<Vec<u8>> {
     Ok(buf)
 }
 
+/// Appends up to `len` bytes read at `offset` to `into`, without zeroing the room first
+/// (the bytes go straight into the vector's spare capacity); returns how many were read.
+fn append_at(file: &File, into: &mut Vec<u8>, len: usize, offset: u64) -> io::Result<usize> {
+    use std::io::{Read, Seek, SeekFrom};
+    let mut file = file;
+    file.seek(SeekFrom::Start(offset))?;
+    file.take(len as u64).read_to_end(into)
+}
+
 /// A chunk with the bytes around it.
 pub struct Chunk {
     /// Context before, the chunk, context after.
@@ -86,16 +95,17 @@ pub enum Piece {
 
 /// Reads a file from its start in chunks cut just after a byte `00-2F`, and notices when the
 /// file shrinks or grows meanwhile (against `size`, its length when opened).
+///
+/// A chunk's bytes are read straight into the vector it is handed out in (after the context
+/// before it and the bytes read ahead for it); only what follows the cut (the end of a line,
+/// usually, and the context after it) is copied, to start the next chunk.
 pub struct ChunkReader<'f> {
     file: &'f File,
     size: u64,
     /// Offset of the next byte to read from the file.
     pos: u64,
-    /// Bytes read and not yet handed out are `buf[head..tail]`; the rest of `buf` is room
-    /// for the next reads, kept (already initialized) so that it is not zeroed again for each.
-    buf: Vec<u8>,
-    head: usize,
-    tail: usize,
+    /// Bytes read and not yet handed out.
+    ahead: Vec<u8>,
     eof: bool,
     /// The last bytes handed out (at most [`CONTEXT`]), and how many were handed out in all.
     history: Vec<u8>,
@@ -121,17 +131,7 @@ fn find_cut(window: &[u8]) -> Option<usize> {
 impl<'f> ChunkReader<'f> {
     /// A reader from the start of `file`, which had `size` bytes when opened.
     pub fn new(file: &'f File, size: u64) -> ChunkReader<'f> {
-        ChunkReader {
-            file,
-            size,
-            pos: 0,
-            buf: Vec::new(),
-            head: 0,
-            tail: 0,
-            eof: false,
-            history: Vec::new(),
-            consumed: 0,
-        }
+        ChunkReader { file, size, pos: 0, ahead: Vec::new(), eof: false, history: Vec::new(), consumed: 0 }
     }
 
     /// Bytes handed out so far.
@@ -139,14 +139,10 @@ impl<'f> ChunkReader<'f> {
         self.consumed
     }
 
-    /// Reads until `want` bytes are waiting or the file has ended.
-    fn fill(&mut self, want: usize) -> io::Result<()> {
-        while self.tail - self.head < want && !self.eof {
-            if self.head > 0 && self.head >= self.tail / 2 {
-                self.buf.copy_within(self.head..self.tail, 0);
-                self.tail -= self.head;
-                self.head = 0;
-            }
+    /// Reads the file's next bytes onto the end of `into` until it holds `want` bytes or the
+    /// file has ended.
+    fn read_into(&mut self, into: &mut Vec<u8>, want: usize) -> io::Result<()> {
+        while into.len() < want && !self.eof {
             if self.pos == self.size {
                 // Read one byte past the length the file had: there must be none.
                 let mut probe = [0u8; 1];
@@ -157,13 +153,8 @@ impl<'f> ChunkReader<'f> {
                 self.eof = true;
                 break;
             }
-            let room = (want - (self.tail - self.head)).max(64 * 1024);
-            let room = room.min((self.size - self.pos) as usize);
-            if self.buf.len() < self.tail + room {
-                self.buf.resize(self.tail + room, 0);
-            }
-            let n = read_at(self.file, &mut self.buf[self.tail..self.tail + room], self.pos)?;
-            self.tail += n;
+            let room = (want - into.len()).min((self.size - self.pos) as usize);
+            let n = append_at(self.file, into, room, self.pos)?;
             if n == 0 {
                 let message = size_change(self.size, self.pos).unwrap_or_default();
                 return Err(io::Error::other(message));
@@ -173,23 +164,48 @@ impl<'f> ChunkReader<'f> {
         Ok(())
     }
 
+    /// Reads until `want` bytes are waiting or the file has ended.
+    fn fill(&mut self, want: usize) -> io::Result<()> {
+        let mut ahead = std::mem::take(&mut self.ahead);
+        let read = self.read_into(&mut ahead, want);
+        self.ahead = ahead;
+        read
+    }
+
     /// The next piece of about `target` bytes, or `None` at the end of the file.
     pub fn next_piece(&mut self, target: usize) -> io::Result<Option<Piece>> {
         let target = target.max(1);
-        self.fill(target + CONTEXT)?;
-        let avail = self.tail - self.head;
+        let (prefix, starts_line) = self.prefix();
+        let mut data = Vec::with_capacity(prefix.len() + target + CONTEXT);
+        data.extend_from_slice(prefix);
+        let start = data.len();
+        data.append(&mut self.ahead);
+        self.read_into(&mut data, start + target + CONTEXT)?;
+        let avail = data.len() - start;
         if avail == 0 {
             return Ok(None);
         }
         let cut = if self.eof && avail <= target {
             avail
         } else {
-            match find_cut(&self.buf[self.head..self.head + target.min(avail)]) {
+            match find_cut(&data[start..start + target.min(avail)]) {
                 Some(cut) => cut,
-                None => return Ok(Some(Piece::Stretch)),
+                None => {
+                    self.ahead.extend_from_slice(&data[start..]);
+                    return Ok(Some(Piece::Stretch));
+                }
             }
         };
-        Ok(Some(Piece::Chunk(self.take(cut))))
+        let end = start + cut;
+        // What follows the cut starts the next chunk; its first bytes stay here too, as the
+        // context after this one.
+        self.ahead.extend_from_slice(&data[end..]);
+        let suffix_end = (end + CONTEXT).min(data.len());
+        let reaches_end = self.pos == self.size && suffix_end == data.len();
+        data.truncate(suffix_end);
+        let offset = self.consumed;
+        self.hand_out(&data[start..end]);
+        Ok(Some(Piece::Chunk(Chunk { data, start, end, offset, starts_line, reaches_end })))
     }
 
     /// Hands out the next part of a stretch, at most `max` bytes: up to and including its
@@ -197,14 +213,14 @@ impl<'f> ChunkReader<'f> {
     pub fn stretch_part(&mut self, max: usize) -> io::Result<(Vec<u8>, bool)> {
         let max = max.max(1);
         self.fill(max)?;
-        let avail = self.tail - self.head;
-        let window = &self.buf[self.head..self.head + max.min(avail)];
+        let avail = self.ahead.len();
+        let window = &self.ahead[..max.min(avail)];
         let (n, ended) = match window.iter().position(|&b| is_cut(b)) {
             Some(i) => (i + 1, true),
             None => (window.len(), self.eof && window.len() == avail),
         };
-        let part = window[..n].to_vec();
-        self.advance(n);
+        let part: Vec<u8> = self.ahead.drain(..n).collect();
+        self.hand_out(&part);
         Ok((part, ended))
     }
 
@@ -230,31 +246,9 @@ impl<'f> ChunkReader<'f> {
         self.history.last() == Some(&b'\n')
     }
 
-    /// Hands out the next `cut` bytes as a chunk with its context.
-    fn take(&mut self, cut: usize) -> Chunk {
-        let from = self.head;
-        let to = from + cut;
-        let (prefix, starts_line) = self.prefix();
-        let suffix_end = (to + CONTEXT).min(self.tail);
-        let mut data = Vec::with_capacity(prefix.len() + suffix_end - from);
-        data.extend_from_slice(prefix);
-        data.extend_from_slice(&self.buf[from..suffix_end]);
-        let start = prefix.len();
-        let chunk = Chunk {
-            start,
-            end: start + cut,
-            offset: self.consumed,
-            starts_line,
-            reaches_end: self.pos == self.size && suffix_end == self.tail,
-            data,
-        };
-        self.advance(cut);
-        chunk
-    }
-
-    /// Moves past the next `n` bytes, keeping the last [`CONTEXT`] bytes handed out.
-    fn advance(&mut self, n: usize) {
-        let taken = &self.buf[self.head..self.head + n];
+    /// Counts `taken` as handed out, keeping its last [`CONTEXT`] bytes (with those before
+    /// it, when it is shorter) as the history.
+    fn hand_out(&mut self, taken: &[u8]) {
         if taken.len() >= CONTEXT {
             self.history.clear();
             self.history.extend_from_slice(&taken[taken.len() - CONTEXT..]);
@@ -265,8 +259,7 @@ impl<'f> ChunkReader<'f> {
             }
             self.history.extend_from_slice(taken);
         }
-        self.head += n;
-        self.consumed += n as u64;
+        self.consumed += taken.len() as u64;
     }
 }
 
