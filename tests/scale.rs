@@ -527,6 +527,42 @@ fn files_checked_by_the_walk_report_as_files_checked_in_turn() {
     }
 }
 
+/// Jobs run ahead of their turn (by the workers, or by the walk's threads) do not hold big
+/// files open: 600 files bigger than a chunk are all checked under a limit of 64 open files.
+/// (Holding each one open until its turn failed them past the limit with "too many open
+/// files", as a tree of big documents would under the usual limit of 1,024.)
+#[test]
+fn big_files_found_ahead_of_their_turn_are_not_held_open() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = "白日依山尽，黄河入海流。\n".repeat(100);
+    let (gb18030, _, _) = encoding_rs::GB18030.encode(&text);
+    let mut listed = String::new();
+    for i in 0..600 {
+        fs::write(dir.path().join(format!("f{i:03}.txt")), &gb18030).unwrap();
+        listed.push_str(&format!("f{i:03}.txt\n"));
+    }
+    fs::write(dir.path().join("list"), listed).unwrap();
+    for inputs in [&["--exclude", "list", "."][..], &["--files-from", "list"]] {
+        for threads in ["1", "2"] {
+            let output = Command::new("sh")
+                .args(["-c", "ulimit -n 64 && exec \"$0\" \"$@\""])
+                .arg(env!("CARGO_BIN_EXE_gbcheck"))
+                .args(["check", "--format", "jsonl", "--chunk-size", "1024", "-j", threads])
+                .args(inputs)
+                .current_dir(dir.path())
+                .output()
+                .unwrap();
+            let records = json_lines(&output.stdout);
+            let summary = records.last().unwrap();
+            let what = format!("{inputs:?} -j {threads}: {}", String::from_utf8_lossy(&output.stderr));
+            assert_eq!(summary["files_checked"], 600, "{what}");
+            assert_eq!(summary["operational_errors"], 0, "{what}");
+            assert_eq!(summary["bytes_checked"], 600 * gb18030.len(), "{what}");
+            assert_eq!(output.status.code(), Some(0), "{what}");
+        }
+    }
+}
+
 /// The bar is for people watching a terminal: never in a pipe, never with CI=true. On a
 /// terminal (a pseudo-terminal made by `script`), it appears once the run takes a second.
 #[test]

@@ -90,7 +90,12 @@ pub enum Outcome {
     /// may hold one outcome for each file it found).
     Clean(u64),
     Checked(Box<Checked>),
+    /// A file bigger than one chunk, open, with its size: checked in chunks from here.
     Big(File, u64),
+    /// A file bigger than one chunk, found by a job run ahead of its turn. It is not held open
+    /// (a tree may have thousands of them out at once, past the limit on open files): it is
+    /// opened again when its turn comes.
+    Later,
     Skipped(SkipReason, String),
     Error(String),
 }
@@ -163,9 +168,8 @@ const CHECK_WHILE_WALKING: Duration = Duration::from_secs(1);
 /// to be sorted). It is the job a worker would run later, and its outcome waits in the entry
 /// for the file's turn to be reported.
 ///
-/// It declines (the file is then checked in turn, as usual):
-/// - a file bigger than one chunk, whose chunks are checked in turn, and which is not held
-///   open meanwhile;
+/// A file bigger than one chunk is only noted ([`Outcome::Later`]): its chunks are checked
+/// in turn. It declines (the file is then checked in turn, as usual):
 /// - everything once the findings held this way pass [`EARLY_FINDINGS`] (memory);
 /// - everything after the run's first second: output is written in order once the walk ends,
 ///   so a long scan must not do its whole work before its first line.
@@ -188,7 +192,7 @@ impl WalkCheck {
         }
         let own = self.settings.for_path.as_ref().and_then(|for_path| for_path(path));
         match job(Some(path), own.as_ref().unwrap_or(&self.settings)) {
-            Outcome::Big(..) => None,
+            Outcome::Big(..) => Some(Outcome::Later),
             outcome => {
                 self.findings.fetch_add(Early::findings_of(&outcome), Ordering::Relaxed);
                 Some(outcome)
@@ -319,6 +323,10 @@ impl<'a> Runner<'a> {
                     };
                     // A big file is checked from here, with its own settings.
                     let own = self.settings_for(&entry.path);
+                    let outcome = match outcome {
+                        Outcome::Later => job(Some(&entry.path), &own),
+                        outcome => outcome,
+                    };
                     let shared = std::mem::replace(&mut self.settings, own);
                     let reported = self.report(&path, *explicit, outcome);
                     self.settings = shared;
@@ -347,7 +355,11 @@ impl<'a> Runner<'a> {
         self.spawn(move || {
             let entry = &entries[index];
             let path = matches!(entry.kind, EntryKind::File { .. }).then_some(entry.path.as_path());
-            let _ = tx.send((index, job(path, &settings)));
+            let outcome = match job(path, &settings) {
+                Outcome::Big(..) => Outcome::Later,
+                outcome => outcome,
+            };
+            let _ = tx.send((index, outcome));
         });
     }
 
@@ -436,6 +448,8 @@ impl<'a> Runner<'a> {
             Outcome::Skipped(reason, message) => self.skipped(path, reason, &message, explicit),
             Outcome::Error(message) => self.error(path, &message),
             Outcome::Big(file, size) => self.big(path, explicit, &file, size),
+            // Opened again before it comes here (`run`); standard input is never big.
+            Outcome::Later => self.error(path, "internal error: a big file was not opened again"),
         }
     }
 
