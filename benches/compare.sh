@@ -5,6 +5,8 @@
 # /dev/null. The commands are alternated round after round, so that the machine's noise falls
 # on all of them alike; the table gives each command's median and its ratio to gbcheck's.
 # Usage: benches/compare.sh [ROUNDS] [SIZE_MIB]   (defaults 7 and 64)
+# BASELINE=path/to/other/gbcheck also times that binary in each round (a change measured
+# against the binary it changes, under the same noise).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 rounds=${1:-7}
@@ -31,6 +33,9 @@ for kind in prose markup four-byte ascii; do
   declare -A times=()
   for _ in $(seq "$rounds"); do
     times[gbcheck]+="$(seconds target/release/gbcheck check --threads 1 --encoding gb18030 --quiet "$file") "
+    if [ -n "${BASELINE:-}" ]; then
+      times[baseline]+="$(seconds "$BASELINE" check --threads 1 --encoding gb18030 --quiet "$file") "
+    fi
     times[encoding_rs]+="$(seconds target/release/examples/encoding-rs-decode "$file") "
     times[iconv]+="$(seconds iconv -f GB18030 -t UTF-8 "$file") "
     if command -v uconv >/dev/null; then
@@ -38,7 +43,7 @@ for kind in prose markup four-byte ascii; do
     fi
   done
   ours=$(echo "${times[gbcheck]}" | tr ' ' '\n' | grep . | median)
-  for name in gbcheck encoding_rs iconv uconv; do
+  for name in gbcheck baseline encoding_rs iconv uconv; do
     [ -n "${times[$name]:-}" ] || continue
     m=$(echo "${times[$name]}" | tr ' ' '\n' | grep . | median)
     printf '%-14s %-12s %10.3f %10.1f %7.2fx\n' "$kind" "$name" "$m" "$(echo "$mb / $m" | bc -l)" "$(echo "$m / $ours" | bc -l)"
