@@ -8,6 +8,7 @@ mod escape;
 mod explain;
 mod filter;
 mod input;
+mod job;
 mod locate;
 mod merge;
 mod output;
@@ -222,12 +223,12 @@ fn per_file_settings(
     given: config::Given,
     base: Options,
     threads: usize,
-) -> Option<run::ForPath> {
+) -> Option<job::ForPath> {
     if loaded.config.overrides.is_empty() {
         return None;
     }
     let (loaded, args) = (loaded.clone(), args.clone());
-    let cache = std::sync::Mutex::new(std::collections::HashMap::<u64, std::sync::Arc<run::Settings>>::new());
+    let cache = std::sync::Mutex::new(std::collections::HashMap::<u64, std::sync::Arc<job::Settings>>::new());
     Some(Box::new(move |path| {
         let mask = loaded.matching(path);
         if mask == 0 {
@@ -250,9 +251,9 @@ fn check_settings(
     args: &CheckArgs,
     options: Options,
     threads: usize,
-    for_path: Option<run::ForPath>,
-) -> run::Settings {
-    run::Settings {
+    for_path: Option<job::ForPath>,
+) -> job::Settings {
+    job::Settings {
         options: Options { max_findings: usize::MAX, ..options },
         // The filter applies --max-findings after suppressions and the baseline.
         max_shown: usize::MAX,
@@ -331,7 +332,7 @@ fn run_check(mut args: CheckArgs, given: config::Given, format_given: bool) -> i
     let for_path = per_file_settings(&loaded, args, given, options, threads);
     let settings = std::sync::Arc::new(check_settings(args, options, threads, for_path));
     // The walk's threads check the files as they find them (for the run's first second).
-    let walk_check = run::WalkCheck::new(std::sync::Arc::clone(&settings), started);
+    let walk_check = job::WalkCheck::new(std::sync::Arc::clone(&settings), started);
     let entries = match walk::collect(&paths, &walk_options, Some(&|path| walk_check.check(path))) {
         Ok(entries) => entries,
         Err(message) => return fail(&message),

@@ -24,7 +24,7 @@ use ignore::overrides::{Override, OverrideBuilder};
 use ignore::{WalkBuilder, WalkState};
 
 use crate::cli::input::{describe_io_error, describe_stat_error, not_a_file, Entry, EntryKind};
-use crate::cli::run::Outcome;
+use crate::cli::job::Outcome;
 use crate::cli::shard::{self, Shard};
 use crate::cli::stats::SkipReason;
 
