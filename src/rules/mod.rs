@@ -401,14 +401,19 @@ impl CompiledRules {
         // A lead's codes follow each other without gaps: 12,600 pointers from
         // `(lead - 0x81) * 12_600` in the BMP (leads 81-84), and the supplementary ones (leads
         // 90-E3) all alike up to plane 15, which starts in the row D8.
+        // The spans of 1,260 pointers from `(lead - 0x81) * 12_600 + (second - 0x30) * 1_260`
+        // in the BMP; the BMP's last pointer, 39,419, is in the span 8431.
+        let span_skipped = |lead: u8, second: u8| {
+            let first = usize::from(lead - 0x81) * 12_600 + usize::from(second - 0x30) * 1_260;
+            let last = first + 1_259;
+            last <= BMP_POINTER_LAST as usize && (first..=last).all(|pointer| skip_four_byte_bmp.get(pointer))
+        };
         let four_byte_rows = FourByteRows::from_leads(|lead| match lead {
-            0x81..=0x83 => {
-                let first = usize::from(lead - 0x81) * 12_600;
-                (first..first + 12_600).all(|pointer| skip_four_byte_bmp.get(pointer))
-            }
+            0x81..=0x83 => (0x30..=0x39).all(|second| span_skipped(lead, second)),
             0x90..=0xD7 => !all_supplementary,
             _ => false,
-        });
+        })
+        .with_spans(span_skipped);
         CompiledRules {
             rules,
             input,
@@ -737,7 +742,7 @@ mod tests {
         let with_level = RuleSet { level: Some(2), ..RuleSet::default() };
         for rules in [RuleSet::default(), with_level, RuleSet::new(Profile::Gbk)] {
             let compiled = CompiledRules::new(rules, Encoding::Gb18030);
-            let mut rows_seen = 0;
+            let (mut rows_seen, mut spans_seen) = (0, 0);
             for lead in 0x81..=0xFEu8 {
                 let all_pass = (0x30..=0x39u8).all(|b2| {
                     (0x81..=0xFEu8).all(|b3| {
@@ -750,10 +755,24 @@ mod tests {
                 });
                 assert_eq!(compiled.four_byte_rows.has(lead), all_pass, "{rules:?} {lead:02X}");
                 rows_seen += usize::from(all_pass);
+                for b2 in 0x30..=0x39u8 {
+                    let all_pass = (0x81..=0xFEu8).all(|b3| {
+                        (0x30..=0x39u8).all(|b4| {
+                            let pointer = four_byte_pointer(lead, b2, b3, b4);
+                            crate::scan::grammar::is_assigned_four_byte(pointer)
+                                && compiled.skips_four_byte(u32::from_be_bytes([lead, b2, b3, b4]))
+                        })
+                    });
+                    let in_span =
+                        compiled.four_byte_rows.span_passes(u32::from_be_bytes([lead, b2, 0x81, 0x30]));
+                    // The spans are those of the BMP leads 81-84.
+                    assert_eq!(in_span, all_pass && lead <= 0x84, "{rules:?} {lead:02X}{b2:02X}");
+                    spans_seen += usize::from(in_span);
+                }
             }
             // The test is of something: the default rules pass the rows 90-D7.
             if rules == RuleSet::default() {
-                assert!(rows_seen >= 72, "{rows_seen}");
+                assert!(rows_seen >= 72 && spans_seen >= 20, "{rows_seen} {spans_seen}");
             }
         }
     }

@@ -92,7 +92,9 @@ impl Block {
             let k = starts.trailing_zeros() as usize;
             if let Some(&code) = bytes.get(k..k + 4).and_then(|s| <&[u8; 4]>::try_from(s).ok()) {
                 let number = u32::from_be_bytes(code);
-                if is_assigned_four_byte_code(number) {
+                if rows.span_passes(number) {
+                    four_byte |= 1 << k;
+                } else if is_assigned_four_byte_code(number) {
                     if pass_four_byte(number) {
                         four_byte |= 1 << k;
                     } else {

@@ -165,14 +165,19 @@ impl PlainRows {
 /// The leads (`81`-`FE`) whose four-byte codes are all assigned and all passed over by a
 /// visitor, as a 128-bit map, bit `lead - 0x81`: a code of such a lead needs no check of its
 /// own in a block.
+///
+/// It also holds the spans of the BMP leads `81`-`84`: the first two bytes of codes (1,260 of
+/// them each) that are all assigned and passed, for the codes whose lead is not in the map.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct FourByteRows {
     map: [u8; 16],
+    /// Bit `(lead - 0x81) * 10 + (second - 0x30)`, for the leads `81`-`84`.
+    spans: u64,
 }
 
 impl FourByteRows {
     /// No lead: every four-byte code is checked on its own.
-    pub const NONE: FourByteRows = FourByteRows { map: [0; 16] };
+    pub const NONE: FourByteRows = FourByteRows { map: [0; 16], spans: 0 };
 
     /// The leads whose codes are all assigned (`81`-`83`, `90`-`E2`): the map of a visitor
     /// that passes over every valid code.
@@ -186,8 +191,31 @@ impl FourByteRows {
             }
             lead += 1;
         }
+        // 81-83 and 8430 (8431A439 is the last assigned BMP code).
+        rows.spans = (1 << 31) - 1;
         rows
     };
+
+    /// The same map, with the spans of the leads `81`-`84` for which `passes` holds.
+    pub fn with_spans(self, passes: impl Fn(u8, u8) -> bool) -> FourByteRows {
+        let mut spans = 0;
+        for lead in 0x81..=0x84u8 {
+            for second in 0x30..=0x39u8 {
+                let span = u32::from(lead - 0x81) * 10 + u32::from(second - 0x30);
+                spans |= u64::from(passes(lead, second)) << span;
+            }
+        }
+        FourByteRows { spans, ..self }
+    }
+
+    /// Whether the four-byte code `code` (lead, digit, lead, digit as a big-endian number)
+    /// lies in one of the spans.
+    #[inline(always)]
+    pub fn span_passes(&self, code: u32) -> bool {
+        let [lead, second, ..] = code.to_be_bytes();
+        let span = u32::from(lead.wrapping_sub(0x81)) * 10 + u32::from(second.wrapping_sub(0x30));
+        span < 40 && self.spans >> span & 1 != 0
+    }
 
     /// The leads for which `passes` holds (asked of `81`-`FE` only).
     pub fn from_leads(passes: impl Fn(u8) -> bool) -> FourByteRows {
