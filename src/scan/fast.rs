@@ -147,11 +147,10 @@ fn skip_blocks<V: Visitor>(chunk: &[u8], i: usize, base: u64, visitor: &mut V) -
 #[inline(always)]
 fn first_to_see(bytes: &[u8; 64], mut lookups: u64, seen: u64, skip: &[bool; 0x1_0000]) -> usize {
     let first_seen = seen.trailing_zeros() as usize;
+    // Only the codes before the first four-byte one to see.
+    lookups &= seen.wrapping_sub(1) & !seen;
     while lookups != 0 {
         let k = lookups.trailing_zeros() as usize;
-        if k >= first_seen {
-            break;
-        }
         if !skip[usize::from(u16::from_be_bytes([bytes[k], bytes[k + 1]]))] {
             return k;
         }
