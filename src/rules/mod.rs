@@ -24,7 +24,7 @@ use crate::scan::grammar::{
     SUPPLEMENTARY_POINTER_FIRST, TWO_BYTE_COUNT,
 };
 use crate::scan::tables::{DECODE_DIFFERENCES, ENCODE_DIFFERENCES, LEVEL_RANGES};
-use crate::scan::{PlainRows, Visitor};
+use crate::scan::{FourByteRows, PlainRows, Visitor};
 use chars::{
     is_private_use, is_removed_code, is_reported_control, is_reported_control_byte, level_of, REMOVED_CODES,
 };
@@ -177,6 +177,8 @@ pub struct CompiledRules {
     /// For each four-byte pointer of the BMP (`0..=39419`): whether the scanner may pass over
     /// its code without judging it (GB 18030 input).
     skip_four_byte_bmp: Bits,
+    /// The leads all of whose four-byte codes the scanner may pass over, for its vector test.
+    four_byte_rows: FourByteRows,
 }
 
 /// A fixed-size bit set.
@@ -396,6 +398,22 @@ impl CompiledRules {
                 }
             }
         }
+        // A lead's codes follow each other without gaps: 12,600 pointers from
+        // `(lead - 0x81) * 12_600` in the BMP (leads 81-84), and the supplementary ones (leads
+        // 90-E3) all alike up to plane 15, which starts in the row D8.
+        // The spans of 1,260 pointers from `(lead - 0x81) * 12_600 + (second - 0x30) * 1_260`
+        // in the BMP; the BMP's last pointer, 39,419, is in the span 8431.
+        let span_skipped = |lead: u8, second: u8| {
+            let first = usize::from(lead - 0x81) * 12_600 + usize::from(second - 0x30) * 1_260;
+            let last = first + 1_259;
+            last <= BMP_POINTER_LAST as usize && (first..=last).all(|pointer| skip_four_byte_bmp.get(pointer))
+        };
+        let four_byte_rows = FourByteRows::from_leads(|lead| match lead {
+            0x81..=0x83 => (0x30..=0x39).all(|second| span_skipped(lead, second)),
+            0x90..=0xD7 => !all_supplementary,
+            _ => false,
+        })
+        .with_spans(span_skipped);
         CompiledRules {
             rules,
             input,
@@ -405,7 +423,24 @@ impl CompiledRules {
             plain_rows,
             all_supplementary,
             skip_four_byte_bmp,
+            four_byte_rows,
         }
+    }
+
+    /// Whether the scanner may pass over the assigned four-byte code `code` (its bytes as a
+    /// big-endian number) without judging it, when no run of mojibake is open.
+    #[inline(always)]
+    fn skips_four_byte(&self, code: u32) -> bool {
+        // Codes sort as their pointers do: those from U+10000 on start at 90308130, those of
+        // the private-use planes 15 and 16 (judged, GB007) at the code of U+F0000.
+        const SUPPLEMENTARY: u32 = u32::from_be_bytes(four_byte_code(SUPPLEMENTARY_POINTER_FIRST));
+        const PLANE_15: u32 = u32::from_be_bytes(four_byte_code(SUPPLEMENTARY_POINTER_FIRST + 0xE_0000));
+        if code >= SUPPLEMENTARY {
+            return !self.all_supplementary && code < PLANE_15;
+        }
+        let [b1, b2, b3, b4] = code.to_be_bytes();
+        let pointer = four_byte_pointer(b1, b2, b3, b4) as usize;
+        pointer <= BMP_POINTER_LAST as usize && self.skip_four_byte_bmp.get(pointer)
     }
 
     /// The compiled tables for a rule set and encoding, built once per process.
@@ -621,19 +656,12 @@ impl<C: std::ops::Deref<Target = CompiledRules>, S: FindingSink> Visitor for Jud
 
     #[inline(always)]
     fn skips_four_byte(&self, code: u32) -> bool {
-        // Codes sort as their pointers do: those from U+10000 on start at 90308130, those of
-        // the private-use planes 15 and 16 (judged, GB007) at the code of U+F0000.
-        const SUPPLEMENTARY: u32 = u32::from_be_bytes(four_byte_code(SUPPLEMENTARY_POINTER_FIRST));
-        const PLANE_15: u32 = u32::from_be_bytes(four_byte_code(SUPPLEMENTARY_POINTER_FIRST + 0xE_0000));
-        if self.mojibake.is_tracking() {
-            return false;
-        }
-        if code >= SUPPLEMENTARY {
-            return !self.compiled.all_supplementary && code < PLANE_15;
-        }
-        let [b1, b2, b3, b4] = code.to_be_bytes();
-        let pointer = four_byte_pointer(b1, b2, b3, b4) as usize;
-        pointer <= BMP_POINTER_LAST as usize && self.compiled.skip_four_byte_bmp.get(pointer)
+        !self.mojibake.is_tracking() && self.compiled.skips_four_byte(code)
+    }
+
+    #[inline(always)]
+    fn four_byte_rows(&self) -> &FourByteRows {
+        &self.compiled.four_byte_rows
     }
 
     #[inline]
@@ -702,6 +730,49 @@ mod tests {
         for rules in sets {
             for input in [Encoding::Gb18030, Encoding::Utf8] {
                 assert_same(rules, input);
+            }
+        }
+    }
+
+    /// A lead is in the map of four-byte rows exactly when every code it starts is assigned
+    /// and passed over, asked code by code; with and without a level, and with a profile
+    /// that judges every supplementary character.
+    #[test]
+    fn four_byte_rows_are_the_leads_whose_codes_all_pass() {
+        let with_level = RuleSet { level: Some(2), ..RuleSet::default() };
+        for rules in [RuleSet::default(), with_level, RuleSet::new(Profile::Gbk)] {
+            let compiled = CompiledRules::new(rules, Encoding::Gb18030);
+            let (mut rows_seen, mut spans_seen) = (0, 0);
+            for lead in 0x81..=0xFEu8 {
+                let all_pass = (0x30..=0x39u8).all(|b2| {
+                    (0x81..=0xFEu8).all(|b3| {
+                        (0x30..=0x39u8).all(|b4| {
+                            let pointer = four_byte_pointer(lead, b2, b3, b4);
+                            crate::scan::grammar::is_assigned_four_byte(pointer)
+                                && compiled.skips_four_byte(u32::from_be_bytes([lead, b2, b3, b4]))
+                        })
+                    })
+                });
+                assert_eq!(compiled.four_byte_rows.has(lead), all_pass, "{rules:?} {lead:02X}");
+                rows_seen += usize::from(all_pass);
+                for b2 in 0x30..=0x39u8 {
+                    let all_pass = (0x81..=0xFEu8).all(|b3| {
+                        (0x30..=0x39u8).all(|b4| {
+                            let pointer = four_byte_pointer(lead, b2, b3, b4);
+                            crate::scan::grammar::is_assigned_four_byte(pointer)
+                                && compiled.skips_four_byte(u32::from_be_bytes([lead, b2, b3, b4]))
+                        })
+                    });
+                    let in_span =
+                        compiled.four_byte_rows.span_passes(u32::from_be_bytes([lead, b2, 0x81, 0x30]));
+                    // The spans are those of the BMP leads 81-84.
+                    assert_eq!(in_span, all_pass && lead <= 0x84, "{rules:?} {lead:02X}{b2:02X}");
+                    spans_seen += usize::from(in_span);
+                }
+            }
+            // The test is of something: the default rules pass the rows 90-D7.
+            if rules == RuleSet::default() {
+                assert!(rows_seen >= 72 && spans_seen >= 20, "{rows_seen} {spans_seen}");
             }
         }
     }

@@ -11,7 +11,7 @@ use super::grammar::{
     four_byte_pointer, is_assigned_four_byte, is_digit, is_lead, is_reported_control_byte, is_two_byte_trail,
     two_byte_pointer, TRAIL_INDEX,
 };
-use super::simd::{ascii_run_end, pass_blocks};
+use super::simd::{ascii_run_end, pass_blocks, FourByteRows};
 use super::Visitor;
 use crate::finding::{Cause, Finding, Rule};
 use crate::mapping::{decode_four_byte, decode_two_byte};
@@ -114,15 +114,18 @@ fn step_at(bytes: &[u8], at_end: bool) -> Step {
 fn skip_blocks<V: Visitor>(chunk: &[u8], i: usize, base: u64, visitor: &mut V) -> usize {
     let controls = V::WANTS_CHARS && V::STOP_AT_CONTROLS;
     let rows = if V::WANTS_CHARS { visitor.plain_rows().copied() } else { None };
+    let four = if V::WANTS_CHARS { *visitor.four_byte_rows() } else { FourByteRows::ASSIGNED };
     pass_blocks(
         chunk,
         i,
         controls,
         rows.as_ref(),
         #[inline(always)]
-        |at, bytes, classes| {
+        |at, bytes, classes, four_byte_pass| {
             // Without characters, every valid code is skipped.
-            let block = Block::new(bytes, classes, |code| !V::WANTS_CHARS || visitor.skips_four_byte(code));
+            let block = Block::new(bytes, classes, &four, four_byte_pass, |code| {
+                !V::WANTS_CHARS || visitor.skips_four_byte(code)
+            });
             let stop = block.stop as usize;
             let go_on = block.next_block_goes_on();
             if !V::WANTS_CHARS {
@@ -144,11 +147,10 @@ fn skip_blocks<V: Visitor>(chunk: &[u8], i: usize, base: u64, visitor: &mut V) -
 #[inline(always)]
 fn first_to_see(bytes: &[u8; 64], mut lookups: u64, seen: u64, skip: &[bool; 0x1_0000]) -> usize {
     let first_seen = seen.trailing_zeros() as usize;
+    // Only the codes before the first four-byte one to see.
+    lookups &= seen.wrapping_sub(1) & !seen;
     while lookups != 0 {
         let k = lookups.trailing_zeros() as usize;
-        if k >= first_seen {
-            break;
-        }
         if !skip[usize::from(u16::from_be_bytes([bytes[k], bytes[k + 1]]))] {
             return k;
         }

@@ -19,7 +19,7 @@ pub mod tables;
 pub mod utf8;
 
 use crate::finding::Finding;
-pub use simd::{vector_path, PlainRows};
+pub use simd::{vector_path, FourByteRows, PlainRows};
 
 /// Receives what a scanner finds, in input order.
 pub trait Visitor {
@@ -66,6 +66,15 @@ pub trait Visitor {
     #[inline(always)]
     fn plain_rows(&self) -> Option<&PlainRows> {
         None
+    }
+
+    /// The leads whose four-byte codes are all assigned and all passed over
+    /// ([`Visitor::skips_four_byte`] says so for each), whenever [`Visitor::skip_table`] gives
+    /// a table: a vector test on the lead then spares the question for each code. Asked only
+    /// of a visitor that wants characters; by default none.
+    #[inline(always)]
+    fn four_byte_rows(&self) -> &FourByteRows {
+        &FourByteRows::NONE
     }
 
     /// Whether the scanner may pass over the assigned four-byte code `code` (its bytes as a

@@ -162,6 +162,116 @@ impl PlainRows {
     }
 }
 
+/// The leads (`81`-`FE`) whose four-byte codes are all assigned and all passed over by a
+/// visitor, as a 128-bit map, bit `lead - 0x81`: a code of such a lead needs no check of its
+/// own in a block.
+///
+/// It also holds the spans of the BMP leads `81`-`84`: the first two bytes of codes (1,260 of
+/// them each) that are all assigned and passed, for the codes whose lead is not in the map.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct FourByteRows {
+    map: [u8; 16],
+    /// Bit `(lead - 0x81) * 10 + (second - 0x30)`, for the leads `81`-`84`.
+    spans: u64,
+}
+
+impl FourByteRows {
+    /// No lead: every four-byte code is checked on its own.
+    pub const NONE: FourByteRows = FourByteRows { map: [0; 16], spans: 0 };
+
+    /// The leads whose codes are all assigned (`81`-`83`, `90`-`E2`): the map of a visitor
+    /// that passes over every valid code.
+    pub const ASSIGNED: FourByteRows = {
+        let mut rows = FourByteRows::NONE;
+        let mut lead = 0x81u8;
+        while lead <= 0xFE {
+            if lead <= 0x83 || (0x90 <= lead && lead <= 0xE2) {
+                let row = (lead - 0x81) as usize;
+                rows.map[row / 8] |= 1 << (row % 8);
+            }
+            lead += 1;
+        }
+        // 81-83 and 8430 (8431A439 is the last assigned BMP code).
+        rows.spans = (1 << 31) - 1;
+        rows
+    };
+
+    /// The same map, with the spans of the leads `81`-`84` for which `passes` holds.
+    pub fn with_spans(self, passes: impl Fn(u8, u8) -> bool) -> FourByteRows {
+        let mut spans = 0;
+        for lead in 0x81..=0x84u8 {
+            for second in 0x30..=0x39u8 {
+                let span = u32::from(lead - 0x81) * 10 + u32::from(second - 0x30);
+                spans |= u64::from(passes(lead, second)) << span;
+            }
+        }
+        FourByteRows { spans, ..self }
+    }
+
+    /// Whether the four-byte code `code` (lead, digit, lead, digit as a big-endian number)
+    /// lies in one of the spans.
+    #[inline(always)]
+    pub fn span_passes(&self, code: u32) -> bool {
+        let [lead, second, ..] = code.to_be_bytes();
+        let span = u32::from(lead.wrapping_sub(0x81)) * 10 + u32::from(second.wrapping_sub(0x30));
+        span < 40 && self.spans >> span & 1 != 0
+    }
+
+    /// The leads for which `passes` holds (asked of `81`-`FE` only).
+    pub fn from_leads(passes: impl Fn(u8) -> bool) -> FourByteRows {
+        let mut rows = FourByteRows::NONE;
+        for lead in 0x81..=0xFEu8 {
+            if passes(lead) {
+                let row = usize::from(lead - 0x81);
+                rows.map[row / 8] |= 1 << (row % 8);
+            }
+        }
+        rows
+    }
+
+    /// Whether the row of `lead` is in the map.
+    pub fn has(&self, lead: u8) -> bool {
+        let Some(row) = lead.checked_sub(0x81).filter(|&r| r < 126) else { return false };
+        self.map[usize::from(row / 8)] & (1 << (row % 8)) != 0
+    }
+}
+
+/// The bits of `leads` (bytes `80`-`FF` only) whose byte of a block has its row in a
+/// [`FourByteRows`]: the block loop ([`pass_blocks`]) gives its `pass` the one of the vectors
+/// it uses.
+pub(crate) type FourBytePass = fn(&[u8; 64], &FourByteRows, u64) -> u64;
+
+/// The [`FourBytePass`] of the widest vectors the CPU has (for the tests of blocks).
+#[cfg(test)]
+pub(crate) fn four_byte_pass_of_cpu() -> FourBytePass {
+    #[cfg(target_arch = "x86_64")]
+    return four_byte_pass_on(x86::level());
+    #[cfg(not(target_arch = "x86_64"))]
+    portable_four_byte_pass
+}
+
+/// The [`FourBytePass`] of `level`, which the CPU must have.
+#[cfg(all(test, target_arch = "x86_64"))]
+fn four_byte_pass_on(level: x86::Level) -> FourBytePass {
+    match level {
+        x86::Level::Avx512 => x86::four_byte_pass_avx512,
+        x86::Level::Avx2 => x86::four_byte_pass_avx2,
+        // SSE2 has no byte shuffle.
+        x86::Level::Sse2 => portable_four_byte_pass,
+    }
+}
+
+/// The portable [`FourBytePass`], a lead at a time.
+pub(crate) fn portable_four_byte_pass(block: &[u8; 64], rows: &FourByteRows, mut leads: u64) -> u64 {
+    let mut mask = 0;
+    while leads != 0 {
+        let k = leads.trailing_zeros();
+        mask |= u64::from(rows.has(block[k as usize])) << k;
+        leads &= leads - 1;
+    }
+    mask
+}
+
 /// Classifies 64 bytes, with the widest vectors the CPU has (the tests' entry; the scanner
 /// goes through [`pass_blocks`]).
 #[cfg(test)]
@@ -204,12 +314,23 @@ pub(crate) fn pass_blocks<F>(
     pass: F,
 ) -> usize
 where
-    F: FnMut(usize, &[u8; 64], &ByteClasses) -> (usize, bool),
+    F: FnMut(usize, &[u8; 64], &ByteClasses, FourBytePass) -> (usize, bool),
 {
     #[cfg(target_arch = "x86_64")]
     return pass_blocks_on(x86::level(), chunk, i, controls, rows, pass);
     #[cfg(not(target_arch = "x86_64"))]
-    pass_blocks_with(chunk, i, controls, rows, pass, portable_classify_64, portable_run_end)
+    pass_blocks_with(
+        chunk,
+        i,
+        controls,
+        rows,
+        pass,
+        Path {
+            classify: portable_classify_64,
+            run_end: portable_run_end,
+            four_byte_pass: portable_four_byte_pass,
+        },
+    )
 }
 
 /// [`pass_blocks`] with the vectors of `level`, which the CPU must have.
@@ -224,19 +345,37 @@ fn pass_blocks_on<F>(
     pass: F,
 ) -> usize
 where
-    F: FnMut(usize, &[u8; 64], &ByteClasses) -> (usize, bool),
+    F: FnMut(usize, &[u8; 64], &ByteClasses, FourBytePass) -> (usize, bool),
 {
     match level {
         x86::Level::Avx512 => x86::pass_blocks_avx512(chunk, i, controls, rows, pass),
         x86::Level::Avx2 => x86::pass_blocks_avx2(chunk, i, controls, rows, pass),
-        x86::Level::Sse2 => {
-            pass_blocks_with(chunk, i, controls, rows, pass, x86::classify_sse2, x86::run_end_sse2)
-        }
+        x86::Level::Sse2 => pass_blocks_with(
+            chunk,
+            i,
+            controls,
+            rows,
+            pass,
+            Path {
+                classify: x86::classify_sse2,
+                run_end: x86::run_end_sse2,
+                four_byte_pass: portable_four_byte_pass,
+            },
+        ),
     }
 }
 
-/// The loop of [`pass_blocks`], with a way to classify a block and to find the end of a run of
-/// ASCII.
+/// What the block loop of one vector path uses.
+struct Path<C, R> {
+    /// Classifies a block.
+    classify: C,
+    /// Finds the end of a run of ASCII.
+    run_end: R,
+    /// Given to `pass` with each block.
+    four_byte_pass: FourBytePass,
+}
+
+/// The loop of [`pass_blocks`], with the functions of one vector path.
 #[inline(always)]
 fn pass_blocks_with<F, C, R>(
     chunk: &[u8],
@@ -244,14 +383,14 @@ fn pass_blocks_with<F, C, R>(
     controls: bool,
     rows: Option<&PlainRows>,
     mut pass: F,
-    classify: C,
-    run_end: R,
+    path: Path<C, R>,
 ) -> usize
 where
-    F: FnMut(usize, &[u8; 64], &ByteClasses) -> (usize, bool),
+    F: FnMut(usize, &[u8; 64], &ByteClasses, FourBytePass) -> (usize, bool),
     C: Fn(&[u8; 64], bool, Option<&PlainRows>) -> ByteClasses,
     R: Fn(&[u8], usize, bool) -> usize,
 {
+    let Path { classify, run_end, four_byte_pass } = path;
     while let Some(block) = chunk.get(i..i + 64).and_then(|s| <&[u8; 64]>::try_from(s).ok()) {
         let classes = classify(block, controls, rows);
         if classes.high | classes.control == 0 {
@@ -259,7 +398,7 @@ where
             i = run_end(chunk, i + 64, controls);
             continue;
         }
-        let (passed, go_on) = pass(i, block, &classes);
+        let (passed, go_on) = pass(i, block, &classes, four_byte_pass);
         i += passed;
         if !go_on {
             break;
@@ -525,7 +664,7 @@ mod x86 {
         pass: F,
     ) -> usize
     where
-        F: FnMut(usize, &[u8; 64], &super::ByteClasses) -> (usize, bool),
+        F: FnMut(usize, &[u8; 64], &super::ByteClasses, super::FourBytePass) -> (usize, bool),
     {
         // SAFETY: called only on `Level::Avx2` or wider, which `level()` gives only when the
         // CPU has AVX2 (and the tests only after `Level::of_cpu()` said so).
@@ -541,14 +680,15 @@ mod x86 {
         pass: F,
     ) -> usize
     where
-        F: FnMut(usize, &[u8; 64], &super::ByteClasses) -> (usize, bool),
+        F: FnMut(usize, &[u8; 64], &super::ByteClasses, super::FourBytePass) -> (usize, bool),
     {
         // SAFETY (both closures): AVX2 is enabled here, as these functions require.
         let classify = |block: &[u8; 64], controls, rows: Option<&super::PlainRows>| unsafe {
             classify_avx2_inner(block, controls, rows)
         };
         let run_end = |bytes: &[u8], i, controls| unsafe { run_end_avx2_inner(bytes, i, controls) };
-        super::pass_blocks_with(chunk, i, controls, rows, pass, classify, run_end)
+        let path = super::Path { classify, run_end, four_byte_pass: four_byte_pass_avx2 };
+        super::pass_blocks_with(chunk, i, controls, rows, pass, path)
     }
 
     #[cfg(test)]
@@ -570,7 +710,7 @@ mod x86 {
         pass: F,
     ) -> usize
     where
-        F: FnMut(usize, &[u8; 64], &super::ByteClasses) -> (usize, bool),
+        F: FnMut(usize, &[u8; 64], &super::ByteClasses, super::FourBytePass) -> (usize, bool),
     {
         // SAFETY: called only on `Level::Avx512`, which `level()` gives only when the CPU has
         // AVX-512BW and AVX2.
@@ -586,7 +726,7 @@ mod x86 {
         pass: F,
     ) -> usize
     where
-        F: FnMut(usize, &[u8; 64], &super::ByteClasses) -> (usize, bool),
+        F: FnMut(usize, &[u8; 64], &super::ByteClasses, super::FourBytePass) -> (usize, bool),
     {
         // SAFETY (both closures): AVX-512BW and AVX2 are enabled here, as these functions
         // require.
@@ -594,7 +734,8 @@ mod x86 {
             classify_avx512_inner(block, controls, rows)
         };
         let run_end = |bytes: &[u8], i, controls| unsafe { run_end_avx512_inner(bytes, i, controls) };
-        super::pass_blocks_with(chunk, i, controls, rows, pass, classify, run_end)
+        let path = super::Path { classify, run_end, four_byte_pass: four_byte_pass_avx512 };
+        super::pass_blocks_with(chunk, i, controls, rows, pass, path)
     }
 
     // Bits of the nibble tables of `classify_avx2_inner`: a byte is in a class when the table
@@ -706,6 +847,75 @@ mod x86 {
         }
         classes.plain &= classes.high;
         classes
+    }
+
+    #[inline(always)]
+    pub fn four_byte_pass_avx2(block: &[u8; 64], rows: &super::FourByteRows, leads: u64) -> u64 {
+        // SAFETY: called only on `Level::Avx2` or wider, which `level()` gives only when the
+        // CPU has AVX2 (and the tests only after `Level::of_cpu()` said so).
+        unsafe { four_byte_pass_avx2_inner(block, rows, leads) }
+    }
+
+    /// The row `r = lead - 0x81` of each byte of `v` in a 128-bit row map (in both lanes):
+    /// bit `r % 8` of byte `r / 8` of the map, as a byte mask. Bytes 80 and FF give rows 127
+    /// and 126, never in a map; bytes 00-7F give rows that the caller must mask off. The
+    /// constants are those of `classify_avx2_inner`, so that the block loop holds one set.
+    #[target_feature(enable = "avx2")]
+    #[inline]
+    fn in_row_map_avx2(v: __m256i, map: __m256i) -> u32 {
+        let row_bits = _mm256_setr_epi8(
+            1, 2, 4, 8, 16, 32, 64, -128, 0, 0, 0, 0, 0, 0, 0, 0, 1, 2, 4, 8, 16, 32, 64, -128, 0, 0, 0, 0,
+            0, 0, 0, 0,
+        );
+        let row = _mm256_sub_epi8(v, _mm256_set1_epi8(0x81u8 as i8));
+        let byte = _mm256_and_si256(_mm256_srli_epi16::<3>(row), _mm256_set1_epi8(0x0F));
+        let bit = _mm256_shuffle_epi8(row_bits, _mm256_and_si256(row, _mm256_set1_epi8(7)));
+        let clear =
+            _mm256_cmpeq_epi8(_mm256_and_si256(_mm256_shuffle_epi8(map, byte), bit), _mm256_setzero_si256());
+        !(_mm256_movemask_epi8(clear) as u32)
+    }
+
+    #[target_feature(enable = "avx2")]
+    #[inline]
+    unsafe fn four_byte_pass_avx2_inner(block: &[u8; 64], rows: &super::FourByteRows, leads: u64) -> u64 {
+        // SAFETY: the map holds 16 bytes (loaded into both lanes) and `block` 64; the loads
+        // have no alignment requirement; AVX2 is enabled here.
+        let (map, low, high) = unsafe {
+            (
+                _mm256_broadcastsi128_si256(_mm_loadu_si128(rows.map.as_ptr().cast())),
+                _mm256_loadu_si256(block.as_ptr().cast()),
+                _mm256_loadu_si256(block.as_ptr().add(32).cast()),
+            )
+        };
+        let mask = u64::from(in_row_map_avx2(low, map)) | u64::from(in_row_map_avx2(high, map)) << 32;
+        mask & leads
+    }
+
+    #[inline(always)]
+    pub fn four_byte_pass_avx512(block: &[u8; 64], rows: &super::FourByteRows, leads: u64) -> u64 {
+        // SAFETY: called only on `Level::Avx512`, which `level()` gives only when the CPU has
+        // AVX-512BW and AVX2 (and the tests only after `Level::of_cpu()` said so).
+        unsafe { four_byte_pass_avx512_inner(block, rows, leads) }
+    }
+
+    #[target_feature(enable = "avx512bw,avx2")]
+    #[inline]
+    unsafe fn four_byte_pass_avx512_inner(block: &[u8; 64], rows: &super::FourByteRows, leads: u64) -> u64 {
+        // SAFETY: `block` holds 64 bytes and the map 16; the loads have no alignment
+        // requirement; AVX-512BW is enabled here.
+        let (v, map) = unsafe {
+            (
+                _mm512_loadu_si512(block.as_ptr().cast()),
+                _mm512_broadcast_i32x4(_mm_loadu_si128(rows.map.as_ptr().cast())),
+            )
+        };
+        // As in `in_row_map_avx2`, a 64-bit mask at once.
+        let row_bits =
+            _mm512_broadcast_i32x4(_mm_setr_epi8(1, 2, 4, 8, 16, 32, 64, -128, 0, 0, 0, 0, 0, 0, 0, 0));
+        let row = _mm512_sub_epi8(v, _mm512_set1_epi8(0x81u8 as i8));
+        let byte = _mm512_and_si512(_mm512_srli_epi16::<3>(row), _mm512_set1_epi8(0x0F));
+        let bit = _mm512_shuffle_epi8(row_bits, _mm512_and_si512(row, _mm512_set1_epi8(7)));
+        _mm512_test_epi8_mask(_mm512_shuffle_epi8(map, byte), bit) & leads
     }
 
     /// [`classify_avx2_inner`] on one 64-byte vector: the same nibble tables (in each 128-bit
@@ -831,6 +1041,45 @@ mod tests {
         }
     }
 
+    /// Every byte value in every position, as a lead asked about or not: each path finds the
+    /// leads of a map as the portable definition, which finds the leads of the map.
+    #[test]
+    fn four_byte_rows_agree_with_the_definition() {
+        // Rows 81, 88, 90-D7 and FE; the assigned rows; none.
+        let some = FourByteRows::from_leads(|lead| matches!(lead, 0x81 | 0x88 | 0x90..=0xD7 | 0xFE));
+        let maps = [some, FourByteRows::ASSIGNED, FourByteRows::NONE];
+        #[cfg(target_arch = "x86_64")]
+        let levels = x86_levels();
+        let mut block = [0u8; 64];
+        for value in 0..=255u8 {
+            for at in 0..64 {
+                block
+                    .iter_mut()
+                    .enumerate()
+                    .for_each(|(k, b)| *b = (k as u8).wrapping_mul(37).wrapping_add(value));
+                block[at] = value;
+                for rows in &maps {
+                    let high =
+                        block.iter().enumerate().fold(0u64, |m, (k, &b)| m | u64::from(b >= 0x80) << k);
+                    for leads in [u64::MAX, 1 << at, !(1 << at), 0x5555_5555_5555_5555 << (at % 2)] {
+                        let leads = leads & high;
+                        let expected = portable_four_byte_pass(&block, rows, leads);
+                        let by_byte = (0..64).filter(|&k| leads & (1 << k) != 0 && rows.has(block[k]));
+                        assert_eq!(expected, by_byte.fold(0, |mask, k| mask | 1 << k));
+                        #[cfg(target_arch = "x86_64")]
+                        for &level in &levels {
+                            assert_eq!(four_byte_pass_on(level)(&block, rows, leads), expected, "{level:?}");
+                        }
+                    }
+                }
+            }
+        }
+        // The maps hold what they say.
+        let assigned: Vec<u8> = (0x81..=0xFE).filter(|&lead| FourByteRows::ASSIGNED.has(lead)).collect();
+        assert_eq!(assigned, [0x81, 0x82, 0x83].into_iter().chain(0x90..=0xE2).collect::<Vec<u8>>());
+        assert!((0..=0xFF).all(|b| some.has(b) == matches!(b, 0x81 | 0x88 | 0x90..=0xD7 | 0xFE)));
+    }
+
     /// Every path gives the answer of the byte-by-byte definition.
     #[test]
     fn all_paths_agree_with_the_definition() {
@@ -863,7 +1112,7 @@ mod tests {
     }
 
     /// The `pass` of [`pass_blocks`], as the test gives it.
-    type Pass<'a> = &'a mut dyn FnMut(usize, &[u8; 64], &ByteClasses) -> (usize, bool);
+    type Pass<'a> = &'a mut dyn FnMut(usize, &[u8; 64], &ByteClasses, FourBytePass) -> (usize, bool);
 
     /// The block loop on each path visits the same blocks, with the same classes, as with the
     /// portable definitions, and stops at the same place: on text with runs of ASCII longer and
@@ -899,7 +1148,7 @@ mod tests {
             // (at least one byte), and ends the loop at a block whose high bytes match `ends`.
             let walk = |run: &dyn Fn(Pass) -> usize| {
                 let mut seen = Vec::new();
-                let end = run(&mut |at, block: &[u8; 64], classes: &ByteClasses| {
+                let end = run(&mut |at, block: &[u8; 64], classes: &ByteClasses, _| {
                     assert_eq!(block[..], text[at..at + 64], "the block at {at}");
                     seen.push((at, *classes));
                     let passed = (classes.high.trailing_zeros() as usize).clamp(1, 64);
@@ -916,8 +1165,11 @@ mod tests {
                             controls,
                             rows,
                             pass,
-                            portable_classify_64,
-                            portable_run_end,
+                            Path {
+                                classify: portable_classify_64,
+                                run_end: portable_run_end,
+                                four_byte_pass: portable_four_byte_pass,
+                            },
                         )
                     });
                     // The first block that differs, or the end.
