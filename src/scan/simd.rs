@@ -319,19 +319,23 @@ where
     #[cfg(target_arch = "x86_64")]
     return pass_blocks_on(x86::level(), chunk, i, controls, rows, pass);
     #[cfg(not(target_arch = "x86_64"))]
-    pass_blocks_with(
-        chunk,
-        i,
-        controls,
-        rows,
-        pass,
-        Path {
-            classify: portable_classify_64,
-            run_end: portable_run_end,
-            four_byte_pass: portable_four_byte_pass,
-        },
-    )
+    pass_blocks_with(chunk, i, controls, rows, pass, PORTABLE)
 }
+
+/// The block loop's functions without vectors (constant, so that the calls are direct once
+/// the loop is inlined).
+#[cfg_attr(target_arch = "x86_64", allow(dead_code))]
+const PORTABLE: Path<ClassifyFn, RunEndFn> = Path {
+    classify: portable_classify_64,
+    run_end: portable_run_end,
+    four_byte_pass: portable_four_byte_pass,
+};
+
+/// A block classification function.
+type ClassifyFn = fn(&[u8; 64], bool, Option<&PlainRows>) -> ByteClasses;
+
+/// An ASCII-run search function.
+type RunEndFn = fn(&[u8], usize, bool) -> usize;
 
 /// [`pass_blocks`] with the vectors of `level`, which the CPU must have.
 #[cfg(target_arch = "x86_64")]
@@ -1015,6 +1019,25 @@ mod tests {
         let all = PlainRows::from_skip_table(&crate::scan::VALID_TWO_BYTE);
         #[cfg(target_arch = "x86_64")]
         let levels = x86_levels();
+        every_value_at_every_position(|block, _| {
+            for (controls, rows) in [(false, None), (true, None), (true, Some(&rows)), (false, Some(&all))] {
+                let expected = portable_classify_64(block, controls, rows);
+                assert_eq!(classify_64(block, controls, rows), expected);
+                #[cfg(target_arch = "x86_64")]
+                for &level in &levels {
+                    assert_eq!(
+                        classify_64_on(level, block, controls, rows),
+                        expected,
+                        "{level:?} {block:02X?}"
+                    );
+                }
+            }
+        });
+    }
+
+    /// Calls `check` with a 64-byte block for each byte value at each position (the other
+    /// bytes vary with the value), and the position.
+    fn every_value_at_every_position(mut check: impl FnMut(&[u8; 64], usize)) {
         let mut block = [0u8; 64];
         for value in 0..=255u8 {
             for at in 0..64 {
@@ -1023,20 +1046,7 @@ mod tests {
                     .enumerate()
                     .for_each(|(k, b)| *b = (k as u8).wrapping_mul(37).wrapping_add(value));
                 block[at] = value;
-                for (controls, rows) in
-                    [(false, None), (true, None), (true, Some(&rows)), (false, Some(&all))]
-                {
-                    let expected = portable_classify_64(&block, controls, rows);
-                    assert_eq!(classify_64(&block, controls, rows), expected);
-                    #[cfg(target_arch = "x86_64")]
-                    for &level in &levels {
-                        assert_eq!(
-                            classify_64_on(level, &block, controls, rows),
-                            expected,
-                            "{level:?} {block:02X?}"
-                        );
-                    }
-                }
+                check(&block, at);
             }
         }
     }
@@ -1050,30 +1060,21 @@ mod tests {
         let maps = [some, FourByteRows::ASSIGNED, FourByteRows::NONE];
         #[cfg(target_arch = "x86_64")]
         let levels = x86_levels();
-        let mut block = [0u8; 64];
-        for value in 0..=255u8 {
-            for at in 0..64 {
-                block
-                    .iter_mut()
-                    .enumerate()
-                    .for_each(|(k, b)| *b = (k as u8).wrapping_mul(37).wrapping_add(value));
-                block[at] = value;
-                for rows in &maps {
-                    let high =
-                        block.iter().enumerate().fold(0u64, |m, (k, &b)| m | u64::from(b >= 0x80) << k);
-                    for leads in [u64::MAX, 1 << at, !(1 << at), 0x5555_5555_5555_5555 << (at % 2)] {
-                        let leads = leads & high;
-                        let expected = portable_four_byte_pass(&block, rows, leads);
-                        let by_byte = (0..64).filter(|&k| leads & (1 << k) != 0 && rows.has(block[k]));
-                        assert_eq!(expected, by_byte.fold(0, |mask, k| mask | 1 << k));
-                        #[cfg(target_arch = "x86_64")]
-                        for &level in &levels {
-                            assert_eq!(four_byte_pass_on(level)(&block, rows, leads), expected, "{level:?}");
-                        }
+        every_value_at_every_position(|block, at| {
+            for rows in &maps {
+                let high = block.iter().enumerate().fold(0u64, |m, (k, &b)| m | u64::from(b >= 0x80) << k);
+                for leads in [u64::MAX, 1 << at, !(1 << at), 0x5555_5555_5555_5555 << (at % 2)] {
+                    let leads = leads & high;
+                    let expected = portable_four_byte_pass(block, rows, leads);
+                    let by_byte = (0..64).filter(|&k| leads & (1 << k) != 0 && rows.has(block[k]));
+                    assert_eq!(expected, by_byte.fold(0, |mask, k| mask | 1 << k));
+                    #[cfg(target_arch = "x86_64")]
+                    for &level in &levels {
+                        assert_eq!(four_byte_pass_on(level)(block, rows, leads), expected, "{level:?}");
                     }
                 }
             }
-        }
+        });
         // The maps hold what they say.
         let assigned: Vec<u8> = (0x81..=0xFE).filter(|&lead| FourByteRows::ASSIGNED.has(lead)).collect();
         assert_eq!(assigned, [0x81, 0x82, 0x83].into_iter().chain(0x90..=0xE2).collect::<Vec<u8>>());
@@ -1158,20 +1159,8 @@ mod tests {
             };
             for from in 0..64 {
                 for (controls, rows) in [(false, None), (true, None), (true, Some(&all))] {
-                    let expected = walk(&|pass| {
-                        pass_blocks_with(
-                            &text,
-                            from,
-                            controls,
-                            rows,
-                            pass,
-                            Path {
-                                classify: portable_classify_64,
-                                run_end: portable_run_end,
-                                four_byte_pass: portable_four_byte_pass,
-                            },
-                        )
-                    });
+                    let expected =
+                        walk(&|pass| pass_blocks_with(&text, from, controls, rows, pass, PORTABLE));
                     // The first block that differs, or the end.
                     let same = |found: (Vec<(usize, ByteClasses)>, usize), what: &str| {
                         let k = (0..found.0.len().max(expected.0.len()))
