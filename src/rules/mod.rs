@@ -742,27 +742,22 @@ mod tests {
         let with_level = RuleSet { level: Some(2), ..RuleSet::default() };
         for rules in [RuleSet::default(), with_level, RuleSet::new(Profile::Gbk)] {
             let compiled = CompiledRules::new(rules, Encoding::Gb18030);
+            // Whether every code of the span `lead b2` is assigned and passed over.
+            let span_passes = |lead: u8, b2: u8| {
+                (0x81..=0xFEu8).all(|b3| {
+                    (0x30..=0x39u8).all(|b4| {
+                        crate::scan::grammar::is_assigned_four_byte(four_byte_pointer(lead, b2, b3, b4))
+                            && compiled.skips_four_byte(u32::from_be_bytes([lead, b2, b3, b4]))
+                    })
+                })
+            };
             let (mut rows_seen, mut spans_seen) = (0, 0);
             for lead in 0x81..=0xFEu8 {
-                let all_pass = (0x30..=0x39u8).all(|b2| {
-                    (0x81..=0xFEu8).all(|b3| {
-                        (0x30..=0x39u8).all(|b4| {
-                            let pointer = four_byte_pointer(lead, b2, b3, b4);
-                            crate::scan::grammar::is_assigned_four_byte(pointer)
-                                && compiled.skips_four_byte(u32::from_be_bytes([lead, b2, b3, b4]))
-                        })
-                    })
-                });
+                let all_pass = (0x30..=0x39u8).all(|b2| span_passes(lead, b2));
                 assert_eq!(compiled.four_byte_rows.has(lead), all_pass, "{rules:?} {lead:02X}");
                 rows_seen += usize::from(all_pass);
                 for b2 in 0x30..=0x39u8 {
-                    let all_pass = (0x81..=0xFEu8).all(|b3| {
-                        (0x30..=0x39u8).all(|b4| {
-                            let pointer = four_byte_pointer(lead, b2, b3, b4);
-                            crate::scan::grammar::is_assigned_four_byte(pointer)
-                                && compiled.skips_four_byte(u32::from_be_bytes([lead, b2, b3, b4]))
-                        })
-                    });
+                    let all_pass = span_passes(lead, b2);
                     let in_span =
                         compiled.four_byte_rows.span_passes(u32::from_be_bytes([lead, b2, 0x81, 0x30]));
                     // The spans are those of the BMP leads 81-84.
