@@ -841,6 +841,30 @@ fn gb009_all_samples_in_one_text_with_offsets() {
 }
 
 #[test]
+fn gb009_right_after_a_quotation_mark_a_dash_or_a_no_break_space() {
+    // These read as single bytes (93, 97, A0, 85) that begin no repair: the run is the sample
+    // after them. (A run used to begin at them, and the sample went unreported.)
+    let samples = [("ÄãºÃ", MojibakeKind::GbkAsLatin1), ("ä½\u{A0}å¥½", MojibakeKind::Utf8AsWindows1252)];
+    for input in BOTH_INPUTS {
+        for before in ["“", "——", "\u{A0}", "……"] {
+            for (text, kind) in samples {
+                let mut doc = Doc::default();
+                doc.push(&encode_in(input, "正文："));
+                doc.push(&encode_in(input, before));
+                let span = doc.push(&encode_in(input, text));
+                doc.push(&encode_in(input, "”结束。\n"));
+                let findings = check(&doc.bytes, &opts(input, Profile::Gb18030_2022)).findings;
+                assert_eq!(
+                    findings_of(&findings, Rule::Mojibake),
+                    [Finding::bytes(Rule::Mojibake, span.start, span.len, Cause::Mojibake { kind, input })],
+                    "{before:?} {text:?} as {input:?}"
+                );
+            }
+        }
+    }
+}
+
+#[test]
 fn gb009_not_on_ordinary_text() {
     let texts = [
         "你好，世界。春眠不觉晓，处处闻啼鸟。夜来风雨声，花落知多少。",

@@ -52,7 +52,7 @@ const LAST_SINGLE_BYTE: char = '\u{2122}';
 
 /// For each character up to [`LAST_SINGLE_BYTE`], the byte a single-byte code page
 /// (Windows-1252, or Latin-1 for `80-9F`) decodes to it, or 0: one lookup for the quotation
-/// marks and dashes of Chinese text, which start runs.
+/// marks and dashes of Chinese text, which a run may hold.
 static SINGLE_BYTE: [u8; LAST_SINGLE_BYTE as usize + 1] = {
     let mut table = [0u8; LAST_SINGLE_BYTE as usize + 1];
     // Latin-1 reads 80-9F as the C1 controls, and both read A0-FF as U+00A0-U+00FF.
@@ -125,9 +125,9 @@ fn start_family(c: char) -> Option<Family> {
 #[inline]
 fn opening(encoder: &mapping::Encoder, c: char, code: Option<[u8; 2]>) -> Option<(Family, Read)> {
     if c <= LAST_SINGLE_BYTE {
-        // A byte that can start a UTF-8 sequence or a GBK code. (No character this low has a
-        // two-byte code that starts a two-byte run: a test checks all of them.)
-        return single_byte(c).filter(|&b| b >= 0x81).map(|b| (Family::SingleByte, Read::one(b)));
+        // (No character this low has a two-byte code that starts a two-byte run: a test
+        // checks all of them.)
+        return single_byte(c).filter(|&b| can_begin_repair(b)).map(|b| (Family::SingleByte, Read::one(b)));
     }
     // The first two bytes of a three-byte UTF-8 sequence, a lead and a continuation, whose
     // character can be in GB 2312: leads E2 (U+2000-U+2FFF: quotation marks, dashes, symbols),
@@ -140,6 +140,16 @@ fn opening(encoder: &mapping::Encoder, c: char, code: Option<[u8; 2]>) -> Option
         return Some((Family::TwoByte, Read::two([lead, trail])));
     }
     FILL_CHARACTERS.contains(&c).then_some((Family::Repeat(c), Read::NOTHING))
+}
+
+/// Whether a run of single bytes that begins with `b` can repair into GB 2312 text: `b` must
+/// lead a GB 2312 code (`A1`-`A9`, `B0`-`F7`, for GBK read as Latin-1) or a UTF-8 sequence
+/// (`C2`-`F4`, all of them in `B0`-`F7`). A run is judged from its first character, so a
+/// character read from any other byte (a curly quotation mark, a dash, a no-break space) would
+/// only hide mojibake right after it; such characters extend runs but never start one.
+#[inline]
+fn can_begin_repair(b: u8) -> bool {
+    matches!(b, 0xA1..=0xA9 | 0xB0..=0xF7)
 }
 
 /// The bytes (none, one or two) a wrong decoder read to make one character of a run.
@@ -440,8 +450,7 @@ fn repaired_utf8(bytes: &[u8], utf8: &Utf8Prefix) -> Option<(usize, Repaired)> {
 /// Decodes `bytes` as pairs of two-byte GBK codes: the bytes used, when they make two or more
 /// common characters.
 fn repaired_gbk(bytes: &[u8]) -> Option<usize> {
-    // Two characters need two pairs: "……" (85 85) and "——" (97 97), common in Chinese text,
-    // stop here.
+    // Two characters need two pairs: the shortest runs, the usual ones, stop here.
     if bytes.len() < 4 {
         return None;
     }
@@ -518,7 +527,8 @@ mod tests {
         // For every family, a character it calls a break must end the run: offering it gives
         // the same result as ending the run first.
         let probes = ['\u{A0}', '“', '烫', '浣', '犲', 'a', '你', '\u{2122}', '\u{2123}', 'é', '😀'];
-        for &first in &['\u{A0}', '“', '烫', '浣'] {
+        for &first in &['Ä', 'é', '烫', '浣'] {
+            assert!(can_start(first), "{first:?}");
             for c in ('\u{80}'..='\u{3000}').chain(probes).chain(['烫', '屯', '你', '浣', '\u{FFFD}']) {
                 let mut tracker = Tracker::default();
                 tracker.push(0, 2, first);
@@ -570,6 +580,39 @@ mod tests {
     fn utf8_read_as_windows_1252() {
         // E4 BD A0 E5 A5 BD read as Windows-1252: ä ½ NBSP å ¥ ½.
         assert_eq!(run("ä½\u{A0}å¥½"), [(0, 12, MojibakeKind::Utf8AsWindows1252)]);
+    }
+
+    #[test]
+    fn mojibake_right_after_a_quotation_mark_or_a_no_break_space_is_found() {
+        // “ (93), — (97) and NBSP (A0) begin no repair; a run that began with them hid what
+        // follows.
+        let garbled = "ä½\u{A0}å¥½";
+        for before in ["“", "—", "\u{A0}", "……"] {
+            let start = before.len() as u64;
+            let text = format!("{before}{garbled}”");
+            assert_eq!(run(&text), [(start, 12, MojibakeKind::Utf8AsWindows1252)], "{text}");
+        }
+        assert_eq!(run("“ÄãºÃ”"), [(3, 8, MojibakeKind::GbkAsLatin1)]);
+    }
+
+    #[test]
+    fn runs_of_single_bytes_from_other_bytes_never_repair() {
+        // What `can_begin_repair` leaves out: a run of single bytes beginning with any other
+        // byte is never judged mojibake, whatever follows it. The followers: every pair of
+        // bytes, then the UTF-8 and the GBK bytes of common text.
+        let texts: [&[u8]; 2] = ["你好世界春眠".as_bytes(), b"\xC4\xE3\xBA\xC3\xCA\xC0\xBD\xE7"];
+        for first in (0x80..=0xFFu8).filter(|&b| !can_begin_repair(b)) {
+            for (second, third) in (0..=0xFFu8).flat_map(|a| (0..=0xFFu8).map(move |b| (a, b))) {
+                for text in texts {
+                    let bytes: Vec<u8> =
+                        [first, second, third].into_iter().chain(text.iter().copied()).collect();
+                    let mut utf8 = Utf8Prefix::default();
+                    bytes.iter().for_each(|&b| utf8.push(b));
+                    let judged = judge(Family::SingleByte, bytes.len(), &bytes, &utf8);
+                    assert_eq!(judged, None, "{bytes:02X?}");
+                }
+            }
+        }
     }
 
     #[test]
