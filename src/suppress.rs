@@ -108,6 +108,16 @@ fn directives(line: &[u8], limit: usize) -> impl Iterator<Item = (Scope, RuleMas
     })
 }
 
+/// Whether `bytes` hold the marker every directive starts with: text without one has no
+/// directive. A marker cut by the end of `bytes` is not seen; a reader that searches a file a
+/// block at a time keeps the last [`MARKER_OVERLAP`] bytes of each block for the next.
+pub fn holds_marker(bytes: &[u8]) -> bool {
+    MARKER_FINDER.find(bytes).is_some()
+}
+
+/// The bytes a block-wise search for the marker must carry over from one block to the next.
+pub const MARKER_OVERLAP: usize = MARKER.len() - 1;
+
 /// The most bytes a directive (its marker, scope and rule list) is read over.
 pub const DIRECTIVE_MAX: usize = 1024;
 
@@ -115,7 +125,7 @@ impl Suppressions {
     /// The suppressions of a whole input.
     pub fn scan(bytes: &[u8]) -> Suppressions {
         let mut suppressions = Suppressions::default();
-        if MARKER_FINDER.find(bytes).is_none() {
+        if !holds_marker(bytes) {
             return suppressions;
         }
         for (i, line) in bytes.split(|&b| b == b'\n').enumerate() {
@@ -128,7 +138,7 @@ impl Suppressions {
     /// `first`; returns the number of the line after them. Text without a marker is only
     /// counted, so a big file is not taken a line at a time.
     pub fn add_lines(&mut self, first: u64, text: &[u8]) -> u64 {
-        if MARKER_FINDER.find(text).is_some() {
+        if holds_marker(text) {
             for (i, line) in text.split_inclusive(|&b| b == b'\n').enumerate() {
                 self.add_line(first + i as u64, line);
             }

@@ -23,7 +23,7 @@ use std::time::Duration;
 
 use gbcheck::finding::{Rule, Severity};
 use gbcheck::report::Summary;
-use gbcheck::suppress::Suppressions;
+use gbcheck::suppress::{Suppressions, MARKER_OVERLAP};
 use serde::{Deserialize, Serialize};
 
 use crate::cli::output::{DisplayPath, Located, Reporter};
@@ -119,12 +119,39 @@ pub fn fingerprint(rule: Rule, window: &[u8], window_start: u64, start: u64, end
     format!("{:016x}", fnv1a(&[rule.id().as_bytes(), &window[s..e], before, after]))
 }
 
+/// Whether the file, read from where it stands in blocks of `block` bytes, holds the marker
+/// of a directive (or could not be read to the end: then the numbered pass decides).
+fn holds_marker(mut file: &File, block: usize) -> bool {
+    let mut buffer = vec![0; block + MARKER_OVERLAP];
+    // The last bytes of the block before, where a marker may begin.
+    let mut kept = 0;
+    loop {
+        let read = match file.read(&mut buffer[kept..]) {
+            Ok(0) => return false,
+            Ok(read) => read,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(_) => return true,
+        };
+        let filled = kept + read;
+        if gbcheck::suppress::holds_marker(&buffer[..filled]) {
+            return true;
+        }
+        kept = filled.min(MARKER_OVERLAP);
+        buffer.copy_within(filled - kept..filled, 0);
+    }
+}
+
 /// The suppressions of a file read a block at a time: only lines in a stretch holding a
 /// directive's marker are taken one by one, and a line longer than a few MiB is held only in
 /// part (memory stays bounded whatever the line's length).
 fn scan_lines(file: &File) -> Suppressions {
     const BLOCK: usize = 1 << 20;
     let mut suppressions = Suppressions::default();
+    // Most files hold no directive: a first pass only looks for the marker, without taking
+    // lines apart or counting them, and the numbered pass runs only when there is one.
+    if !holds_marker(file, BLOCK) || (&*file).seek(SeekFrom::Start(0)).is_err() {
+        return suppressions;
+    }
     let mut reader = BufReader::with_capacity(BLOCK, file);
     let mut line = Vec::new();
     let mut number = 1;
@@ -442,6 +469,29 @@ mod tests {
         let expected = Suppressions::scan(text.as_bytes());
         assert!(expected.lines.len() > 20, "{}", expected.lines.len());
         assert_eq!(scan_lines(&file), expected);
+    }
+
+    #[test]
+    fn the_marker_is_found_wherever_the_blocks_cut_it() {
+        let file_of = |text: &[u8]| {
+            let mut file = tempfile::tempfile().unwrap();
+            file.write_all(text).unwrap();
+            file.seek(SeekFrom::Start(0)).unwrap();
+            file
+        };
+        for at in 0..40 {
+            let mut text = vec![b'x'; 48];
+            text[at..at + 8].copy_from_slice(b"gbcheck:");
+            let cut = [&text[..at + 7], b" ", &text[at + 7..]].concat();
+            for block in 1..=20 {
+                assert!(holds_marker(&file_of(&text), block), "at {at}, blocks of {block}");
+                assert!(!holds_marker(&file_of(&cut), block), "at {at}, blocks of {block}");
+            }
+        }
+        assert!(!holds_marker(&file_of(b""), 4));
+        // The numbered pass starts again from the file's start.
+        let text = format!("{}\nx // gbcheck: ignore-line GB007\n", "y".repeat(3 << 20));
+        assert_eq!(scan_lines(&file_of(text.as_bytes())).lines.keys().collect::<Vec<_>>(), [&2]);
     }
 
     #[test]
