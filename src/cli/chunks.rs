@@ -310,9 +310,15 @@ fn facts(file: &File, size: u64, gb18030: bool) -> io::Result<Facts> {
         }
         let block = &buf[..n];
         // `is_ascii` goes a word at a time; the position is sought only in the block that has it.
-        if facts.first_non_ascii.is_none() && !block.is_ascii() {
+        let ascii = block.is_ascii();
+        if facts.first_non_ascii.is_none() && !ascii {
             facts.first_non_ascii = block.iter().position(|b| !b.is_ascii()).map(|i| pos + i as u64);
         }
+        // ASCII is valid in both encodings: of an ASCII block, the scanners need only the
+        // first bytes, which end a sequence the block before left open (after two ASCII bytes
+        // none is: only a GB 18030 lead and a digit are an open sequence that holds ASCII).
+        // A file of ASCII is still read to its end: a later block may make it UTF-8.
+        let block = if ascii { &block[..n.min(4)] } else { block };
         // The scanners go on to the end of what they are fed, through every finding: they
         // are fed small pieces, so that each stops soon after its first (GB 18030 text fed
         // to the UTF-8 scanner has one every two bytes, at about 36 instructions a byte).
@@ -405,6 +411,41 @@ mod tests {
             let found = facts(&file, bytes.len() as u64, true).unwrap();
             assert_eq!(found.valid_utf8, std::str::from_utf8(&bytes).is_ok(), "{ending:02X?}");
             assert_eq!(found.first_non_ascii, Some((1 << 20) - 1));
+        }
+    }
+
+    #[test]
+    fn facts_see_a_sequence_left_open_before_an_ascii_block() {
+        use std::io::Write;
+        // A lead at a block's end, then a block of ASCII that starts with a digit (a
+        // four-byte code's second byte), then a block that starts with what would end that
+        // code: the ASCII between them breaks it. The same with a UTF-8 lead and the rest of
+        // its character ("中", E4 B8 AD).
+        let ascii_block = |first: &[u8]| {
+            let mut block = first.to_vec();
+            block.resize(1 << 20, b'a');
+            block
+        };
+        let mut gb = ascii_block(b"");
+        gb[(1 << 20) - 1] = 0x81;
+        gb.extend(ascii_block(b"0"));
+        gb.extend(ascii_block(b"\x815"));
+        let mut utf8 = ascii_block(b"");
+        utf8[(1 << 20) - 1] = 0xE4;
+        utf8.extend(ascii_block(b"b"));
+        utf8.extend(ascii_block(b"\xB8\xAD"));
+        for (bytes, clean_gb18030) in [(gb, false), (utf8, true)] {
+            let mut file = tempfile::tempfile().unwrap();
+            file.write_all(&bytes).unwrap();
+            let found = facts(&file, bytes.len() as u64, true).unwrap();
+            let mut any = AnyFinding::default();
+            let mut scanner = fast::Scanner::new();
+            scanner.feed(&bytes, &mut any);
+            scanner.finish(&mut any);
+            assert_eq!(!any.0, clean_gb18030, "the whole file at once");
+            assert_eq!(found.clean_gb18030, clean_gb18030);
+            assert!(std::str::from_utf8(&bytes).is_err());
+            assert!(!found.valid_utf8);
         }
     }
 
