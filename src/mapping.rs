@@ -1,10 +1,8 @@
 //! Strict GB 18030-2022 as a bijection between codes and Unicode scalar values.
 //!
 //! Every valid code decodes to exactly one scalar and every scalar encodes to exactly one code
-//! (`GB18030.md` section 2). Decoding is table lookups; encoding builds an inverse BMP table
-//! once, on first use.
-
-use std::sync::OnceLock;
+//! (`GB18030.md` section 2). Decoding and encoding are table lookups; the encoder's table is
+//! the decode tables inverted at compile time.
 
 use crate::scan::grammar::{
     four_byte_code, two_byte_code, BMP_POINTER_LAST, SUPPLEMENTARY_POINTER_FIRST, SUPPLEMENTARY_POINTER_LAST,
@@ -98,7 +96,7 @@ pub fn encode(c: char) -> Encoded {
 /// [`encode`] with its table looked up once, for loops that encode every character.
 #[derive(Clone, Copy, Debug)]
 pub struct Encoder {
-    inverse: &'static [u32],
+    inverse: &'static [u32; 0x1_0000],
 }
 
 impl Default for Encoder {
@@ -108,9 +106,9 @@ impl Default for Encoder {
 }
 
 impl Encoder {
-    /// The encoder (its table is built on first use).
+    /// The encoder.
     pub fn new() -> Encoder {
-        Encoder { inverse: inverse_bmp() }
+        Encoder { inverse: &INVERSE_BMP }
     }
 
     /// Encodes one scalar value under strict GB 18030-2022.
@@ -132,21 +130,21 @@ impl Encoder {
 }
 
 /// BMP scalar -> its code's bytes packed big-endian into a `u32` (`D6 D0 00 00`,
-/// `81 30 81 30`). Built from the decode tables so the two can never disagree; surrogates
-/// (and ASCII, handled before) are left 0.
-fn inverse_bmp() -> &'static [u32] {
-    static INVERSE: OnceLock<Box<[u32]>> = OnceLock::new();
-    INVERSE.get_or_init(|| {
-        let mut inverse = vec![0u32; 0x1_0000].into_boxed_slice();
-        for pointer in 0..=BMP_POINTER_LAST {
-            if let Some(c) = decode_four_byte(pointer) {
-                inverse[c as usize] = u32::from_be_bytes(four_byte_code(pointer));
-            }
-        }
-        for pointer in 0..TWO_BYTE_COUNT {
-            let [lead, trail] = two_byte_code(pointer);
-            inverse[TWO_BYTE[pointer] as usize] = u32::from_be_bytes([lead, trail, 0, 0]);
-        }
-        inverse
-    })
-}
+/// `81 30 81 30`). Built from the decode tables at compile time, so the two can never disagree
+/// and no run pays for building it; surrogates (and ASCII, handled before) are left 0.
+static INVERSE_BMP: [u32; 0x1_0000] = {
+    let mut inverse = [0u32; 0x1_0000];
+    let mut pointer = 0;
+    while pointer <= BMP_POINTER_LAST {
+        // (A surrogate there would only fill an entry that no `char` reaches.)
+        inverse[FOUR_BYTE_BMP[pointer as usize] as usize] = u32::from_be_bytes(four_byte_code(pointer));
+        pointer += 1;
+    }
+    let mut pointer = 0;
+    while pointer < TWO_BYTE_COUNT {
+        let [lead, trail] = two_byte_code(pointer);
+        inverse[TWO_BYTE[pointer] as usize] = u32::from_be_bytes([lead, trail, 0, 0]);
+        pointer += 1;
+    }
+    inverse
+};
