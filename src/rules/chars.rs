@@ -4,7 +4,7 @@ use crate::scan::tables::LEVEL_RANGES;
 
 /// GB012: C0 controls other than TAB, LF and CR; DEL; C1 controls. NUL is a C0 control.
 #[inline]
-pub fn is_reported_control(c: char) -> bool {
+pub const fn is_reported_control(c: char) -> bool {
     matches!(c, '\0'..='\u{08}' | '\u{0B}' | '\u{0C}' | '\u{0E}'..='\u{1F}' | '\u{7F}'..='\u{9F}')
 }
 
@@ -12,7 +12,7 @@ pub use crate::scan::grammar::is_reported_control_byte;
 
 /// GB007: the Private Use Areas (U+E000-U+F8FF, planes 15 and 16).
 #[inline]
-pub fn is_private_use(c: char) -> bool {
+pub const fn is_private_use(c: char) -> bool {
     matches!(c, '\u{E000}'..='\u{F8FF}' | '\u{F0000}'..='\u{FFFFD}' | '\u{100000}'..='\u{10FFFD}')
 }
 

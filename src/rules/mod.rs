@@ -260,33 +260,81 @@ fn fires_by_sets(rules: &RuleSet, input: Encoding) -> Bits {
             removed_scalars.set(mapping::decode_two_byte(two_byte_pointer(lead, trail)) as usize);
         }
     }
+    // The other rules, 64 scalars at a time; then the surrogates (no `char`) are cleared and
+    // the special scalars judged one by one.
     let mut fires = Bits::new(0x1_0000);
-    for scalar in 0..0x1_0000u32 {
-        let Some(c) = char::from_u32(scalar) else { continue };
-        let i = scalar as usize;
-        let any = if special.get(i) {
+    let single = |scalar: char, on: bool, word: usize| {
+        let scalar = scalar as usize;
+        if on && scalar / 64 == word {
+            1u64 << (scalar % 64)
+        } else {
+            0
+        }
+    };
+    let all_if = |on: bool| if on { u64::MAX } else { 0 };
+    for (word, out) in fires.0.iter_mut().enumerate() {
+        let other = (PRIVATE_USE_BMP[word] & all_if(private_use))
+            | single('\u{FEFF}', bom, word)
+            | (REPORTED_CONTROLS[word] & all_if(controls))
+            | single(char::REPLACEMENT_CHARACTER, replacement, word)
+            | removed_scalars.0[word]
+            | outside.0[word];
+        let no_code = no_code.0[word];
+        // Every profile decodes and encodes a scalar as strict 2022 does, except that GBK has
+        // no four-byte codes: GB006, and a GB 18030 input stops there.
+        let other = if input == Encoding::Gb18030 { other & !no_code } else { other };
+        *out = (no_code & all_if(unencodable)) | other;
+    }
+    for scalar in 0xD800..=0xDFFF {
+        fires.clear(scalar);
+    }
+    for (word, &bits) in special.0.iter().enumerate() {
+        let mut bits = bits;
+        while bits != 0 {
+            let scalar = word * 64 + bits.trailing_zeros() as usize;
+            bits &= bits - 1;
+            let Some(c) = char::from_u32(scalar as u32) else { continue };
             let mut any = false;
             rules.judge_char(input, c, &mut |_, _, _| any = true);
-            any
-        } else if no_code.get(i) && input == Encoding::Gb18030 {
-            // Every profile decodes and encodes `c` as strict 2022 does, except that GBK has
-            // no four-byte codes: GB006, and a GB 18030 input stops there.
-            unencodable
-        } else {
-            (no_code.get(i) && unencodable)
-                || (private_use && is_private_use(c))
-                || (bom && c == '\u{FEFF}')
-                || (controls && is_reported_control(c))
-                || (replacement && c == char::REPLACEMENT_CHARACTER)
-                || removed_scalars.get(i)
-                || outside.get(i)
-        };
-        if any {
-            fires.set(i);
+            if any {
+                fires.set(scalar);
+            } else {
+                fires.clear(scalar);
+            }
         }
     }
     fires
 }
+
+/// The BMP scalars of GB012, as bits, built at compile time.
+static REPORTED_CONTROLS: [u64; 1024] = {
+    let mut bits = [0u64; 1024];
+    let mut scalar = 0u32;
+    while scalar < 0x1_0000 {
+        if let Some(c) = char::from_u32(scalar) {
+            if is_reported_control(c) {
+                bits[(scalar / 64) as usize] |= 1 << (scalar % 64);
+            }
+        }
+        scalar += 1;
+    }
+    bits
+};
+
+/// The BMP scalars of GB007, as bits, built at compile time.
+static PRIVATE_USE_BMP: [u64; 1024] = {
+    let mut bits = [0u64; 1024];
+    let mut scalar = 0u32;
+    while scalar < 0x1_0000 {
+        if let Some(c) = char::from_u32(scalar) {
+            if is_private_use(c) {
+                bits[(scalar / 64) as usize] |= 1 << (scalar % 64);
+            }
+        }
+        scalar += 1;
+    }
+    bits
+};
 
 impl CompiledRules {
     /// Builds the tables (well under a millisecond); see [`CompiledRules::cached`].
