@@ -273,9 +273,9 @@ fn fires_by_sets(rules: &RuleSet, input: Encoding) -> Bits {
     };
     let all_if = |on: bool| if on { u64::MAX } else { 0 };
     for (word, out) in fires.0.iter_mut().enumerate() {
-        let other = (PRIVATE_USE_BMP[word] & all_if(private_use))
+        let other = (BMP_SETS.private_use[word] & all_if(private_use))
             | single('\u{FEFF}', bom, word)
-            | (REPORTED_CONTROLS[word] & all_if(controls))
+            | (BMP_SETS.reported_controls[word] & all_if(controls))
             | single(char::REPLACEMENT_CHARACTER, replacement, word)
             | removed_scalars.0[word]
             | outside.0[word];
@@ -306,34 +306,28 @@ fn fires_by_sets(rules: &RuleSet, input: Encoding) -> Bits {
     fires
 }
 
-/// The BMP scalars of GB012, as bits, built at compile time.
-static REPORTED_CONTROLS: [u64; 1024] = {
-    let mut bits = [0u64; 1024];
-    let mut scalar = 0u32;
-    while scalar < 0x1_0000 {
-        if let Some(c) = char::from_u32(scalar) {
-            if is_reported_control(c) {
-                bits[(scalar / 64) as usize] |= 1 << (scalar % 64);
-            }
-        }
-        scalar += 1;
-    }
-    bits
-};
+/// The BMP scalars of GB012 and GB007, as bits, built at compile time.
+struct BmpSets {
+    reported_controls: [u64; 1024],
+    private_use: [u64; 1024],
+}
 
-/// The BMP scalars of GB007, as bits, built at compile time.
-static PRIVATE_USE_BMP: [u64; 1024] = {
-    let mut bits = [0u64; 1024];
+static BMP_SETS: BmpSets = {
+    let mut sets = BmpSets { reported_controls: [0; 1024], private_use: [0; 1024] };
     let mut scalar = 0u32;
     while scalar < 0x1_0000 {
         if let Some(c) = char::from_u32(scalar) {
+            let (word, bit) = ((scalar / 64) as usize, 1 << (scalar % 64));
+            if is_reported_control(c) {
+                sets.reported_controls[word] |= bit;
+            }
             if is_private_use(c) {
-                bits[(scalar / 64) as usize] |= 1 << (scalar % 64);
+                sets.private_use[word] |= bit;
             }
         }
         scalar += 1;
     }
-    bits
+    sets
 };
 
 impl CompiledRules {
