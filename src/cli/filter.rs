@@ -121,7 +121,7 @@ pub fn fingerprint(rule: Rule, window: &[u8], window_start: u64, start: u64, end
 
 /// Whether the file, read from where it stands in blocks of `block` bytes, holds the marker
 /// of a directive (or could not be read to the end: then the numbered pass decides).
-fn holds_marker(mut file: &File, block: usize) -> bool {
+fn file_holds_marker(mut file: &File, block: usize) -> bool {
     let mut buffer = vec![0; block + MARKER_OVERLAP];
     // The last bytes of the block before, where a marker may begin.
     let mut kept = 0;
@@ -149,7 +149,7 @@ fn scan_lines(file: &File) -> Suppressions {
     let mut suppressions = Suppressions::default();
     // Most files hold no directive: a first pass only looks for the marker, without taking
     // lines apart or counting them, and the numbered pass runs only when there is one.
-    if !holds_marker(file, BLOCK) || (&*file).seek(SeekFrom::Start(0)).is_err() {
+    if !file_holds_marker(file, BLOCK) || (&*file).seek(SeekFrom::Start(0)).is_err() {
         return suppressions;
     }
     let mut reader = BufReader::with_capacity(BLOCK, file);
@@ -484,11 +484,11 @@ mod tests {
             text[at..at + 8].copy_from_slice(b"gbcheck:");
             let cut = [&text[..at + 7], b" ", &text[at + 7..]].concat();
             for block in 1..=20 {
-                assert!(holds_marker(&file_of(&text), block), "at {at}, blocks of {block}");
-                assert!(!holds_marker(&file_of(&cut), block), "at {at}, blocks of {block}");
+                assert!(file_holds_marker(&file_of(&text), block), "at {at}, blocks of {block}");
+                assert!(!file_holds_marker(&file_of(&cut), block), "at {at}, blocks of {block}");
             }
         }
-        assert!(!holds_marker(&file_of(b""), 4));
+        assert!(!file_holds_marker(&file_of(b""), 4));
         // The numbered pass starts again from the file's start.
         let text = format!("{}\nx // gbcheck: ignore-line GB007\n", "y".repeat(3 << 20));
         assert_eq!(scan_lines(&file_of(text.as_bytes())).lines.keys().collect::<Vec<_>>(), [&2]);
