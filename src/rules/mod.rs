@@ -202,6 +202,18 @@ impl Bits {
     fn get(&self, i: usize) -> bool {
         self.0[i / 64] & (1 << (i % 64)) != 0
     }
+
+    /// The positions of the set bits, in order.
+    fn ones(&self) -> impl Iterator<Item = usize> + '_ {
+        self.0.iter().enumerate().flat_map(|(word, &bits)| {
+            let mut bits = bits;
+            std::iter::from_fn(move || {
+                let bit = (bits != 0).then(|| bits.trailing_zeros() as usize)?;
+                bits &= bits - 1;
+                Some(word * 64 + bit)
+            })
+        })
+    }
 }
 
 /// The BMP scalars for which [`RuleSet::judge_char`] reports something, from the rules' own
@@ -262,21 +274,18 @@ fn fires_by_sets(rules: &RuleSet, input: Encoding) -> Bits {
     }
     // The other rules, 64 scalars at a time; then the surrogates (no `char`) are cleared and
     // the special scalars judged one by one.
-    let mut fires = Bits::new(0x1_0000);
-    let single = |scalar: char, on: bool, word: usize| {
-        let scalar = scalar as usize;
-        if on && scalar / 64 == word {
-            1u64 << (scalar % 64)
-        } else {
-            0
+    let mut singles = Bits::new(0x1_0000);
+    for (c, on) in [('\u{FEFF}', bom), (char::REPLACEMENT_CHARACTER, replacement)] {
+        if on {
+            singles.set(c as usize);
         }
-    };
+    }
     let all_if = |on: bool| if on { u64::MAX } else { 0 };
+    let mut fires = Bits::new(0x1_0000);
     for (word, out) in fires.0.iter_mut().enumerate() {
         let other = (BMP_SETS.private_use[word] & all_if(private_use))
-            | single('\u{FEFF}', bom, word)
             | (BMP_SETS.reported_controls[word] & all_if(controls))
-            | single(char::REPLACEMENT_CHARACTER, replacement, word)
+            | singles.0[word]
             | removed_scalars.0[word]
             | outside.0[word];
         let no_code = no_code.0[word];
@@ -288,19 +297,14 @@ fn fires_by_sets(rules: &RuleSet, input: Encoding) -> Bits {
     for scalar in 0xD800..=0xDFFF {
         fires.clear(scalar);
     }
-    for (word, &bits) in special.0.iter().enumerate() {
-        let mut bits = bits;
-        while bits != 0 {
-            let scalar = word * 64 + bits.trailing_zeros() as usize;
-            bits &= bits - 1;
-            let Some(c) = char::from_u32(scalar as u32) else { continue };
-            let mut any = false;
-            rules.judge_char(input, c, &mut |_, _, _| any = true);
-            if any {
-                fires.set(scalar);
-            } else {
-                fires.clear(scalar);
-            }
+    for scalar in special.ones() {
+        let Some(c) = char::from_u32(scalar as u32) else { continue };
+        let mut any = false;
+        rules.judge_char(input, c, &mut |_, _, _| any = true);
+        if any {
+            fires.set(scalar);
+        } else {
+            fires.clear(scalar);
         }
     }
     fires
