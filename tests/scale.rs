@@ -336,6 +336,63 @@ fn adaptive_chunks_of_a_multi_megabyte_file_equal_whole_file() {
     assert!(chunked == whole, "chunked output differs from the whole-file check");
 }
 
+/// A big file's findings are held while its chunks are checked, and when no chunk holds a
+/// directive's marker the filter is told the file has no suppression comments (instead of
+/// reading it again). A directive in the first or the last chunk, one on a line with a
+/// finding, more findings than are held, or none at all: each must give what the whole-file
+/// check gives, and hide exactly the findings its text says.
+#[test]
+fn suppressions_of_a_chunked_file_equal_those_of_the_whole_file() {
+    let dir = tempfile::tempdir().unwrap();
+    // (lines with a GB001 finding, the directive and the line it goes on, findings hidden)
+    let cases: &[(usize, &[u8], usize, usize)] = &[
+        (50, b"", 0, 0),
+        (50, b"# gbcheck: ignore-file GB001\n", 50, 50),
+        (50, b"/* gbcheck: ignore-file */\n", 0, 50),
+        (50, b"\xFF <!-- gbcheck: ignore-line GB001 -->\n", 25, 1),
+        (50, b"# gbcheck: ignore-file GB007\n", 50, 0),
+        (12_000, b"", 0, 0),
+        (12_000, b"# gbcheck: ignore-file GB001\n", 12_000, 12_000),
+    ];
+    for &(lines, directive, at, hidden) in cases {
+        let mut text = Vec::new();
+        for i in 0..=lines {
+            if i == at {
+                text.extend_from_slice(directive);
+            }
+            if i < lines {
+                text.extend_from_slice(format!("line {i} ").as_bytes());
+                text.extend_from_slice(b"\xD6\xD0 \xFF\n");
+            }
+        }
+        // The ignore-line directive's own line has a finding too.
+        let findings = lines + usize::from(directive.starts_with(b"\xFF"));
+        fs::write(dir.path().join("f.txt"), &text).unwrap();
+        let args = ["check", "--format", "jsonl", "--encoding", "gb18030", "f.txt"];
+        let whole = run(&[&args[..], &["--chunk-size", "1G"]].concat(), dir.path());
+        let expected = stable("jsonl", &whole.stdout, b"");
+        let summary = json_lines(&whole.stdout).pop().unwrap();
+        let case = String::from_utf8_lossy(directive);
+        assert_eq!(summary["suppressed"], hidden as u64, "{case}");
+        assert_eq!(summary["findings"], (findings - hidden) as u64, "{case}");
+        // Small files are cut at every size from 16 to 80 bytes, so that a cut falls at
+        // each place in the directive's line.
+        let sizes: Vec<String> = if lines < 100 {
+            (16..=80).map(|n| n.to_string()).collect()
+        } else {
+            vec!["64".into(), "4096".into()]
+        };
+        for chunk in &sizes {
+            for threads in ["1", "2"] {
+                let chunked = run(&[&args[..], &["--chunk-size", chunk, "-j", threads]].concat(), dir.path());
+                assert_eq!(chunked.status.code(), whole.status.code(), "{case}");
+                let got = stable("jsonl", &chunked.stdout, b"");
+                assert!(got == expected, "{case} at {lines} lines, --chunk-size {chunk} -j {threads}");
+            }
+        }
+    }
+}
+
 #[test]
 fn max_findings_counts_and_rules_match_across_chunks() {
     let dir = tempfile::tempdir().unwrap();

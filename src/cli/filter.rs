@@ -4,10 +4,12 @@
 //! The runner reports every finding (its own limit is lifted). For each input with findings
 //! this filter needs the input's suppression comments ([`gbcheck::suppress`]): the worker that
 //! checked a small file reads them from the bytes it checked and passes them on
-//! ([`Reporter::suppressions`]); for a big file the filter reads them from the file again. When
-//! a baseline or SARIF is wanted it also reads the text around each finding from the file
-//! again. Inputs without findings are never read twice; standard input cannot be, so comments
-//! in it are not honoured. The summary and the counts by rule are corrected for what was hidden.
+//! ([`Reporter::suppressions`]); so does the runner for a big file none of whose chunks holds a
+//! directive's marker (it holds the file's findings back until it knows); for any other big
+//! file the filter reads them from the file again. When a baseline or SARIF is wanted it also
+//! reads the text around each finding from the file again. Inputs without findings are never
+//! read twice; standard input cannot be, so comments in it are not honoured. The summary and
+//! the counts by rule are corrected for what was hidden.
 //!
 //! A fingerprint is a 64-bit FNV-1a hash of the rule, the offending bytes and up to
 //! [`CONTEXT`] bytes either side on the same line (indentation and line ends trimmed): it

@@ -13,7 +13,8 @@
 //! - A file bigger than one chunk is read by the calling thread when its turn comes, in
 //!   chunks cut just after a byte `00-2F` ([`crate::cli::chunks`]); the chunks are checked by
 //!   the pool in parallel, at most a few at a time, and reported in order, with the line and
-//!   column carried from one chunk to the next. Memory stays about (2 x threads + 4) chunks.
+//!   column carried from one chunk to the next. Memory stays about (2 x threads + 4) chunks,
+//!   plus the findings held back for the filter (at most [`HELD_MAX`]; see [`FileTotals`]).
 //!
 //! Jobs never wait for one another (only the calling thread waits, and only when no started
 //! job is left to take), so there is no way for the pool to deadlock, whatever the number of
@@ -26,12 +27,13 @@ use std::collections::{BTreeMap, VecDeque};
 use std::fs::File;
 use std::io;
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use crossbeam_channel::{unbounded, Receiver, RecvTimeoutError, Sender};
 use gbcheck::check::{Encoding, FileChecker};
 use gbcheck::finding::{Finding, Severity};
 use gbcheck::report::{Counts, FileReport, Summary};
+use gbcheck::suppress::{holds_marker, Suppressions};
 use rayon::Yield;
 
 use crate::cli::chunks::{plan, read_range, ChunkReader, Piece, Plan};
@@ -78,6 +80,9 @@ impl Early {
 struct ChunkDone {
     checked: Checked,
     carry: Carry,
+    /// The chunk holds the marker of a suppression directive (`gbcheck:`). A marker never
+    /// spans two chunks: it holds no byte `00-2F`, and a chunk ends just after one.
+    marker: bool,
 }
 
 /// Runs the checks and reports everything; returns the totals.
@@ -334,8 +339,10 @@ impl<'a> Runner<'a> {
                     out.sent += 1;
                 }
                 Ok(Some(Piece::Stretch)) => {
-                    // Reported as it is read: every chunk before it goes first.
+                    // Reported as it is read: every chunk before it goes first. Its parts
+                    // are not searched for a marker: the filter reads the file's comments.
                     self.report_chunks(path, &mut out, &mut file_totals, 0)?;
+                    self.let_go(path, &mut file_totals)?;
                     if let Err(e) =
                         self.check_stretch(path, &mut reader, file, size, encoding, &mut file_totals)
                     {
@@ -353,6 +360,11 @@ impl<'a> Runner<'a> {
             self.report_chunks(path, &mut out, &mut file_totals, most - 1)?;
         }
         self.report_chunks(path, &mut out, &mut file_totals, 0)?;
+        if file_totals.held.is_some() && failure.is_none() {
+            // Every chunk was searched, and none holds a directive.
+            self.reporter.suppressions(Suppressions::default());
+        }
+        self.let_go(path, &mut file_totals)?;
         let hidden = file_totals.findings - file_totals.shown;
         self.reporter.file_done(path, hidden)?;
         match failure {
@@ -393,8 +405,11 @@ impl<'a> Runner<'a> {
             let mut checker = FileChecker::new(encoding, &settings.options, chunk.offset);
             checker.feed(&chunk.data[chunk.start..chunk.end]);
             let report = checker.finish();
-            let done =
-                ChunkDone { checked: checked(&window, &report, &settings), carry: carry(&window, encoding) };
+            let done = ChunkDone {
+                checked: checked(&window, &report, &settings),
+                carry: carry(&window, encoding),
+                marker: holds_marker(&chunk.data[chunk.start..chunk.end]),
+            };
             let _ = tx.send((index, done));
         });
     }
@@ -460,14 +475,15 @@ impl<'a> Runner<'a> {
             let settled = checker.take_settled();
             let located = locator.feed(&part, &settled)?;
             let checked = stretch_part(located, &settled.findings, part.len() as u64);
-            self.report_chunk(path, ChunkDone { checked, carry: Carry::default() }, totals)?;
+            self.report_chunk(path, ChunkDone { checked, carry: Carry::default(), marker: false }, totals)?;
             if ended || part.is_empty() {
                 break;
             }
         }
         let rest = checker.finish().findings;
         let (located, carry) = locator.finish(&rest)?;
-        self.report_chunk(path, ChunkDone { checked: stretch_part(located, &rest, 0), carry }, totals)
+        let checked = stretch_part(located, &rest, 0);
+        self.report_chunk(path, ChunkDone { checked, carry, marker: false }, totals)
     }
 
     /// Reports a chunk's findings at their place in the file.
@@ -477,12 +493,21 @@ impl<'a> Runner<'a> {
         chunk: ChunkDone,
         totals: &mut FileTotals,
     ) -> io::Result<()> {
+        if chunk.marker || totals.started.elapsed() > HOLD_FOR {
+            self.let_go(path, totals)?;
+        }
         for mut located in chunk.checked.findings.iter().cloned() {
             if totals.shown >= self.settings.max_shown as u64 {
                 break;
             }
             totals.cursor.place(&mut located);
-            self.reporter.finding(path, &located)?;
+            match &mut totals.held {
+                Some(held) if held.len() < HELD_MAX => held.push(located),
+                _ => {
+                    self.let_go(path, totals)?;
+                    self.reporter.finding(path, &located)?;
+                }
+            }
             totals.shown += 1;
         }
         totals.cursor.advance(chunk.carry);
@@ -490,6 +515,15 @@ impl<'a> Runner<'a> {
         totals.adapt(chunk.checked.bytes, chunk.checked.counts.findings);
         self.count(&chunk.checked, false);
         self.progress.bytes(self.summary.bytes_checked);
+        Ok(())
+    }
+
+    /// Reports the findings held back, and holds no more for this file (the filter reads
+    /// the file's suppression comments itself).
+    fn let_go(&mut self, path: &DisplayPath, totals: &mut FileTotals) -> io::Result<()> {
+        for located in totals.held.take().unwrap_or_default() {
+            self.reporter.finding(path, &located)?;
+        }
         Ok(())
     }
 
@@ -542,11 +576,27 @@ fn stretch_part(located: Vec<Located>, findings: &[Finding], bytes: u64) -> Chec
     Checked { findings: located, suppressions: None, counts, by_rule: RuleCounts::of(findings), bytes }
 }
 
+/// A big file's findings are held back while its chunks are checked, at most this many...
+const HELD_MAX: usize = 10_000;
+
+/// ... and for at most this long, so that a long scan still streams its findings.
+const HOLD_FOR: Duration = Duration::from_secs(1);
+
 /// A big file's running totals, and the size of its next chunk.
 struct FileTotals {
     cursor: Cursor,
     findings: u64,
     shown: u64,
+    /// The findings placed and not yet reported, or `None` once they are let go.
+    ///
+    /// The filter needs a file's suppression comments before its first finding. Each chunk
+    /// is searched for a directive's marker while it is checked, so when the file ends with
+    /// its findings still held and no marker seen, the filter is told the file has none and
+    /// need not read it again (which took about a fifth of the time of a 64 MiB file). A
+    /// marker, a stretch, [`HELD_MAX`] or [`HOLD_FOR`] lets them go, and the filter reads the
+    /// file as for any other input.
+    held: Option<Vec<Located>>,
+    started: Instant,
     /// The size the next chunk is cut at.
     target: usize,
     /// The chunk size asked for, and the smallest size chunks shrink to.
@@ -561,7 +611,16 @@ const FINDINGS_PER_CHUNK: u64 = 4096;
 impl FileTotals {
     fn new(full: usize) -> FileTotals {
         let floor = full.min(16 * 1024);
-        FileTotals { cursor: Cursor::default(), findings: 0, shown: 0, target: floor, full, floor }
+        FileTotals {
+            cursor: Cursor::default(),
+            findings: 0,
+            shown: 0,
+            held: Some(Vec::new()),
+            started: Instant::now(),
+            target: floor,
+            full,
+            floor,
+        }
     }
 
     /// Sizes the next chunks by the density of findings so far: chunks start small and
