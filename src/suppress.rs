@@ -115,6 +115,12 @@ pub fn holds_marker(bytes: &[u8]) -> bool {
     MARKER_FINDER.find(bytes).is_some()
 }
 
+/// The LFs in `bytes`, and whether it holds a directive's marker, found in one pass.
+pub fn lines_and_marker(bytes: &[u8]) -> (u64, bool) {
+    let ends_marker = |i: usize| i + 1 >= MARKER.len() && bytes[i + 1 - MARKER.len()..=i] == *MARKER;
+    crate::scan::simd::count_lines_and_seek(bytes, MARKER[MARKER.len() - 1], ends_marker)
+}
+
 /// The bytes a block-wise search for the marker must carry over from one block to the next.
 pub const MARKER_OVERLAP: usize = MARKER.len() - 1;
 
@@ -182,6 +188,24 @@ impl Suppressions {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn lines_and_marker_in_one_pass() {
+        let long = [&[b'a'; 100][..], b"\n// gbcheck: ignore-file\n", &[0xB0; 70]].concat();
+        for (text, expected) in [
+            (&b""[..], (0, false)),
+            (b"gbcheck:", (0, true)),
+            (b":gbcheck", (0, false)),
+            (b"bcheck:\n", (1, false)),
+            (b"a\ngbcheck\n:\n", (3, false)),
+            (b"\xD6\xD0 gbcheck: ignore-line\n\n", (2, true)),
+            (&long, (2, true)),
+            (&long[..110], (1, false)),
+        ] {
+            assert_eq!(lines_and_marker(text), expected, "{}", String::from_utf8_lossy(text));
+            assert_eq!(lines_and_marker(text).1, holds_marker(text));
+        }
+    }
 
     #[test]
     fn comment_syntaxes_and_rule_lists() {

@@ -205,10 +205,10 @@ impl Recent {
     }
 }
 
-/// What a chunk passes on: its LFs, and the characters after its last one.
-pub fn carry(window: &Window, encoding: Encoding) -> Carry {
+/// What a chunk passes on: its LFs (`newlines`, counted by the caller), and the characters
+/// after its last one.
+pub fn carry(window: &Window, encoding: Encoding, newlines: u64) -> Carry {
     let chunk = window.chunk();
-    let newlines = memchr::memchr_iter(b'\n', chunk).count() as u64;
     let from = memchr::memrchr(b'\n', chunk).map_or(0, |lf| lf + 1);
     let tail_units = if from == chunk.len() { 0 } else { count_units(chunk, from, chunk.len(), encoding) };
     Carry { newlines, tail_units }

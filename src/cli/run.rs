@@ -33,7 +33,7 @@ use crossbeam_channel::{unbounded, Receiver, RecvTimeoutError, Sender};
 use gbcheck::check::{Encoding, FileChecker};
 use gbcheck::finding::{Finding, Severity};
 use gbcheck::report::{Counts, FileReport, Summary};
-use gbcheck::suppress::{holds_marker, Suppressions};
+use gbcheck::suppress::{lines_and_marker, Suppressions};
 use rayon::Yield;
 
 use crate::cli::chunks::{plan, read_range, ChunkReader, Piece, Plan};
@@ -405,10 +405,11 @@ impl<'a> Runner<'a> {
             let mut checker = FileChecker::new(encoding, &settings.options, chunk.offset);
             checker.feed(&chunk.data[chunk.start..chunk.end]);
             let report = checker.finish();
+            let (newlines, marker) = lines_and_marker(&chunk.data[chunk.start..chunk.end]);
             let done = ChunkDone {
                 checked: checked(&window, &report, &settings),
-                carry: carry(&window, encoding),
-                marker: holds_marker(&chunk.data[chunk.start..chunk.end]),
+                carry: carry(&window, encoding, newlines),
+                marker,
             };
             let _ = tx.send((index, done));
         });

@@ -69,6 +69,53 @@ fn run_end_on(level: x86::Level, bytes: &[u8], i: usize, stop_at_controls: bool)
     }
 }
 
+/// Counts the LFs of `bytes` and, in the same pass, gives `seen` the offset of each byte
+/// `mark`, in order, until it returns true. Returns the count and whether `seen` did.
+///
+/// The chunk jobs of a big file count each chunk's lines (to carry line numbers to the next
+/// chunk) and look in it for a suppression directive, whose marker ends in `:`: two passes
+/// over every chunk, about a tenth of a 64 MiB file's time, before they were one.
+pub fn count_lines_and_seek(bytes: &[u8], mark: u8, mut seen: impl FnMut(usize) -> bool) -> (u64, bool) {
+    #[cfg(target_arch = "x86_64")]
+    return count_lines_and_seek_on(x86::level(), bytes, mark, &mut seen);
+    #[cfg(not(target_arch = "x86_64"))]
+    portable_count_lines_and_seek(bytes, mark, &mut seen)
+}
+
+/// [`count_lines_and_seek`] with the vectors of `level`, which the CPU must have.
+#[cfg(target_arch = "x86_64")]
+fn count_lines_and_seek_on(
+    level: x86::Level,
+    bytes: &[u8],
+    mark: u8,
+    seen: &mut dyn FnMut(usize) -> bool,
+) -> (u64, bool) {
+    match level {
+        x86::Level::Avx512 => x86::count_lines_and_seek_avx512(bytes, mark, seen),
+        x86::Level::Avx2 => x86::count_lines_and_seek_avx2(bytes, mark, seen),
+        x86::Level::Sse2 => portable_count_lines_and_seek(bytes, mark, seen),
+    }
+}
+
+/// [`count_lines_and_seek`] in two passes of `memchr`'s own vectors.
+fn portable_count_lines_and_seek(bytes: &[u8], mark: u8, seen: &mut dyn FnMut(usize) -> bool) -> (u64, bool) {
+    let lines = memchr::memchr_iter(b'\n', bytes).count() as u64;
+    (lines, memchr::memchr_iter(mark, bytes).any(seen))
+}
+
+/// Gives `seen` the offsets `at + k` of the bits `k` of `marks`, in order, until it returns
+/// true; returns whether it did.
+#[cfg(target_arch = "x86_64")]
+fn seek_in(mut marks: u64, at: usize, seen: &mut dyn FnMut(usize) -> bool) -> bool {
+    while marks != 0 {
+        if seen(at + marks.trailing_zeros() as usize) {
+            return true;
+        }
+        marks &= marks - 1;
+    }
+    false
+}
+
 /// The vectors the scanner uses on this CPU: `"avx512"` (AVX-512BW), `"avx2"` or `"sse2"` on
 /// x86_64, the narrowest of what the CPU has and what `GBCHECK_SIMD` asks for; `"portable"`
 /// elsewhere. A `GBCHECK_SIMD` that names no path is ignored: an environment variable is no
@@ -480,11 +527,13 @@ mod x86 {
             }
         }
 
-        /// The widest vectors this CPU has.
+        /// The widest vectors this CPU has. Both wide paths also count bits with POPCNT,
+        /// which every CPU with AVX2 has.
         pub fn of_cpu() -> Level {
-            if is_x86_feature_detected!("avx512bw") && is_x86_feature_detected!("avx2") {
+            let wide = is_x86_feature_detected!("avx2") && is_x86_feature_detected!("popcnt");
+            if wide && is_x86_feature_detected!("avx512bw") {
                 Level::Avx512
-            } else if is_x86_feature_detected!("avx2") {
+            } else if wide {
                 Level::Avx2
             } else {
                 Level::Sse2
@@ -615,6 +664,88 @@ mod x86 {
         }
         // SAFETY: AVX2 is enabled here.
         unsafe { run_end_avx2_inner(bytes, i, stop_at_controls) }
+    }
+
+    pub fn count_lines_and_seek_avx2(
+        bytes: &[u8],
+        mark: u8,
+        seen: &mut dyn FnMut(usize) -> bool,
+    ) -> (u64, bool) {
+        // SAFETY: called only on `Level::Avx2` or wider, which `level()` gives only when the
+        // CPU has AVX2 and POPCNT (and the tests only after `Level::of_cpu()` said so).
+        unsafe { count_lines_and_seek_avx2_inner(bytes, mark, seen) }
+    }
+
+    #[target_feature(enable = "avx2,popcnt")]
+    unsafe fn count_lines_and_seek_avx2_inner(
+        bytes: &[u8],
+        mark: u8,
+        seen: &mut dyn FnMut(usize) -> bool,
+    ) -> (u64, bool) {
+        let (lf, wanted) = (_mm256_set1_epi8(b'\n' as i8), _mm256_set1_epi8(mark as i8));
+        let (mut lines, mut found, mut i) = (0u64, false, 0);
+        while i + 64 <= bytes.len() {
+            // SAFETY: `i + 64 <= bytes.len()`: both 32-byte loads are inside the slice;
+            // `_mm256_loadu_si256` has no alignment requirement; AVX2 is enabled here.
+            let (low, high) = unsafe {
+                let at = bytes.as_ptr().add(i);
+                (_mm256_loadu_si256(at.cast()), _mm256_loadu_si256(at.add(32).cast()))
+            };
+            let mask =
+                |v: __m256i, b: __m256i| u64::from(_mm256_movemask_epi8(_mm256_cmpeq_epi8(v, b)) as u32);
+            lines += u64::from((mask(low, lf) | mask(high, lf) << 32).count_ones());
+            if !found {
+                found = super::seek_in(mask(low, wanted) | mask(high, wanted) << 32, i, seen);
+            }
+            i += 64;
+        }
+        tail(bytes, i, lines, found, mark, seen)
+    }
+
+    pub fn count_lines_and_seek_avx512(
+        bytes: &[u8],
+        mark: u8,
+        seen: &mut dyn FnMut(usize) -> bool,
+    ) -> (u64, bool) {
+        // SAFETY: called only on `Level::Avx512`, which `level()` gives only when the CPU has
+        // AVX-512BW, AVX2 and POPCNT (and the tests only after `Level::of_cpu()` said so).
+        unsafe { count_lines_and_seek_avx512_inner(bytes, mark, seen) }
+    }
+
+    #[target_feature(enable = "avx512bw,avx2,popcnt")]
+    unsafe fn count_lines_and_seek_avx512_inner(
+        bytes: &[u8],
+        mark: u8,
+        seen: &mut dyn FnMut(usize) -> bool,
+    ) -> (u64, bool) {
+        let (lf, wanted) = (_mm512_set1_epi8(b'\n' as i8), _mm512_set1_epi8(mark as i8));
+        let (mut lines, mut found, mut i) = (0u64, false, 0);
+        while i + 64 <= bytes.len() {
+            // SAFETY: `i + 64 <= bytes.len()`: the 64 bytes read are inside the slice;
+            // `_mm512_loadu_si512` has no alignment requirement; AVX-512BW is enabled here.
+            let v = unsafe { _mm512_loadu_si512(bytes.as_ptr().add(i).cast()) };
+            lines += u64::from(_mm512_cmpeq_epi8_mask(v, lf).count_ones());
+            if !found {
+                found = super::seek_in(_mm512_cmpeq_epi8_mask(v, wanted), i, seen);
+            }
+            i += 64;
+        }
+        tail(bytes, i, lines, found, mark, seen)
+    }
+
+    /// The bytes from `i` on (fewer than 64), added to what the vectors found before them.
+    fn tail(
+        bytes: &[u8],
+        i: usize,
+        lines: u64,
+        found: bool,
+        mark: u8,
+        seen: &mut dyn FnMut(usize) -> bool,
+    ) -> (u64, bool) {
+        let rest = &bytes[i..];
+        let more = rest.iter().filter(|&&b| b == b'\n').count() as u64;
+        let found = found || rest.iter().enumerate().any(|(k, &b)| b == mark && seen(i + k));
+        (lines + more, found)
     }
 
     /// The classes of 16 bytes, as 16-bit masks, in the order of [`super::ByteClasses`].
@@ -1201,6 +1332,56 @@ mod tests {
                         }
                     }
                     bytes[at] = saved;
+                }
+            }
+        }
+    }
+
+    /// What [`count_lines_and_seek`] gives the offsets of marks to.
+    type Seen<'a> = &'a mut dyn FnMut(usize) -> bool;
+
+    /// Text of LFs, marks and other bytes, cut at every length up to 300 (so every 64-byte
+    /// edge and tail): each path counts the LFs a byte-at-a-time loop counts, gives `seen`
+    /// the marks in order, and gives none after the one `seen` says yes to, whichever it is.
+    #[test]
+    fn lines_and_marks_agree_with_a_byte_loop() {
+        let mut state = 0x9E37_79B9_7F4A_7C15u64;
+        let bytes: Vec<u8> = (0..300)
+            .map(|_| {
+                state ^= state << 13;
+                state ^= state >> 7;
+                state ^= state << 17;
+                [b'\n', b':', b'a', 0xBA, 0x0A ^ 0x80, 0xFF][(state % 6) as usize]
+            })
+            .collect();
+        #[cfg(target_arch = "x86_64")]
+        let levels = x86_levels();
+        for len in 0..=bytes.len() {
+            let text = &bytes[..len];
+            let lines = text.iter().filter(|&&b| b == b'\n').count() as u64;
+            let marks: Vec<usize> = (0..len).filter(|&i| text[i] == b':').collect();
+            // `seen` says yes to the mark numbered `yes`; past the last, to none.
+            for yes in [0, 1, 5, usize::MAX] {
+                let expected =
+                    (lines, marks[..marks.len().min(yes.saturating_add(1))].to_vec(), yes < marks.len());
+                let run = |f: &dyn Fn(Seen) -> (u64, bool)| {
+                    let mut given = Vec::new();
+                    let (count, found) = f(&mut |i| {
+                        given.push(i);
+                        given.len() == yes.saturating_add(1)
+                    });
+                    (count, given, found)
+                };
+                assert_eq!(
+                    run(&|seen| portable_count_lines_and_seek(text, b':', seen)),
+                    expected,
+                    "portable, {len}"
+                );
+                assert_eq!(run(&|seen| count_lines_and_seek(text, b':', seen)), expected, "{len}");
+                #[cfg(target_arch = "x86_64")]
+                for &level in &levels {
+                    let got = run(&|seen| count_lines_and_seek_on(level, text, b':', seen));
+                    assert_eq!(got, expected, "{level:?}, {len}, yes at {yes}");
                 }
             }
         }
