@@ -118,7 +118,8 @@ pub fn holds_marker(bytes: &[u8]) -> bool {
 /// The LFs in `bytes`, and whether it holds a directive's marker, found in one pass.
 pub fn lines_and_marker(bytes: &[u8]) -> (u64, bool) {
     let ends_marker = |i: usize| i + 1 >= MARKER.len() && bytes[i + 1 - MARKER.len()..=i] == *MARKER;
-    crate::scan::simd::count_lines_and_seek(bytes, MARKER[MARKER.len() - 1], ends_marker)
+    let last_two = [MARKER[MARKER.len() - 2], MARKER[MARKER.len() - 1]];
+    crate::scan::simd::count_lines_and_seek(bytes, last_two, ends_marker)
 }
 
 /// The bytes a block-wise search for the marker must carry over from one block to the next.
@@ -201,6 +202,7 @@ mod tests {
             (b"\xD6\xD0 gbcheck: ignore-line\n\n", (2, true)),
             (&long, (2, true)),
             (&long[..110], (1, false)),
+            (&[&[b'x'; 56][..], b"gbcheck:\n"].concat(), (1, true)),
         ] {
             assert_eq!(lines_and_marker(text), expected, "{}", String::from_utf8_lossy(text));
             assert_eq!(lines_and_marker(text).1, holds_marker(text));

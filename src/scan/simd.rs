@@ -69,17 +69,19 @@ fn run_end_on(level: x86::Level, bytes: &[u8], i: usize, stop_at_controls: bool)
     }
 }
 
-/// Counts the LFs of `bytes` and, in the same pass, gives `seen` the offset of each byte
-/// `mark`, in order, until it returns true. Returns the count and whether `seen` did.
+/// Counts the LFs of `bytes` and, in the same pass, gives `seen` the offset of the second byte
+/// of each occurrence of `pair`, in order, until it returns true. Returns the count and
+/// whether `seen` did.
 ///
 /// The chunk jobs of a big file count each chunk's lines (to carry line numbers to the next
-/// chunk) and look in it for a suppression directive, whose marker ends in `:`: two passes
-/// over every chunk, about a tenth of a 64 MiB file's time, before they were one.
-pub fn count_lines_and_seek(bytes: &[u8], mark: u8, mut seen: impl FnMut(usize) -> bool) -> (u64, bool) {
+/// chunk) and look in it for a suppression directive, whose marker ends in `k:`: two passes
+/// over every chunk before they were one. A pair, not its last byte alone: JSON and
+/// properties files have a `:` on every line, and `k:` is rare in any text.
+pub fn count_lines_and_seek(bytes: &[u8], pair: [u8; 2], mut seen: impl FnMut(usize) -> bool) -> (u64, bool) {
     #[cfg(target_arch = "x86_64")]
-    return count_lines_and_seek_on(x86::level(), bytes, mark, &mut seen);
+    return count_lines_and_seek_on(x86::level(), bytes, pair, &mut seen);
     #[cfg(not(target_arch = "x86_64"))]
-    portable_count_lines_and_seek(bytes, mark, &mut seen)
+    portable_count_lines_and_seek(bytes, pair, &mut seen)
 }
 
 /// [`count_lines_and_seek`] with the vectors of `level`, which the CPU must have.
@@ -87,20 +89,30 @@ pub fn count_lines_and_seek(bytes: &[u8], mark: u8, mut seen: impl FnMut(usize) 
 fn count_lines_and_seek_on(
     level: x86::Level,
     bytes: &[u8],
-    mark: u8,
+    pair: [u8; 2],
     seen: &mut dyn FnMut(usize) -> bool,
 ) -> (u64, bool) {
     match level {
-        x86::Level::Avx512 => x86::count_lines_and_seek_avx512(bytes, mark, seen),
-        x86::Level::Avx2 => x86::count_lines_and_seek_avx2(bytes, mark, seen),
-        x86::Level::Sse2 => portable_count_lines_and_seek(bytes, mark, seen),
+        x86::Level::Avx512 => x86::count_lines_and_seek_avx512(bytes, pair, seen),
+        x86::Level::Avx2 => x86::count_lines_and_seek_avx2(bytes, pair, seen),
+        x86::Level::Sse2 => portable_count_lines_and_seek(bytes, pair, seen),
     }
 }
 
 /// [`count_lines_and_seek`] in two passes of `memchr`'s own vectors.
-fn portable_count_lines_and_seek(bytes: &[u8], mark: u8, seen: &mut dyn FnMut(usize) -> bool) -> (u64, bool) {
+fn portable_count_lines_and_seek(
+    bytes: &[u8],
+    pair: [u8; 2],
+    seen: &mut dyn FnMut(usize) -> bool,
+) -> (u64, bool) {
     let lines = memchr::memchr_iter(b'\n', bytes).count() as u64;
-    (lines, memchr::memchr_iter(mark, bytes).any(seen))
+    (lines, pairs_from(bytes, 1, pair, seen))
+}
+
+/// [`count_lines_and_seek`]'s search from byte `from` on, a pair at a time.
+fn pairs_from(bytes: &[u8], from: usize, pair: [u8; 2], seen: &mut dyn FnMut(usize) -> bool) -> bool {
+    let from = from.max(1).min(bytes.len());
+    memchr::memchr_iter(pair[1], &bytes[from..]).map(|k| from + k).any(|i| bytes[i - 1] == pair[0] && seen(i))
 }
 
 /// Gives `seen` the offsets `at + k` of the bits `k` of `marks`, in order, until it returns
@@ -668,22 +680,23 @@ mod x86 {
 
     pub fn count_lines_and_seek_avx2(
         bytes: &[u8],
-        mark: u8,
+        pair: [u8; 2],
         seen: &mut dyn FnMut(usize) -> bool,
     ) -> (u64, bool) {
         // SAFETY: called only on `Level::Avx2` or wider, which `level()` gives only when the
         // CPU has AVX2 and POPCNT (and the tests only after `Level::of_cpu()` said so).
-        unsafe { count_lines_and_seek_avx2_inner(bytes, mark, seen) }
+        unsafe { count_lines_and_seek_avx2_inner(bytes, pair, seen) }
     }
 
     #[target_feature(enable = "avx2,popcnt")]
     unsafe fn count_lines_and_seek_avx2_inner(
         bytes: &[u8],
-        mark: u8,
+        pair: [u8; 2],
         seen: &mut dyn FnMut(usize) -> bool,
     ) -> (u64, bool) {
-        let (lf, wanted) = (_mm256_set1_epi8(b'\n' as i8), _mm256_set1_epi8(mark as i8));
-        let (mut lines, mut found, mut i) = (0u64, false, 0);
+        let lf = _mm256_set1_epi8(b'\n' as i8);
+        let (first, second) = (_mm256_set1_epi8(pair[0] as i8), _mm256_set1_epi8(pair[1] as i8));
+        let (mut lines, mut found, mut i, mut carry) = (0u64, false, 0, 0u64);
         while i + 64 <= bytes.len() {
             // SAFETY: `i + 64 <= bytes.len()`: both 32-byte loads are inside the slice;
             // `_mm256_loadu_si256` has no alignment requirement; AVX2 is enabled here.
@@ -691,46 +704,55 @@ mod x86 {
                 let at = bytes.as_ptr().add(i);
                 (_mm256_loadu_si256(at.cast()), _mm256_loadu_si256(at.add(32).cast()))
             };
-            let mask =
-                |v: __m256i, b: __m256i| u64::from(_mm256_movemask_epi8(_mm256_cmpeq_epi8(v, b)) as u32);
-            lines += u64::from((mask(low, lf) | mask(high, lf) << 32).count_ones());
+            let mask = |b: __m256i| {
+                let half = |v: __m256i| u64::from(_mm256_movemask_epi8(_mm256_cmpeq_epi8(v, b)) as u32);
+                half(low) | half(high) << 32
+            };
+            lines += u64::from(mask(lf).count_ones());
             if !found {
-                found = super::seek_in(mask(low, wanted) | mask(high, wanted) << 32, i, seen);
+                // A second byte right after a first one, in this block or the one before.
+                let firsts = mask(first);
+                found = super::seek_in(mask(second) & (firsts << 1 | carry), i, seen);
+                carry = firsts >> 63;
             }
             i += 64;
         }
-        tail(bytes, i, lines, found, mark, seen)
+        tail(bytes, i, lines, found, pair, seen)
     }
 
     pub fn count_lines_and_seek_avx512(
         bytes: &[u8],
-        mark: u8,
+        pair: [u8; 2],
         seen: &mut dyn FnMut(usize) -> bool,
     ) -> (u64, bool) {
         // SAFETY: called only on `Level::Avx512`, which `level()` gives only when the CPU has
         // AVX-512BW, AVX2 and POPCNT (and the tests only after `Level::of_cpu()` said so).
-        unsafe { count_lines_and_seek_avx512_inner(bytes, mark, seen) }
+        unsafe { count_lines_and_seek_avx512_inner(bytes, pair, seen) }
     }
 
     #[target_feature(enable = "avx512bw,avx2,popcnt")]
     unsafe fn count_lines_and_seek_avx512_inner(
         bytes: &[u8],
-        mark: u8,
+        pair: [u8; 2],
         seen: &mut dyn FnMut(usize) -> bool,
     ) -> (u64, bool) {
-        let (lf, wanted) = (_mm512_set1_epi8(b'\n' as i8), _mm512_set1_epi8(mark as i8));
-        let (mut lines, mut found, mut i) = (0u64, false, 0);
+        let lf = _mm512_set1_epi8(b'\n' as i8);
+        let (first, second) = (_mm512_set1_epi8(pair[0] as i8), _mm512_set1_epi8(pair[1] as i8));
+        let (mut lines, mut found, mut i, mut carry) = (0u64, false, 0, 0u64);
         while i + 64 <= bytes.len() {
             // SAFETY: `i + 64 <= bytes.len()`: the 64 bytes read are inside the slice;
             // `_mm512_loadu_si512` has no alignment requirement; AVX-512BW is enabled here.
             let v = unsafe { _mm512_loadu_si512(bytes.as_ptr().add(i).cast()) };
             lines += u64::from(_mm512_cmpeq_epi8_mask(v, lf).count_ones());
             if !found {
-                found = super::seek_in(_mm512_cmpeq_epi8_mask(v, wanted), i, seen);
+                // As in `count_lines_and_seek_avx2_inner`.
+                let firsts = _mm512_cmpeq_epi8_mask(v, first);
+                found = super::seek_in(_mm512_cmpeq_epi8_mask(v, second) & (firsts << 1 | carry), i, seen);
+                carry = firsts >> 63;
             }
             i += 64;
         }
-        tail(bytes, i, lines, found, mark, seen)
+        tail(bytes, i, lines, found, pair, seen)
     }
 
     /// The bytes from `i` on (fewer than 64), added to what the vectors found before them.
@@ -739,13 +761,11 @@ mod x86 {
         i: usize,
         lines: u64,
         found: bool,
-        mark: u8,
+        pair: [u8; 2],
         seen: &mut dyn FnMut(usize) -> bool,
     ) -> (u64, bool) {
-        let rest = &bytes[i..];
-        let more = rest.iter().filter(|&&b| b == b'\n').count() as u64;
-        let found = found || rest.iter().enumerate().any(|(k, &b)| b == mark && seen(i + k));
-        (lines + more, found)
+        let more = bytes[i..].iter().filter(|&&b| b == b'\n').count() as u64;
+        (lines + more, found || super::pairs_from(bytes, i, pair, seen))
     }
 
     /// The classes of 16 bytes, as 16-bit masks, in the order of [`super::ByteClasses`].
@@ -1340,26 +1360,30 @@ mod tests {
     /// What [`count_lines_and_seek`] gives the offsets of marks to.
     type Seen<'a> = &'a mut dyn FnMut(usize) -> bool;
 
-    /// Text of LFs, marks and other bytes, cut at every length up to 300 (so every 64-byte
-    /// edge and tail): each path counts the LFs a byte-at-a-time loop counts, gives `seen`
-    /// the marks in order, and gives none after the one `seen` says yes to, whichever it is.
+    /// Text of LFs, pairs `k:` and other bytes, cut at every length up to 300 (so every
+    /// 64-byte edge and tail, and pairs across them): each path counts the LFs a
+    /// byte-at-a-time loop counts, gives `seen` the pairs in order, and gives none after the
+    /// one `seen` says yes to, whichever it is.
     #[test]
     fn lines_and_marks_agree_with_a_byte_loop() {
         let mut state = 0x9E37_79B9_7F4A_7C15u64;
-        let bytes: Vec<u8> = (0..300)
+        let mut bytes: Vec<u8> = (0..300)
             .map(|_| {
                 state ^= state << 13;
                 state ^= state >> 7;
                 state ^= state << 17;
-                [b'\n', b':', b'a', 0xBA, 0x0A ^ 0x80, 0xFF][(state % 6) as usize]
+                [b'\n', b':', b'k', b'a', 0xBA, 0x8A, 0xFF][(state % 7) as usize]
             })
             .collect();
+        // Pairs across the edges of the first and third 64-byte blocks.
+        bytes[63..65].copy_from_slice(b"k:");
+        bytes[191..193].copy_from_slice(b"k:");
         #[cfg(target_arch = "x86_64")]
         let levels = x86_levels();
         for len in 0..=bytes.len() {
             let text = &bytes[..len];
             let lines = text.iter().filter(|&&b| b == b'\n').count() as u64;
-            let marks: Vec<usize> = (0..len).filter(|&i| text[i] == b':').collect();
+            let marks: Vec<usize> = (1..len).filter(|&i| text[i - 1..=i] == *b"k:").collect();
             // `seen` says yes to the mark numbered `yes`; past the last, to none.
             for yes in [0, 1, 5, usize::MAX] {
                 let expected =
@@ -1373,14 +1397,14 @@ mod tests {
                     (count, given, found)
                 };
                 assert_eq!(
-                    run(&|seen| portable_count_lines_and_seek(text, b':', seen)),
+                    run(&|seen| portable_count_lines_and_seek(text, *b"k:", seen)),
                     expected,
                     "portable, {len}"
                 );
-                assert_eq!(run(&|seen| count_lines_and_seek(text, b':', seen)), expected, "{len}");
+                assert_eq!(run(&|seen| count_lines_and_seek(text, *b"k:", seen)), expected, "{len}");
                 #[cfg(target_arch = "x86_64")]
                 for &level in &levels {
-                    let got = run(&|seen| count_lines_and_seek_on(level, text, b':', seen));
+                    let got = run(&|seen| count_lines_and_seek_on(level, text, *b"k:", seen));
                     assert_eq!(got, expected, "{level:?}, {len}, yes at {yes}");
                 }
             }
