@@ -597,7 +597,7 @@ struct FileTotals {
     /// marker, a stretch, [`HELD_MAX`] or [`HOLD_FOR`] lets them go, and the filter reads the
     /// file as for any other input.
     held: Option<Vec<Located>>,
-    /// When the file's first chunk was cut (for [`HOLD_FOR`]).
+    /// When the file's check began (for [`HOLD_FOR`]).
     started: Instant,
     /// The size the next chunk is cut at.
     target: usize,
