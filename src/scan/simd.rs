@@ -481,6 +481,14 @@ where
             continue;
         }
         let (passed, go_on) = pass(i, block, &classes, four_byte_pass);
+        if passed == 64 && go_on {
+            // The common case, as a branch of its own: the CPU predicts it and loads the next
+            // block while this one is still being worked out. Were the next address only
+            // `i + passed`, each block would wait for the last one's stop (the markup check
+            // ran 1.3x slower so).
+            i += 64;
+            continue;
+        }
         i += passed;
         if !go_on {
             break;
