@@ -4,7 +4,6 @@
 //! encoding, GB008 wrong-encoding). [`FileChecker`] checks an input fed in chunks, once its
 //! encoding is known, in bounded memory.
 
-use std::sync::Arc;
 
 pub use crate::encoding::{detect, is_non_ascii_utf8, Encoding, EncodingChoice, UTF8_BOM};
 use crate::finding::{Cause, Finding, Rule, Severity};
@@ -72,7 +71,7 @@ pub struct Settled {
 pub struct FileChecker {
     encoding: Encoding,
     scanner: Scanner,
-    judge: Judge<Arc<CompiledRules>, Collector>,
+    judge: Judge<&'static CompiledRules, Collector>,
     offset: u64,
     bytes: u64,
 }

@@ -13,7 +13,7 @@ pub mod mojibake;
 mod utf8_prefix;
 
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex, OnceLock};
+use std::sync::{Mutex, OnceLock};
 
 use crate::encoding::Encoding;
 use crate::finding::{Cause, Finding, Rule, Severity};
@@ -489,36 +489,38 @@ impl CompiledRules {
         pointer <= BMP_POINTER_LAST as usize && self.skip_four_byte_bmp.get(pointer)
     }
 
-    /// The compiled tables for a rule set and encoding, built once per process.
+    /// The compiled tables for a rule set and encoding, built once per process and kept for
+    /// its life (a process uses a few rule sets at most, one per configuration file).
     ///
     /// Each thread remembers the few it used last, so that checking many small files costs
-    /// a comparison per file, not a lock and a hash of the rule set.
-    pub fn cached(rules: RuleSet, input: Encoding) -> Arc<CompiledRules> {
-        type Recent = std::cell::RefCell<Vec<Arc<CompiledRules>>>;
+    /// a comparison per file: no lock, no hash of the rule set, and no reference count to
+    /// change, which a 1 KiB check would otherwise feel.
+    pub fn cached(rules: RuleSet, input: Encoding) -> &'static CompiledRules {
+        type Recent = std::cell::RefCell<Vec<&'static CompiledRules>>;
         thread_local! {
             static RECENT: Recent = const { std::cell::RefCell::new(Vec::new()) };
         }
         RECENT.with(|recent| {
             let mut recent = recent.borrow_mut();
-            if let Some(hit) = recent.iter().find(|c| c.input == input && c.rules == rules) {
-                return Arc::clone(hit);
+            if let Some(&hit) = recent.iter().find(|c| c.input == input && c.rules == rules) {
+                return hit;
             }
             let compiled = CompiledRules::shared(rules, input);
             if recent.len() == 8 {
                 recent.remove(0);
             }
-            recent.push(Arc::clone(&compiled));
+            recent.push(compiled);
             compiled
         })
     }
 
     /// The process-wide cache behind [`CompiledRules::cached`].
-    fn shared(rules: RuleSet, input: Encoding) -> Arc<CompiledRules> {
-        type Cache = Mutex<HashMap<(RuleSet, Encoding), Arc<CompiledRules>>>;
+    fn shared(rules: RuleSet, input: Encoding) -> &'static CompiledRules {
+        type Cache = Mutex<HashMap<(RuleSet, Encoding), &'static CompiledRules>>;
         static CACHE: OnceLock<Cache> = OnceLock::new();
         let cache = CACHE.get_or_init(Default::default);
         let mut cache = cache.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-        Arc::clone(cache.entry((rules, input)).or_insert_with(|| Arc::new(CompiledRules::new(rules, input))))
+        cache.entry((rules, input)).or_insert_with(|| Box::leak(Box::new(CompiledRules::new(rules, input))))
     }
 
     /// The rule set.
