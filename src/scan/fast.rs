@@ -140,7 +140,7 @@ fn skip_blocks<V: Visitor>(chunk: &[u8], i: usize, base: u64, visitor: &mut V) -
             if first_to_see(bytes, lookups, block.four_byte_seen, skip) >= stop {
                 return (stop, go_on);
             }
-            offer_and_pass(&block, classes, bytes, lookups, base + at as u64, visitor)
+            offer_and_pass(&block, classes.high, bytes, lookups, base + at as u64, visitor)
         },
     )
 }
@@ -168,7 +168,7 @@ fn first_to_see(bytes: &[u8; 64], mut lookups: u64, seen: u64, skip: &[bool; 0x1
 #[inline(never)]
 fn offer_and_pass<V: Visitor>(
     block: &Block,
-    classes: &super::simd::ByteClasses,
+    high: u64,
     bytes: &[u8; 64],
     lookups: u64,
     at: u64,
@@ -183,7 +183,7 @@ fn offer_and_pass<V: Visitor>(
         if first >= stop {
             return (stop, block.next_block_goes_on());
         }
-        from = offer_codes(block, classes, bytes, first, at, visitor);
+        from = offer_codes(block, high, bytes, first, at, visitor);
         if from == stop && visitor.skip_table().is_none() {
             // Still seeing every code: the scalar loop goes on.
             return (from, false);
@@ -197,7 +197,7 @@ fn offer_and_pass<V: Visitor>(
 #[inline]
 fn offer_codes<V: Visitor>(
     block: &Block,
-    classes: &super::simd::ByteClasses,
+    high: u64,
     bytes: &[u8; 64],
     mut k: usize,
     at: u64,
@@ -217,7 +217,7 @@ fn offer_codes<V: Visitor>(
         } else {
             // ASCII up to the next lead (control bytes, when they are to be reported, stop
             // the block).
-            let end = ((classes.high >> k) << k).trailing_zeros().min(stop as u32) as usize;
+            let end = ((high >> k) << k).trailing_zeros().min(stop as u32) as usize;
             visitor.ascii(at + k as u64, &bytes[k..end]);
             k = end;
         }
