@@ -79,6 +79,7 @@ pub struct FileChecker {
 impl FileChecker {
     /// A checker for an input in `encoding` whose first byte is at `offset` (0 for a whole
     /// file; a chunk checked apart starts just after a byte `00-2F`).
+    #[inline]
     pub fn new(encoding: Encoding, options: &Options, offset: u64) -> FileChecker {
         let compiled = CompiledRules::cached(options.rules, encoding);
         let collector = Collector {
@@ -122,6 +123,7 @@ impl FileChecker {
     }
 
     /// Ends the input and returns the report, findings in byte order.
+    #[inline]
     pub fn finish(mut self) -> FileReport {
         match &mut self.scanner {
             Scanner::Gb18030(scanner) => scanner.finish(&mut self.judge),

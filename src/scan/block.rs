@@ -65,8 +65,9 @@ impl Block {
         // Adding each even-starting run's first bit clears that run (the carry ends on the
         // byte after it, which is not high): what stays of `high` are the odd-starting runs.
         let odd_runs = high.wrapping_add(starts & EVEN) & high;
-        let leads = (high & !odd_runs & EVEN) | (odd_runs & !EVEN);
-        let trails = high & !leads;
+        // Even positions in the runs that start on one, odd positions in the others.
+        let leads = high & (odd_runs ^ EVEN);
+        let trails = high ^ leads;
         // A run that ends in a lead: the lead's trail or digit is outside the run.
         let open = lasts & leads;
         let singles = starts & lasts & !bad;
