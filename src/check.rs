@@ -4,7 +4,6 @@
 //! encoding, GB008 wrong-encoding). [`FileChecker`] checks an input fed in chunks, once its
 //! encoding is known, in bounded memory.
 
-
 pub use crate::encoding::{detect, is_non_ascii_utf8, Encoding, EncodingChoice, UTF8_BOM};
 use crate::finding::{Cause, Finding, Rule, Severity};
 use crate::profile::Profile;

@@ -131,10 +131,9 @@ fn skip_blocks<V: Visitor>(chunk: &[u8], i: usize, base: u64, visitor: &mut V) -
             if !V::WANTS_CHARS {
                 return (stop, go_on);
             }
-            // Codes of a plain row with a trail A1-FE, and of a row plain in its core with a
-            // trail A4-EF, need no lookup.
-            let plain =
-                (classes.plain & (classes.from_a1 >> 1)) | (classes.core_plain & (classes.core_trail >> 1));
+            // Codes of a plain row with a trail A1-FE, and those the row sets pass, need no
+            // lookup.
+            let plain = (classes.plain & (classes.from_a1 >> 1)) | classes.passes;
             let lookups = block.two_byte & !plain;
             let Some(skip) = visitor.skip_table() else { return (0, false) };
             if first_to_see(bytes, lookups, block.four_byte_seen, skip) >= stop {

@@ -1,6 +1,6 @@
 //! Finding the end of a run of ASCII and classifying 64-byte blocks, 16, 32 or 64 bytes at a
-//! time on x86_64 (SSE2, or AVX2 or AVX-512BW when the CPU has them, checked once at run
-//! time), 8 bytes at a time elsewhere.
+//! time on x86_64 (SSE2, or AVX2 or AVX-512BW with VBMI when the CPU has them, checked once
+//! at run time), 8 bytes at a time elsewhere.
 //!
 //! `GBCHECK_SIMD` (`sse2`, `avx2` or `avx512`) narrows the vectors used on x86_64, so that the
 //! tests can run each path on a CPU that has a wider one; any other value is ignored (the tests
@@ -128,7 +128,7 @@ fn seek_in(mut marks: u64, at: usize, seen: &mut dyn FnMut(usize) -> bool) -> bo
     false
 }
 
-/// The vectors the scanner uses on this CPU: `"avx512"` (AVX-512BW), `"avx2"` or `"sse2"` on
+/// The vectors the scanner uses on this CPU: `"avx512"` (AVX-512BW and VBMI), `"avx2"` or `"sse2"` on
 /// x86_64, the narrowest of what the CPU has and what `GBCHECK_SIMD` asks for; `"portable"`
 /// elsewhere. A `GBCHECK_SIMD` that names no path is ignored: an environment variable is no
 /// reason to stop a check.
@@ -190,47 +190,98 @@ pub(crate) struct ByteClasses {
     pub plain: u64,
     /// With [`PlainRows`]: the bytes `A1`-`FF`.
     pub from_a1: u64,
-    /// With [`PlainRows`], on the AVX-512 and portable paths: the bytes `81`-`FE` that, as a
-    /// lead, start a code that is skipped when its trail is `A4`-`EF`. The SSE2 and AVX2
-    /// paths leave it 0, which only costs lookups: there the test took 26 instructions a
-    /// block, and markup and four-byte text lost 8% where prose gained 5%; on AVX-512 it takes
-    /// four (prose +19%, markup +5%).
-    pub core_plain: u64,
-    /// With [`PlainRows`], where `core_plain` is set: the bytes `A4`-`EF`.
-    pub core_trail: u64,
+    /// With [`PlainRows`], on the AVX-512 and portable paths: the leads whose two-byte code,
+    /// with the next byte of the block as its trail (`A1`-`FE`), the visitor skips, as the
+    /// row sets of [`PlainRows`] tell (a code of a row in no set is not here). The SSE2 and
+    /// AVX2 paths, which have no byte permutes across a whole block, leave it 0, which only
+    /// costs lookups.
+    pub passes: u64,
 }
 
 /// The rows of two-byte codes (by lead) whose codes with a trail `A1`-`FE` (the GB 2312 part
 /// of the row) a visitor skips, as a 128-bit map, bit `lead - 0x81`. A vector test on the lead
 /// then spares the table lookup for most codes of Chinese text.
 ///
-/// A second map, `core`, holds the rows skipped for the trails `A4`-`EF` only: the rows whose
-/// GB 2312 characters end early (kana `A4` and `A5`, `D7`) or whose edges hold characters a
-/// rule must see (the box drawing of `A9`, between private-use codes).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+/// On the AVX-512 path the rows are told apart more finely, by sets of trails: each row
+/// (indexed by `lead & 0x7F`) has a byte in `lead_sets`, with bit 7 set when its judged
+/// trails `A1`-`FE` are known, and bit `k` when they are set `k` (`0..7`); `trail_sets` has,
+/// for each trail (`trail & 0x7F`), bit `k` set when the trail is in set `k`. A code with a
+/// trail `A1`-`FE` is skipped exactly when its lead's byte has bit 7 and shares no bit with
+/// its trail's. The seven sets are those of most use in Chinese text (the rows of the level-2
+/// hanzi, 烫 and 屯, punctuation, box drawing); a row whose judged trails are none is in no
+/// set, and one whose judged trails are another set has no bit 7: its codes are looked up.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct PlainRows {
     map: [u8; 16],
-    core: [u8; 16],
+    lead_sets: [u8; 128],
+    trail_sets: [u8; 128],
+}
+
+impl Default for PlainRows {
+    fn default() -> Self {
+        PlainRows { map: [0; 16], lead_sets: [0; 128], trail_sets: [0; 128] }
+    }
+}
+
+/// How much a row's set of judged trails weighs when the seven sets are chosen: the rows of
+/// hanzi and of punctuation come first, box drawing next.
+fn row_weight(lead: u8) -> u32 {
+    match lead {
+        0xB0..=0xF7 => 4,
+        0xA1 => 3,
+        0xA9 => 2,
+        _ => 1,
+    }
 }
 
 impl PlainRows {
     /// The rows in which `skip` (indexed by `lead << 8 | trail`) holds for the trails
-    /// `A1`-`FE`, and those in which it holds for `A4`-`EF`.
+    /// `A1`-`FE`, and the sets of the trails `A1`-`FE` for which it does not hold in the others.
     pub fn from_skip_table(skip: &[bool; 0x1_0000]) -> PlainRows {
         let mut rows = PlainRows::default();
+        // Each row's judged trails A1-FE, as bits `trail - 0xA1`.
+        let judged = |lead: u8| {
+            (0xA1..=0xFEu8)
+                .filter(|&t| !skip[usize::from(lead) << 8 | usize::from(t)])
+                .fold(0u128, |set, t| set | 1 << (t - 0xA1))
+        };
+        let mut weights: Vec<(u128, u32)> = Vec::new();
         for lead in 0x81..=0xFEu8 {
-            let row = usize::from(lead - 0x81);
-            let skipped = |trails: std::ops::RangeInclusive<u8>| {
-                trails.into_iter().all(|t| skip[usize::from(lead) << 8 | usize::from(t)])
-            };
-            if skipped(0xA1..=0xFE) {
+            let set = judged(lead);
+            if set == 0 {
+                let row = usize::from(lead - 0x81);
                 rows.map[row / 8] |= 1 << (row % 8);
+                rows.lead_sets[usize::from(lead & 0x7F)] = 0x80;
+            } else if let Some(entry) = weights.iter_mut().find(|(s, _)| *s == set) {
+                entry.1 += row_weight(lead);
+            } else {
+                weights.push((set, row_weight(lead)));
             }
-            if skipped(0xA4..=0xEF) {
-                rows.core[row / 8] |= 1 << (row % 8);
+        }
+        // Heaviest first; of equal weight, the smaller set (fewer lookups), then the lower.
+        weights.sort_by_key(|&(set, weight)| (std::cmp::Reverse(weight), set.count_ones(), set));
+        for (k, &(set, _)) in weights.iter().take(7).enumerate() {
+            for lead in 0x81..=0xFEu8 {
+                if judged(lead) == set {
+                    rows.lead_sets[usize::from(lead & 0x7F)] = 0x80 | 1 << k;
+                }
+            }
+            for t in 0xA1..=0xFEu8 {
+                if set & 1 << (t - 0xA1) != 0 {
+                    rows.trail_sets[usize::from(t & 0x7F)] |= 1 << k;
+                }
             }
         }
         rows
+    }
+
+    /// Whether the code `lead`, `trail` is skipped, as the sets tell.
+    fn sets_pass(&self, lead: u8, trail: u8) -> bool {
+        let lead_sets = self.lead_sets[usize::from(lead & 0x7F)];
+        (0x81..=0xFE).contains(&lead)
+            && (0xA1..=0xFE).contains(&trail)
+            && lead_sets & 0x80 != 0
+            && lead_sets & self.trail_sets[usize::from(trail & 0x7F)] == 0
     }
 
     /// Whether the row of `lead` is in `map`.
@@ -516,8 +567,7 @@ fn portable_classify_64(block: &[u8; 64], controls: bool, rows: Option<&PlainRow
         if let Some(rows) = rows {
             set(&mut classes.plain, PlainRows::in_map(&rows.map, b));
             set(&mut classes.from_a1, b >= 0xA1);
-            set(&mut classes.core_plain, PlainRows::in_map(&rows.core, b));
-            set(&mut classes.core_trail, (0xA4..=0xEF).contains(&b));
+            set(&mut classes.passes, block.get(k + 1).is_some_and(|&trail| rows.sets_pass(b, trail)));
         }
     }
     classes
@@ -534,7 +584,7 @@ mod x86 {
     pub enum Level {
         Sse2 = 1,
         Avx2 = 2,
-        /// AVX-512BW (with AVX2 for what is left after the last 64 bytes).
+        /// AVX-512BW and AVX-512VBMI (with AVX2 for what is left after the last 64 bytes).
         Avx512 = 3,
     }
 
@@ -548,10 +598,11 @@ mod x86 {
         }
 
         /// The widest vectors this CPU has. Both wide paths also count bits with POPCNT,
-        /// which every CPU with AVX2 has.
+        /// which every CPU with AVX2 has. The AVX-512 path also permutes bytes across a
+        /// whole vector (VBMI, from Ice Lake and Zen 4 on); without it, AVX2 is used.
         pub fn of_cpu() -> Level {
             let wide = is_x86_feature_detected!("avx2") && is_x86_feature_detected!("popcnt");
-            if wide && is_x86_feature_detected!("avx512bw") {
+            if wide && is_x86_feature_detected!("avx512bw") && is_x86_feature_detected!("avx512vbmi") {
                 Level::Avx512
             } else if wide {
                 Level::Avx2
@@ -659,11 +710,11 @@ mod x86 {
 
     pub fn run_end_avx512(bytes: &[u8], i: usize, stop_at_controls: bool) -> usize {
         // SAFETY: called only on `Level::Avx512`, which `level()` gives only when the CPU has
-        // AVX-512BW and AVX2 (and the tests only after `Level::of_cpu()` said so).
+        // AVX-512BW, AVX-512VBMI and AVX2 (and the tests only after `Level::of_cpu()` said so).
         unsafe { run_end_avx512_inner(bytes, i, stop_at_controls) }
     }
 
-    #[target_feature(enable = "avx512bw,avx2")]
+    #[target_feature(enable = "avx512bw,avx512vbmi,avx2")]
     unsafe fn run_end_avx512_inner(bytes: &[u8], mut i: usize, stop_at_controls: bool) -> usize {
         while i + 64 <= bytes.len() {
             // SAFETY: `i + 64 <= bytes.len()`: the 64 bytes read are inside the slice;
@@ -734,11 +785,11 @@ mod x86 {
         seen: &mut dyn FnMut(usize) -> bool,
     ) -> (u64, bool) {
         // SAFETY: called only on `Level::Avx512`, which `level()` gives only when the CPU has
-        // AVX-512BW, AVX2 and POPCNT (and the tests only after `Level::of_cpu()` said so).
+        // AVX-512BW, AVX-512VBMI, AVX2 and POPCNT (and the tests only after `Level::of_cpu()` said so).
         unsafe { count_lines_and_seek_avx512_inner(bytes, pair, seen) }
     }
 
-    #[target_feature(enable = "avx512bw,avx2,popcnt")]
+    #[target_feature(enable = "avx512bw,avx512vbmi,avx2,popcnt")]
     unsafe fn count_lines_and_seek_avx512_inner(
         bytes: &[u8],
         pair: [u8; 2],
@@ -826,18 +877,8 @@ mod x86 {
             }
         }
         let [high, bad, digit, ascii_trail, control, plain, from_a1] = masks;
-        // The core map is not tested here (see `ByteClasses::core_plain`).
-        super::ByteClasses {
-            high,
-            bad,
-            digit,
-            ascii_trail,
-            control,
-            plain,
-            from_a1,
-            core_plain: 0,
-            core_trail: 0,
-        }
+        // The row sets are not tested here (see `ByteClasses::passes`).
+        super::ByteClasses { high, bad, digit, ascii_trail, control, plain, from_a1, passes: 0 }
     }
 
     #[cfg(test)]
@@ -893,7 +934,7 @@ mod x86 {
         rows: Option<&super::PlainRows>,
     ) -> super::ByteClasses {
         // SAFETY: called only on `Level::Avx512`, which `level()` gives only when the CPU has
-        // AVX-512BW and AVX2 (and the tests only after `Level::of_cpu()` said so).
+        // AVX-512BW, AVX-512VBMI and AVX2 (and the tests only after `Level::of_cpu()` said so).
         unsafe { classify_avx512_inner(block, controls, rows) }
     }
 
@@ -908,11 +949,11 @@ mod x86 {
         F: FnMut(usize, &[u8; 64], &super::ByteClasses, super::FourBytePass) -> (usize, bool),
     {
         // SAFETY: called only on `Level::Avx512`, which `level()` gives only when the CPU has
-        // AVX-512BW and AVX2.
+        // AVX-512BW, AVX-512VBMI and AVX2.
         unsafe { pass_blocks_avx512_inner(chunk, i, controls, rows, pass) }
     }
 
-    #[target_feature(enable = "avx512bw,avx2")]
+    #[target_feature(enable = "avx512bw,avx512vbmi,avx2")]
     unsafe fn pass_blocks_avx512_inner<F>(
         chunk: &[u8],
         i: usize,
@@ -923,7 +964,7 @@ mod x86 {
     where
         F: FnMut(usize, &[u8; 64], &super::ByteClasses, super::FourBytePass) -> (usize, bool),
     {
-        // SAFETY (both closures): AVX-512BW and AVX2 are enabled here, as these functions
+        // SAFETY (both closures): AVX-512BW, AVX-512VBMI and AVX2 are enabled here, as these functions
         // require.
         let classify = |block: &[u8; 64], controls, rows: Option<&super::PlainRows>| unsafe {
             classify_avx512_inner(block, controls, rows)
@@ -1040,7 +1081,7 @@ mod x86 {
                     bits(_mm256_cmpeq_epi8(_mm256_max_epu8(v, _mm256_set1_epi8(0xA1u8 as i8)), v));
             }
         }
-        // The core map is not tested here (see `ByteClasses::core_plain`).
+        // The row sets are not tested here (see `ByteClasses::passes`).
         classes.plain &= classes.high;
         classes
     }
@@ -1090,11 +1131,11 @@ mod x86 {
     #[inline(always)]
     pub fn four_byte_pass_avx512(block: &[u8; 64], rows: &super::FourByteRows, leads: u64) -> u64 {
         // SAFETY: called only on `Level::Avx512`, which `level()` gives only when the CPU has
-        // AVX-512BW and AVX2 (and the tests only after `Level::of_cpu()` said so).
+        // AVX-512BW, AVX-512VBMI and AVX2 (and the tests only after `Level::of_cpu()` said so).
         unsafe { four_byte_pass_avx512_inner(block, rows, leads) }
     }
 
-    #[target_feature(enable = "avx512bw,avx2")]
+    #[target_feature(enable = "avx512bw,avx512vbmi,avx2")]
     #[inline]
     unsafe fn four_byte_pass_avx512_inner(block: &[u8; 64], rows: &super::FourByteRows, leads: u64) -> u64 {
         // SAFETY: `block` holds 64 bytes and the map 16; the loads have no alignment
@@ -1116,25 +1157,29 @@ mod x86 {
 
     /// [`classify_avx2_inner`] on one 64-byte vector: the same nibble tables (in each 128-bit
     /// lane), with compares and tests that give each class's 64-bit mask at once.
-    #[target_feature(enable = "avx512bw,avx2")]
+    #[target_feature(enable = "avx512bw,avx512vbmi,avx2")]
     #[inline]
     unsafe fn classify_avx512_inner(
         block: &[u8; 64],
         controls: bool,
         rows: Option<&super::PlainRows>,
     ) -> super::ByteClasses {
-        // SAFETY: `block` holds exactly 64 bytes, the nibble tables 32 (16 read) and the map
-        // 16; the loads have no alignment requirement; AVX-512BW is enabled here.
-        let (v, high_nibble, low_nibble, maps) = unsafe {
+        // SAFETY: `block` holds exactly 64 bytes, the nibble tables 32 (16 read) and the row
+        // sets 128 each; the loads have no alignment requirement; AVX-512BW and AVX-512VBMI are
+        // enabled here.
+        let (v, high_nibble, low_nibble, sets) = unsafe {
             (
                 _mm512_loadu_si512(block.as_ptr().cast()),
                 _mm512_broadcast_i32x4(_mm_loadu_si128(HIGH_NIBBLE.as_ptr().cast())),
                 _mm512_broadcast_i32x4(_mm_loadu_si128(LOW_NIBBLE.as_ptr().cast())),
                 rows.map(|rows| {
-                    (
-                        _mm512_broadcast_i32x4(_mm_loadu_si128(rows.map.as_ptr().cast())),
-                        _mm512_broadcast_i32x4(_mm_loadu_si128(rows.core.as_ptr().cast())),
-                    )
+                    let (leads, trails) = (rows.lead_sets.as_ptr(), rows.trail_sets.as_ptr());
+                    [
+                        _mm512_loadu_si512(leads.cast()),
+                        _mm512_loadu_si512(leads.add(64).cast()),
+                        _mm512_loadu_si512(trails.cast()),
+                        _mm512_loadu_si512(trails.add(64).cast()),
+                    ]
                 }),
             )
         };
@@ -1153,22 +1198,29 @@ mod x86 {
             control: if controls { has(C0 | C1X | DEL) } else { 0 },
             plain: 0,
             from_a1: 0,
-            core_plain: 0,
-            core_trail: 0,
+            passes: 0,
         };
-        if let Some((map, core)) = maps {
-            // As in `classify_avx2_inner`: row `r = lead - 0x81` is bit `r % 8` of byte
-            // `r / 8` of the map; 80 and FF give rows 127 and 126, clear in the map.
-            let row_bits =
-                _mm512_broadcast_i32x4(_mm_setr_epi8(1, 2, 4, 8, 16, 32, 64, -128, 0, 0, 0, 0, 0, 0, 0, 0));
-            let row = _mm512_sub_epi8(v, _mm512_set1_epi8(0x81u8 as i8));
-            let byte = _mm512_and_si512(_mm512_srli_epi16::<3>(row), nibble);
-            let bit = _mm512_shuffle_epi8(row_bits, _mm512_and_si512(row, _mm512_set1_epi8(7)));
-            classes.plain = _mm512_test_epi8_mask(_mm512_shuffle_epi8(map, byte), bit) & high;
-            classes.from_a1 = _mm512_cmpge_epu8_mask(v, _mm512_set1_epi8(0xA1u8 as i8));
-            classes.core_plain = _mm512_test_epi8_mask(_mm512_shuffle_epi8(core, byte), bit) & high;
-            let from_a4 = _mm512_sub_epi8(v, _mm512_set1_epi8(0xA4u8 as i8));
-            classes.core_trail = _mm512_cmple_epu8_mask(from_a4, _mm512_set1_epi8(0x4B));
+        if let Some([leads_low, leads_high, trails_low, trails_high]) = sets {
+            // Each byte's sets as a lead and as a trail (128-entry tables, by its low seven
+            // bits), the trail's moved one byte down to its lead; the last byte has no trail
+            // in the block.
+            let as_lead = _mm512_permutex2var_epi8(leads_low, v, leads_high);
+            let as_trail = _mm512_permutex2var_epi8(trails_low, v, trails_high);
+            let next = _mm512_set_epi64(
+                0x3F3F_3E3D_3C3B_3A39,
+                0x3837_3635_3433_3231,
+                0x302F_2E2D_2C2B_2A29,
+                0x2827_2625_2423_2221,
+                0x201F_1E1D_1C1B_1A19,
+                0x1817_1615_1413_1211,
+                0x100F_0E0D_0C0B_0A09,
+                0x0807_0605_0403_0201,
+            );
+            let of_trail = _mm512_permutexvar_epi8(next, as_trail);
+            let judged = _mm512_test_epi8_mask(as_lead, of_trail);
+            let known = _mm512_movepi8_mask(as_lead) & high;
+            let trail = (_mm512_cmpge_epu8_mask(v, _mm512_set1_epi8(0xA1u8 as i8)) & !classes.bad) >> 1;
+            classes.passes = known & !judged & trail;
         }
         classes
     }
@@ -1201,7 +1253,7 @@ mod tests {
     #[allow(clippy::print_stderr)]
     fn x86_levels() -> Vec<x86::Level> {
         let cpu = x86::Level::of_cpu();
-        for (level, what) in [(x86::Level::Avx2, "AVX2"), (x86::Level::Avx512, "AVX-512BW")] {
+        for (level, what) in [(x86::Level::Avx2, "AVX2"), (x86::Level::Avx512, "AVX-512BW and VBMI")] {
             if cpu < level {
                 eprintln!("SKIPPED: this CPU has no {what}: the {} path is not tested", level.name());
             }
@@ -1209,22 +1261,16 @@ mod tests {
         [x86::Level::Sse2, x86::Level::Avx2, x86::Level::Avx512].into_iter().filter(|&l| l <= cpu).collect()
     }
 
-    /// A row is in the map when every code of its trails `A1`-`FE` is skipped, and in the core
-    /// map when every code of `A4`-`EF` is: one code not skipped, at each end of each window,
-    /// takes the row out.
+    /// A row is in the map when every code of its trails `A1`-`FE` is skipped: one code not
+    /// skipped, at either end, takes the row out.
     #[test]
-    fn row_maps_hold_the_rows_skipped_in_their_window() {
+    fn row_map_holds_the_rows_skipped_from_a1() {
         for lead in [0x81u8, 0xA9, 0xD7, 0xFE] {
-            for (hole, in_map, in_core) in [
-                (None, true, true),
-                (Some(0xA1u8), false, true),
-                (Some(0xA4), false, false),
-                (Some(0xEF), false, false),
-                (Some(0xF0), false, true),
-                (Some(0xFE), false, true),
-            ] {
+            for (hole, in_map) in
+                [(None, true), (Some(0xA1u8), false), (Some(0xFE), false), (Some(0xA0), true)]
+            {
                 let mut skip = [false; 0x1_0000];
-                (0xA1..0xFF).for_each(|t| skip[usize::from(lead) << 8 | t] = true);
+                (0x40..0xFF).for_each(|t| skip[usize::from(lead) << 8 | t] = true);
                 if let Some(trail) = hole {
                     skip[usize::from(lead) << 8 | usize::from(trail)] = false;
                 }
@@ -1232,31 +1278,74 @@ mod tests {
                 for other in 0x80..=0xFFu8 {
                     let here = other == lead;
                     assert_eq!(PlainRows::in_map(&rows.map, other), here && in_map, "{lead:02X} {hole:02X?}");
-                    assert_eq!(
-                        PlainRows::in_map(&rows.core, other),
-                        here && in_core,
-                        "{lead:02X} {hole:02X?}"
-                    );
                 }
             }
         }
     }
 
-    /// The classes the path of `level` gives for those of the portable definition: only the
-    /// AVX-512 path tests the core map.
+    /// A skip table whose rows judge nine different sets of trails `A1`-`FE` (two of them
+    /// in two rows each) and skip every other code.
+    fn nine_sets() -> Box<[bool; 0x1_0000]> {
+        let mut skip = Box::new([false; 0x1_0000]);
+        for lead in 0x81..=0xFEusize {
+            (0x40..=0xFEusize).filter(|&t| t != 0x7F).for_each(|t| skip[lead << 8 | t] = true);
+        }
+        let judged: [(&[usize], &[std::ops::RangeInclusive<usize>]); 9] = [
+            (&[0xB0, 0xC0], &[0xA5..=0xA5]),
+            (&[0xA1], &[0xA2..=0xA2, 0xA4..=0xA4]),
+            (&[0xA9], &[0xA1..=0xA3, 0xF0..=0xFE]),
+            (&[0xA6, 0x81], &[0xA1..=0xA1]),
+            (&[0xA4], &[0xF4..=0xFE]),
+            (&[0xA5], &[0xF7..=0xFE]),
+            (&[0xA7], &[0xA1..=0xA2]),
+            (&[0xA8], &[0xB0..=0xFE]),
+            (&[0xAA], &[0xC0..=0xFE]),
+        ];
+        for (leads, trails) in judged {
+            for &lead in leads {
+                for t in trails.iter().cloned().flatten() {
+                    skip[lead << 8 | t] = false;
+                }
+            }
+        }
+        skip
+    }
+
+    /// The seven sets kept are the heaviest (by the weight of their rows, then the smallest),
+    /// and they pass exactly the skipped codes of their rows with a trail `A1`-`FE`; the rows
+    /// of the two sets left out, and other trails, pass nothing.
+    #[test]
+    fn row_sets_pass_the_skipped_codes_of_the_heaviest_sets() {
+        let skip = nine_sets();
+        let rows = PlainRows::from_skip_table(&skip);
+        for lead in 0x80..=0xFFu8 {
+            for trail in 0..=0xFFu8 {
+                let skipped = skip[usize::from(lead) << 8 | usize::from(trail)];
+                let kept = !matches!(lead, 0xA8 | 0xAA);
+                assert_eq!(
+                    rows.sets_pass(lead, trail),
+                    skipped && kept && (0xA1..=0xFE).contains(&trail),
+                    "{lead:02X}{trail:02X}"
+                );
+            }
+        }
+    }
+
+    /// The classes the path of `level` gives for those of the portable definition: the
+    /// AVX-512 path tells rows apart by their sets alone, the others by their map alone.
     #[cfg(target_arch = "x86_64")]
     fn on_level(classes: ByteClasses, level: x86::Level) -> ByteClasses {
         match level {
-            x86::Level::Avx512 => classes,
-            x86::Level::Sse2 | x86::Level::Avx2 => ByteClasses { core_plain: 0, core_trail: 0, ..classes },
+            x86::Level::Avx512 => ByteClasses { plain: 0, from_a1: 0, ..classes },
+            x86::Level::Sse2 | x86::Level::Avx2 => ByteClasses { passes: 0, ..classes },
         }
     }
 
     /// Every byte value in every position: each path classifies it as the portable definition.
     #[test]
     fn classifications_agree_with_the_definition() {
-        // Rows 81, 88, B0-F7 and FE plain in one map, and 90, A9 and FD plain in its core
-        // only; every row in another.
+        // Rows 81, 88, B0-F7 and FE plain, 90, A9 and FD skipped for the trails A4-EF only
+        // (one set), every other row judged whole (another set).
         let mut skip = [false; 0x1_0000];
         for lead in [0x81usize, 0x88, 0xFE].into_iter().chain(0xB0..=0xF7) {
             (0xA1..0xFF).for_each(|t| skip[lead << 8 | t] = true);
@@ -1265,7 +1354,9 @@ mod tests {
             (0xA4..=0xEF).for_each(|t| skip[lead << 8 | t] = true);
         }
         let rows = PlainRows::from_skip_table(&skip);
-        assert_ne!(rows.map, rows.core);
+        assert!(
+            (0x81..=0xFE).any(|lead: u8| !PlainRows::in_map(&rows.map, lead) && rows.sets_pass(lead, 0xB0))
+        );
         let all = PlainRows::from_skip_table(&crate::scan::VALID_TWO_BYTE);
         #[cfg(target_arch = "x86_64")]
         let levels = x86_levels();
@@ -1286,6 +1377,45 @@ mod tests {
                 }
             }
         });
+    }
+
+    /// Every lead before every byte, at even and odd positions, with the sets of
+    /// [`nine_sets`]: each path that tests the sets passes the codes of the definition, and
+    /// every path passes only codes the table skips.
+    #[test]
+    fn row_sets_agree_with_the_definition_on_every_pair() {
+        let skip = nine_sets();
+        let rows = PlainRows::from_skip_table(&skip);
+        #[cfg(target_arch = "x86_64")]
+        let levels = x86_levels();
+        for lead in 0x80..=0xFFu8 {
+            for (group, shift) in (0..8).flat_map(|group| [(group, 0), (group, 1)]) {
+                let mut block = [b'a'; 64];
+                for (k, trail) in (group * 32..group * 32 + 32).enumerate() {
+                    if 2 * k + shift + 1 < 64 {
+                        block[2 * k + shift] = lead;
+                        block[2 * k + shift + 1] = trail as u8;
+                    }
+                }
+                let expected = portable_classify_64(&block, true, Some(&rows));
+                let mut found = vec![expected];
+                #[cfg(target_arch = "x86_64")]
+                for &level in &levels {
+                    let classes = classify_64_on(level, &block, true, Some(&rows));
+                    assert_eq!(classes, on_level(expected, level), "{level:?} {block:02X?}");
+                    found.push(classes);
+                }
+                for classes in found {
+                    let passed = (classes.plain & (classes.from_a1 >> 1)) | classes.passes;
+                    // A lead before FF is no code: the row map passes it, but a block never
+                    // holds such a code.
+                    for k in (0..63).filter(|&k| passed & 1 << k != 0 && block[k + 1] != 0xFF) {
+                        let code = usize::from(block[k]) << 8 | usize::from(block[k + 1]);
+                        assert!(skip[code], "{code:04X} passed at {k}");
+                    }
+                }
+            }
+        }
     }
 
     /// Calls `check` with a 64-byte block for each byte value at each position (the other
@@ -1458,9 +1588,9 @@ mod tests {
                 let mut seen = Vec::new();
                 let end = run(&mut |at, block: &[u8; 64], classes: &ByteClasses, _| {
                     assert_eq!(block[..], text[at..at + 64], "the block at {at}");
-                    // The core map's masks differ by path (the classification test holds each
-                    // path to its own); the loop only hands them on.
-                    seen.push((at, ByteClasses { core_plain: 0, core_trail: 0, ..*classes }));
+                    // The rows' masks differ by path (the classification test holds each path
+                    // to its own); the loop only hands them on.
+                    seen.push((at, ByteClasses { plain: 0, from_a1: 0, passes: 0, ..*classes }));
                     let passed = (classes.high.trailing_zeros() as usize).clamp(1, 64);
                     (passed, classes.high & ends & 0xF != 0xF)
                 });
