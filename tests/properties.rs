@@ -399,9 +399,9 @@ proptest! {
                 let mut rules = RuleSet::new(profile);
                 rules.level = level;
                 let compiled = CompiledRules::cached(rules, Encoding::Gb18030);
-                let expected = judged(&compiled, &input, None);
-                prop_assert_eq!(&judged(&compiled, &input, Some(&[&input])), &expected, "{:?} {:?} on [{}]", profile, level, hex(&input));
-                prop_assert_eq!(&judged(&compiled, &input, Some(&chunks)), &expected, "{:?} {:?} in chunks {:?}", profile, level, splits);
+                let expected = judged(compiled, &input, None);
+                prop_assert_eq!(&judged(compiled, &input, Some(&[&input])), &expected, "{:?} {:?} on [{}]", profile, level, hex(&input));
+                prop_assert_eq!(&judged(compiled, &input, Some(&chunks)), &expected, "{:?} {:?} in chunks {:?}", profile, level, splits);
             }
         }
     }
