@@ -70,6 +70,11 @@ impl Block {
         let trails = high ^ leads;
         // A run that ends in a lead: the lead's trail or digit is outside the run.
         let open = lasts & leads;
+        // The common block, worked out apart: two-byte codes only, each run of them closed
+        // in the block or by an ASCII trail, nothing bad and no control byte.
+        if bad | control | (open & !(ascii_trail >> 1)) == 0 {
+            return Block { two_byte: leads, four_byte: 0, four_byte_seen: 0, stop: 64, cut: false };
+        }
         let singles = starts & lasts & !bad;
         // Where the pattern lead, digit, lead, digit starts. The third byte of such a code
         // starts the pattern too when another code follows: in a chain of candidates two
@@ -285,9 +290,11 @@ mod tests {
             b"\xD7\x39\xFE\x39",
             b"\xD8\x38\x97\x34",
         ];
+        // Two-byte codes (one with an ASCII trail) and ASCII only, the common block.
+        const COMMON: [&[u8]; 4] = [b"\xB0\xA1", b"\x81\x40", b"a", b"\xFE\xFE"];
         for _ in 0..300_000 {
             let mut block = [0u8; 64];
-            match next() % 3 {
+            match next() % 4 {
                 // Mostly high bytes: long runs with the odd stray byte.
                 0 => block.iter_mut().for_each(|b| {
                     let r = next();
@@ -295,6 +302,17 @@ mod tests {
                 }),
                 // Any bytes that matter.
                 1 => block.iter_mut().for_each(|b| *b = ALPHABET[next() as usize % ALPHABET.len()]),
+                // Common text with a byte or two changed, or none.
+                2 => {
+                    let mut text = Vec::new();
+                    while text.len() < 64 {
+                        text.extend_from_slice(COMMON[next() as usize % COMMON.len()]);
+                    }
+                    block.copy_from_slice(&text[..64]);
+                    for _ in 0..next() % 3 {
+                        block[next() as usize % 64] = ALPHABET[next() as usize % ALPHABET.len()];
+                    }
+                }
                 // Valid codes (chains of four-byte codes too) with a few bytes changed.
                 _ => {
                     let mut text = Vec::new();
