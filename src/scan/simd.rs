@@ -239,12 +239,13 @@ impl PlainRows {
     /// `A1`-`FE`, and the sets of the trails `A1`-`FE` for which it does not hold in the others.
     pub fn from_skip_table(skip: &[bool; 0x1_0000]) -> PlainRows {
         let mut rows = PlainRows::default();
-        // Each row's judged trails A1-FE, as bits `trail - 0xA1`.
-        let judged = |lead: u8| {
-            (0xA1..=0xFEu8)
-                .filter(|&t| !skip[usize::from(lead) << 8 | usize::from(t)])
-                .fold(0u128, |set, t| set | 1 << (t - 0xA1))
-        };
+        // Each row's judged trails A1-FE, as bits `trail - 0xA1`, by `lead - 0x81`.
+        let judged: Vec<u128> = (0x81..=0xFEusize)
+            .map(|lead| {
+                (0xA1..=0xFEusize).filter(|&t| !skip[lead << 8 | t]).fold(0, |set, t| set | 1 << (t - 0xA1))
+            })
+            .collect();
+        let judged = |lead: u8| judged[usize::from(lead - 0x81)];
         let mut weights: Vec<(u128, u32)> = Vec::new();
         for lead in 0x81..=0xFEu8 {
             let set = judged(lead);
