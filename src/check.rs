@@ -128,13 +128,13 @@ impl FileChecker {
             Scanner::Gb18030(scanner) => scanner.finish(&mut self.judge),
             Scanner::Utf8(scanner) => scanner.finish(&mut self.judge),
         }
-        let mut collector = self.judge.finish();
+        let collector = self.judge.end_input();
         // A run of mojibake is reported when it ends, after findings inside it.
         collector.findings.sort_by_key(|f| (f.span.start, f.rule));
         FileReport {
             encoding: self.encoding,
             bytes_checked: self.bytes,
-            findings: collector.findings,
+            findings: std::mem::take(&mut collector.findings),
             counts: collector.counts,
         }
     }
