@@ -302,22 +302,13 @@ mod tests {
                 }),
                 // Any bytes that matter.
                 1 => block.iter_mut().for_each(|b| *b = ALPHABET[next() as usize % ALPHABET.len()]),
-                // Common text with a byte or two changed, or none.
-                2 => {
+                // Common text, or valid codes (chains of four-byte codes too), with a byte or
+                // two changed, or none.
+                kind => {
+                    let codes: &[&[u8]] = if kind == 2 { &COMMON } else { &CODES };
                     let mut text = Vec::new();
                     while text.len() < 64 {
-                        text.extend_from_slice(COMMON[next() as usize % COMMON.len()]);
-                    }
-                    block.copy_from_slice(&text[..64]);
-                    for _ in 0..next() % 3 {
-                        block[next() as usize % 64] = ALPHABET[next() as usize % ALPHABET.len()];
-                    }
-                }
-                // Valid codes (chains of four-byte codes too) with a few bytes changed.
-                _ => {
-                    let mut text = Vec::new();
-                    while text.len() < 64 {
-                        text.extend_from_slice(CODES[next() as usize % CODES.len()]);
+                        text.extend_from_slice(codes[next() as usize % codes.len()]);
                     }
                     block.copy_from_slice(&text[..64]);
                     for _ in 0..next() % 3 {
