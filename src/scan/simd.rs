@@ -128,9 +128,9 @@ fn seek_in(mut marks: u64, at: usize, seen: &mut dyn FnMut(usize) -> bool) -> bo
     false
 }
 
-/// The vectors the scanner uses on this CPU: `"avx512"` (AVX-512BW and VBMI), `"avx2"` or `"sse2"` on
-/// x86_64, the narrowest of what the CPU has and what `GBCHECK_SIMD` asks for; `"portable"`
-/// elsewhere. A `GBCHECK_SIMD` that names no path is ignored: an environment variable is no
+/// The vectors the scanner uses on this CPU: `"avx512"` (AVX-512BW and VBMI), `"avx2"` or
+/// `"sse2"` on x86_64, the narrowest of what the CPU has and what `GBCHECK_SIMD` asks for;
+/// `"portable"` elsewhere. A `GBCHECK_SIMD` that names no path is ignored: an environment variable is no
 /// reason to stop a check.
 pub fn vector_path() -> &'static str {
     #[cfg(target_arch = "x86_64")]
@@ -207,9 +207,10 @@ pub(crate) struct ByteClasses {
 /// trails `A1`-`FE` are known, and bit `k` when they are set `k` (`0..7`); `trail_sets` has,
 /// for each trail (`trail & 0x7F`), bit `k` set when the trail is in set `k`. A code with a
 /// trail `A1`-`FE` is skipped exactly when its lead's byte has bit 7 and shares no bit with
-/// its trail's. The seven sets are those of most use in Chinese text (the rows of the level-2
-/// hanzi, 烫 and 屯, punctuation, box drawing); a row whose judged trails are none is in no
-/// set, and one whose judged trails are another set has no bit 7: its codes are looked up.
+/// its trail's. The seven sets kept are those of the rows that weigh most in Chinese text (the
+/// level-2 hanzi, 烫 and 屯, punctuation, box drawing). A row with no judged trail is in no
+/// set but has bit 7; a row whose judged trails are none of the seven has no bit 7, and its
+/// codes are looked up.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct PlainRows {
     map: [u8; 16],
