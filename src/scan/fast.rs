@@ -131,10 +131,7 @@ fn skip_blocks<V: Visitor>(chunk: &[u8], i: usize, base: u64, visitor: &mut V) -
             if !V::WANTS_CHARS {
                 return (stop, go_on);
             }
-            // Codes of a plain row with a trail A1-FE, and those the row sets pass, need no
-            // lookup.
-            let plain = (classes.plain & (classes.from_a1 >> 1)) | classes.passes;
-            let lookups = block.two_byte & !plain;
+            let lookups = block.two_byte & !classes.passed_codes();
             let Some(skip) = visitor.skip_table() else { return (0, false) };
             if first_to_see(bytes, lookups, block.four_byte_seen, skip) >= stop {
                 return (stop, go_on);

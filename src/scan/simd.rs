@@ -130,8 +130,8 @@ fn seek_in(mut marks: u64, at: usize, seen: &mut dyn FnMut(usize) -> bool) -> bo
 
 /// The vectors the scanner uses on this CPU: `"avx512"` (AVX-512BW and VBMI), `"avx2"` or
 /// `"sse2"` on x86_64, the narrowest of what the CPU has and what `GBCHECK_SIMD` asks for;
-/// `"portable"` elsewhere. A `GBCHECK_SIMD` that names no path is ignored: an environment variable is no
-/// reason to stop a check.
+/// `"portable"` elsewhere. A `GBCHECK_SIMD` that names no path is ignored: an environment
+/// variable is no reason to stop a check.
 pub fn vector_path() -> &'static str {
     #[cfg(target_arch = "x86_64")]
     {
@@ -196,6 +196,15 @@ pub(crate) struct ByteClasses {
     /// AVX2 paths, which have no byte permutes across a whole block, leave it 0, which only
     /// costs lookups.
     pub passes: u64,
+}
+
+impl ByteClasses {
+    /// The leads whose two-byte code the visitor skips, as far as these classes tell (with
+    /// [`PlainRows`]): a code of a plain row with a trail `A1`-`FF`, or one the row sets pass.
+    /// Only these codes need no lookup; a lead before `FF` is no code of a block.
+    pub fn passed_codes(&self) -> u64 {
+        (self.plain & (self.from_a1 >> 1)) | self.passes
+    }
 }
 
 /// The rows of two-byte codes (by lead) whose codes with a trail `A1`-`FE` (the GB 2312 part
@@ -787,7 +796,8 @@ mod x86 {
         seen: &mut dyn FnMut(usize) -> bool,
     ) -> (u64, bool) {
         // SAFETY: called only on `Level::Avx512`, which `level()` gives only when the CPU has
-        // AVX-512BW, AVX-512VBMI, AVX2 and POPCNT (and the tests only after `Level::of_cpu()` said so).
+        // AVX-512BW, AVX-512VBMI, AVX2 and POPCNT (and the tests only after `Level::of_cpu()`
+        // said so).
         unsafe { count_lines_and_seek_avx512_inner(bytes, pair, seen) }
     }
 
@@ -966,8 +976,8 @@ mod x86 {
     where
         F: FnMut(usize, &[u8; 64], &super::ByteClasses, super::FourBytePass) -> (usize, bool),
     {
-        // SAFETY (both closures): AVX-512BW, AVX-512VBMI and AVX2 are enabled here, as these functions
-        // require.
+        // SAFETY (both closures): AVX-512BW, AVX-512VBMI and AVX2 are enabled here, as these
+        // functions require.
         let classify = |block: &[u8; 64], controls, rows: Option<&super::PlainRows>| unsafe {
             classify_avx512_inner(block, controls, rows)
         };
@@ -1408,7 +1418,7 @@ mod tests {
                     found.push(classes);
                 }
                 for classes in found {
-                    let passed = (classes.plain & (classes.from_a1 >> 1)) | classes.passes;
+                    let passed = classes.passed_codes();
                     // A lead before FF is no code: the row map passes it, but a block never
                     // holds such a code.
                     for k in (0..63).filter(|&k| passed & 1 << k != 0 && block[k + 1] != 0xFF) {
