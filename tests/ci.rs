@@ -237,6 +237,74 @@ fn github_format_is_chosen_on_github_actions_and_escapes() {
     assert!(stdout(&output).starts_with("./a,b:c%.txt:2:1: GB001 "), "{}", stdout(&output));
 }
 
+/// Runs `git ARGS` in `dir`, which must succeed.
+fn git(dir: &Path, args: &[&str]) {
+    let output = Command::new("git")
+        .args(["-c", "user.name=t", "-c", "user.email=t@example.invalid", "-c", "init.defaultBranch=main"])
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .expect("run git");
+    assert!(output.status.success(), "git {args:?}: {}", stderr(&output));
+}
+
+/// The changed-files recipe of docs/ci.md, run as written in a real Git repository whose
+/// branch deletes, renames and adds files: a deleted file is not a missing path (exit 2).
+#[test]
+fn the_changed_files_recipe_of_the_ci_docs_runs_on_deletions_and_renames() {
+    let docs = fs::read_to_string(root().join("docs/ci.md")).unwrap();
+    let recipe =
+        docs.lines().find(|l| l.starts_with("git diff --name-only")).expect("the recipe in docs/ci.md");
+    let dir = tempfile::tempdir().unwrap();
+    let repo = dir.path();
+    git(repo, &["init", "-q"]);
+    fs::write(repo.join("keep.txt"), "不变\n").unwrap();
+    fs::write(repo.join("old.txt"), "将被删除\n").unwrap();
+    fs::write(
+        repo.join("move.txt"),
+        b"ok\nlone \x80 byte\nthe end of a file that is long enough to be a rename\n",
+    )
+    .unwrap();
+    git(repo, &["add", "."]);
+    git(repo, &["commit", "-q", "-m", "base"]);
+    git(repo, &["update-ref", "refs/remotes/origin/main", "HEAD"]);
+    git(repo, &["checkout", "-q", "-b", "change"]);
+    let run_recipe = || {
+        let bin_dir = Path::new(env!("CARGO_BIN_EXE_gbcheck")).parent().unwrap().to_path_buf();
+        let path = std::env::join_paths(
+            std::iter::once(bin_dir)
+                .chain(std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default())),
+        )
+        .unwrap();
+        Command::new("sh")
+            .args(["-c", recipe])
+            .env("PATH", path)
+            .env_remove("GITHUB_ACTIONS")
+            .current_dir(repo)
+            .stdin(Stdio::null())
+            .output()
+            .expect("run the recipe")
+    };
+    // No change at all: an empty list, nothing to check.
+    let output = run_recipe();
+    assert_eq!(output.status.code(), Some(0), "{}{}", stdout(&output), stderr(&output));
+
+    git(repo, &["rm", "-q", "old.txt"]);
+    git(repo, &["mv", "move.txt", "moved.txt"]);
+    fs::write(repo.join("new.txt"), "新的文件\n").unwrap();
+    git(repo, &["add", "new.txt"]);
+    git(repo, &["commit", "-q", "-m", "delete, rename, add"]);
+    let output = run_recipe();
+    let out = stdout(&output);
+    // The renamed file's defect is found under its new name; the deleted file is no error.
+    assert_eq!(output.status.code(), Some(1), "{out}{}", stderr(&output));
+    assert!(out.contains("moved.txt:2:6: error[GB001]"), "{out}");
+    assert!(!out.contains("old.txt") && !out.contains("keep.txt"), "{out}");
+    let err = stderr(&output);
+    assert!(!err.contains("gbcheck: error") && !err.contains("could not be checked"), "{err}");
+    assert!(err.contains("2 files checked"), "{err}");
+}
+
 fn sarif_validator() -> jsonschema::Validator {
     let schema: Value =
         serde_json::from_str(&fs::read_to_string(root().join("tests/data/sarif-schema-2.1.0.json")).unwrap())
