@@ -10,7 +10,9 @@
 
 mod hooks;
 
-use hooks::{base, python_tool, sample_repo, skip, snapshot, text, try_repo};
+use std::fs;
+
+use hooks::{base, git, python_tool, sample_repo, skip, snapshot, text, try_repo};
 
 #[test]
 fn pre_commit_try_repo_passes_good_files_and_fails_bad_ones() {
@@ -42,4 +44,18 @@ fn pre_commit_try_repo_passes_good_files_and_fails_bad_ones() {
     assert!(out.contains("Failed"), "{out}");
     assert!(out.contains("bad.txt:1:5: error[GB001]"), "{out}");
     assert!(!out.contains("good.txt:"), "{out}");
+
+    // One gbcheck for all the files: the hooks are serial, so pre-commit does not split the
+    // files over one process per core (it does from 5 files on 2 cores), each with its own
+    // threads and summary.
+    let many: Vec<String> = (1..=12).map(|i| format!("many/bad{i}.txt")).collect();
+    fs::create_dir(repo.join("many")).unwrap();
+    for name in &many {
+        fs::write(repo.join(name), b"bad \x81\n").unwrap();
+    }
+    assert!(git(repo, &["add", "many"]) && git(repo, &["commit", "-q", "-m", "many"]));
+    let many: Vec<&str> = many.iter().map(String::as_str).collect();
+    let out = text(&try_repo(&many));
+    assert_eq!(out.matches("files checked").count(), 1, "{out}");
+    assert!(out.contains("12 files checked"), "{out}");
 }

@@ -142,7 +142,7 @@ pub struct CheckArgs {
     #[arg(long)]
     pub binary: bool,
 
-    /// Print findings and errors only, no summary line (human format).
+    /// Print findings and errors only: no summary line and no progress bar.
     #[arg(short, long)]
     pub quiet: bool,
 
