@@ -1,5 +1,6 @@
 //! The limits of docs/limits.md that can be reached cheaply: offsets and columns past 2^32
-//! (a sparse file of 4 GiB and a few bytes: no disk space, a few seconds of reading zeros).
+//! (a sparse file of 4 GiB and a few bytes: no disk space, but minutes of reading zeros on two
+//! cores, so it runs with `GBCHECK_SLOW_TESTS=1` only).
 
 use std::fs;
 use std::io::{Seek, SeekFrom, Write};
@@ -7,8 +8,14 @@ use std::process::{Command, Stdio};
 
 use serde_json::Value;
 
+#[path = "support/slow.rs"]
+mod slow;
+
 #[test]
 fn offsets_and_columns_past_4_gib() {
+    if !slow::asked_for("the 4 GiB sparse file") {
+        return;
+    }
     const FOUR_GIB: u64 = 1 << 32;
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("big.bin");

@@ -6,7 +6,8 @@
 //! The hook repository is a snapshot of this working tree committed with fixed dates.
 //! `try-repo` installs the hook into a fresh temporary store each time (a release build with
 //! `cargo install`). pre-commit, its cache and the shared Cargo target directory live under
-//! Cargo's target directory (`tests/hooks/mod.rs`, which also says when the test skips).
+//! Cargo's target directory (`tests/hooks/mod.rs`). A slow test: it runs with
+//! `GBCHECK_SLOW_TESTS=1`.
 
 mod hooks;
 
@@ -16,6 +17,9 @@ use hooks::{base, git, python_tool, sample_repo, skip, snapshot, text, try_repo}
 
 #[test]
 fn pre_commit_try_repo_passes_good_files_and_fails_bad_ones() {
+    if !hooks::slow::asked_for("the gbcheck-src pre-commit hook") {
+        return;
+    }
     let base = base();
     let exe = match python_tool(&base, "pre-commit") {
         Ok(exe) => exe,

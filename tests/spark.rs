@@ -6,8 +6,8 @@
 //!
 //! PySpark is installed from PyPI into a virtual environment under Cargo's target directory
 //! (`target/tmp/spark/venv`), kept between runs; it needs Java 17 or later. Without Python,
-//! Java or PyPI the test says so and passes: it proves nothing then. Set
-//! `GBCHECK_REQUIRE_SPARK=1` to make a missing prerequisite a failure instead (for CI).
+//! A slow test: it runs with `GBCHECK_SLOW_TESTS=1` (`tests/support/slow.rs`), and then
+//! Java 17, Python and PyPI must be there.
 
 #[path = "support/command.rs"]
 mod command;
@@ -15,6 +15,8 @@ mod command;
 mod defect_tree;
 #[path = "support/records.rs"]
 mod records;
+#[path = "support/slow.rs"]
+mod slow;
 
 use std::collections::BTreeSet;
 use std::fs;
@@ -31,10 +33,7 @@ use serde_json::Value;
 const SPARK_TIMEOUT: Duration = Duration::from_secs(600);
 
 fn skip(why: &str) {
-    if std::env::var_os("GBCHECK_REQUIRE_SPARK").is_some() {
-        panic!("Spark test cannot run: {why}");
-    }
-    eprintln!("SKIPPED: the Spark recipe test did not run: {why}");
+    slow::missing(&format!("Spark recipe: {why}"))
 }
 
 fn ok(command: &mut Command) -> Option<Output> {
@@ -103,6 +102,9 @@ fn of_type<'a>(records: &'a [Value], kind: &str) -> Vec<&'a Value> {
 
 #[test]
 fn spark_recipe_gives_the_single_run_report() {
+    if !slow::asked_for("the Spark recipe") {
+        return;
+    }
     let base = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("spark");
     fs::create_dir_all(&base).unwrap();
     if ok(Command::new("java").arg("-version")).is_none() {

@@ -12,8 +12,8 @@
 //! repository, that is builds the wheel from source with maturin as the PEP 517 backend.
 //!
 //! Each build compiles gbcheck itself (a few tens of seconds); the dependencies are kept
-//! built in the target directory shared with `tests/precommit.rs` (`tests/hooks/mod.rs`, which
-//! also says when these tests skip).
+//! built in the target directory shared with `tests/precommit.rs` (`tests/hooks/mod.rs`). The
+//! two that build run with `GBCHECK_SLOW_TESTS=1` only.
 
 mod hooks;
 
@@ -110,6 +110,9 @@ fn expected_corpus_findings() -> Vec<Canonical> {
 
 #[test]
 fn the_sdist_builds_a_wheel_whose_gbcheck_checks_the_corpus() {
+    if !hooks::slow::asked_for("the wheel build") {
+        return;
+    }
     let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
     let base = base();
     let maturin = match python_tool(&base, "maturin") {
@@ -257,6 +260,9 @@ fn wheel_as_local_hook_needs_no_cargo(base: &Path, wheel: &Path) {
 
 #[test]
 fn pre_commit_python_hook_passes_good_files_and_fails_bad_ones() {
+    if !hooks::slow::asked_for("the gbcheck pre-commit hook") {
+        return;
+    }
     let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
     let base = base();
     let pre_commit = match python_tool(&base, "pre-commit") {
@@ -303,5 +309,7 @@ fn the_default_hook_is_the_python_one_and_gbcheck_src_builds_from_source() {
     assert!(source.contains("\n  language: rust\n"), "{source}");
     for hook in [python, source] {
         assert!(hook.contains("\n  entry: gbcheck check --force-exclude\n"), "{hook}");
+        // One process for all the files pre-commit passes (gbcheck uses every core itself).
+        assert!(hook.contains("\n  require_serial: true\n"), "{hook}");
     }
 }

@@ -5,8 +5,8 @@
 //!
 //! Everything lives below `CARGO_TARGET_TMPDIR/pre-commit` and is kept between runs: the venv,
 //! pre-commit's cache and the shared Cargo target directory that keeps the dependencies built.
-//! Without Python, Git or PyPI a test says so and passes: it proves nothing then. Set
-//! `GBCHECK_REQUIRE_PRE_COMMIT=1` to make a missing prerequisite a failure instead (for CI).
+//! These tests run only when `GBCHECK_SLOW_TESTS=1` asks for them (`tests/support/slow.rs`),
+//! and then Python, Git and PyPI must be there.
 
 #![allow(dead_code)]
 
@@ -21,12 +21,12 @@ pub fn base() -> PathBuf {
     base
 }
 
-/// Reports a missing prerequisite: a skip, or a failure under `GBCHECK_REQUIRE_PRE_COMMIT`.
+#[path = "../support/slow.rs"]
+pub mod slow;
+
+/// A prerequisite of a packaging test is missing: a failure (the test was asked for).
 pub fn skip(why: &str) {
-    if std::env::var_os("GBCHECK_REQUIRE_PRE_COMMIT").is_some() {
-        panic!("packaging test cannot run: {why}");
-    }
-    eprintln!("SKIPPED: the packaging test did not run: {why}");
+    slow::missing(&format!("packaging test: {why}"))
 }
 
 /// The output of a command that ran and succeeded.
