@@ -5,6 +5,9 @@
 //! `cargo bench --bench scan` runs everything (several minutes); `cargo bench --bench scan --
 //! prose/64KiB` runs one group. Throughput is in bytes of input.
 
+// criterion's macros define public functions without documentation.
+#![allow(missing_docs)]
+
 #[path = "baseline.rs"]
 mod baseline;
 #[path = "inputs.rs"]

@@ -25,8 +25,7 @@
 //! assert_eq!(report.findings[0].span.start, 2);
 //! ```
 
-#![deny(unsafe_code)]
-#![warn(missing_docs)]
+// The rest of the lint policy is the `[lints]` table of Cargo.toml.
 #![deny(clippy::print_stdout, clippy::print_stderr)]
 
 pub mod check;

@@ -271,6 +271,7 @@ fn stretches_that_cannot_be_cut_equal_whole_file() {
 /// process stays small however many findings it holds (all of them were once kept until the
 /// stretch ended: gigabytes for a few million).
 #[test]
+#[allow(unsafe_code)] // wait4 gives the child's own peak memory; std has no such call
 fn a_dense_stretch_is_checked_in_bounded_memory() {
     use std::os::unix::process::ExitStatusExt;
     let dir = tempfile::tempdir().unwrap();
