@@ -3,7 +3,7 @@
 # generated tree of small files (1 in 10 with a defect). Needs the PySpark virtual environment
 # that tests/spark.rs makes (target/tmp/spark/venv) and a release build.
 #
-#   cargo build --release && cargo test --test spark && benches/spark.sh [FILES] [PARTITIONS]
+#   cargo build --release && GBCHECK_SLOW_TESTS=1 cargo test --test spark && benches/spark.sh [FILES] [PARTITIONS]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 files=${1:-60000}

@@ -5,8 +5,7 @@
 //! defects known by construction (`tests/support/defect_tree.rs`).
 //!
 //! PySpark is installed from PyPI into a virtual environment under Cargo's target directory
-//! (`target/tmp/spark/venv`), kept between runs; it needs Java 17 or later. Without Python,
-//! A slow test: it runs with `GBCHECK_SLOW_TESTS=1` (`tests/support/slow.rs`), and then
+//! (`target/tmp/spark/venv`), kept between runs; it needs Java 17 or later. A slow test: it runs with `GBCHECK_SLOW_TESTS=1` (`tests/support/slow.rs`), and then
 //! Java 17, Python and PyPI must be there.
 
 #[path = "support/command.rs"]
