@@ -220,40 +220,10 @@ fn convert_one(
         _ => false,
     };
     let in_place = matches!(destination, Destination::InPlace { .. }) || out_is_source;
-    let detect = || {
-        let mut detector = Detector::new();
-        for_each_chunk(&file, plan.chunk, |chunk| {
-            detector.feed(chunk);
-            Ok(!detector.is_settled())
-        })?;
-        Ok::<_, Failure>(detector.finish())
-    };
-    // Bound for standard output with `--from auto`, the source is first converted as UTF-8,
-    // which validates it on the way: a valid UTF-8 file is then read once, not twice. That is
-    // what detection says of it, or (all ASCII) converts to the same bytes as GB 18030 would.
-    // Anything else stops the attempt, its output is thrown away, and detection decides.
-    let mut attempted = None;
-    let from = match plan.from {
-        Some(from) => from,
-        None if matches!(destination, Destination::Stdout) && !plan.dry_run => {
-            let mut sink = StdoutSink::new(&meta, min_output(meta.len(), Encoding::Utf8, plan.to));
-            match convert_stream(path, Encoding::Utf8, plan, &mut sink) {
-                Ok(streamed) => {
-                    attempted = Some((sink, streamed));
-                    Encoding::Utf8
-                }
-                Err(StreamError::Lossy(_)) => {
-                    sink.discard()?;
-                    detect()?
-                }
-                Err(e) => {
-                    let name = sink.name();
-                    sink.discard()?;
-                    return stopped(e, path, shown, Encoding::Utf8, plan, name);
-                }
-            }
-        }
-        None => detect()?,
+    let (from, attempted) = match settle_from(path, &file, &meta, plan, destination)? {
+        (from, Attempt::Stopped(e, name)) => return stopped(e, path, shown, from, plan, name),
+        (from, Attempt::Converted(sink, streamed)) => (from, Some((sink, streamed))),
+        (from, Attempt::None) => (from, None),
     };
     let has_bom = {
         let mut start = [0u8; 4];
@@ -343,6 +313,58 @@ fn to_file(
             say_done(shown, plan, from, has_bom, &done);
             Ok(Outcome::Done)
         }
+    }
+}
+
+/// What came of converting a source bound for standard output as UTF-8 before detection.
+enum Attempt {
+    /// No attempt was made.
+    None,
+    /// The source converted: its output waits in the sink.
+    Converted(StdoutSink, Streamed),
+    /// The source is UTF-8 but refused, or the output failed (said about the sink named).
+    Stopped(StreamError, &'static str),
+}
+
+/// The encoding of the source: `--from`, or detected.
+///
+/// Bound for standard output with `--from auto`, the source is first converted as UTF-8,
+/// which validates it on the way: a valid UTF-8 file is then read once, not twice. That is
+/// what detection says of it, or (all ASCII) converts to the same bytes as GB 18030 would.
+/// Anything else stops the attempt, its output is thrown away, and detection decides.
+fn settle_from(
+    path: &Path,
+    file: &File,
+    meta: &Metadata,
+    plan: &Plan,
+    destination: &Destination,
+) -> Result<(Encoding, Attempt), Failure> {
+    let detect = || {
+        let mut detector = Detector::new();
+        for_each_chunk(file, plan.chunk, |chunk| {
+            detector.feed(chunk);
+            Ok(!detector.is_settled())
+        })?;
+        Ok::<_, Failure>(detector.finish())
+    };
+    match plan.from {
+        Some(from) => Ok((from, Attempt::None)),
+        None if matches!(destination, Destination::Stdout) && !plan.dry_run => {
+            let mut sink = StdoutSink::new(meta, min_output(meta.len(), Encoding::Utf8, plan.to));
+            match convert_stream(path, Encoding::Utf8, plan, &mut sink) {
+                Ok(streamed) => Ok((Encoding::Utf8, Attempt::Converted(sink, streamed))),
+                Err(StreamError::Lossy(_)) => {
+                    sink.discard()?;
+                    Ok((detect()?, Attempt::None))
+                }
+                Err(e) => {
+                    let name = sink.name();
+                    sink.discard()?;
+                    Ok((Encoding::Utf8, Attempt::Stopped(e, name)))
+                }
+            }
+        }
+        None => Ok((detect()?, Attempt::None)),
     }
 }
 
