@@ -19,6 +19,13 @@
 //! dropped unless asked to be kept, in which case it becomes the target's byte order mark
 //! (U+FEFF encoded in the target encoding). A U+FEFF anywhere else is ordinary text.
 //!
+//! A source already in the target encoding is checked just the same and given back as it is
+//! (less a byte order mark that is dropped): its bytes, not a conversion of them.
+//!
+//! Text that converts exactly may still be wrong: mojibake (GB009), or UTF-8 read as GB 18030
+//! (GB008). [`Suspicions`] finds both as a conversion reads the source, so that converting
+//! does not make such damage permanent unless the user says so.
+//!
 //! ```
 //! use gbcheck::check::Encoding;
 //! use gbcheck::convert::{convert_bytes, Bom};
@@ -35,11 +42,12 @@
 use std::fmt;
 use std::sync::OnceLock;
 
-use crate::check::Options;
+use crate::check::{FileChecker, Options};
 use crate::encoding::{Encoding, EncodingChoice, UTF8_BOM};
 use crate::finding::{Cause, Finding, Rule};
 use crate::mapping;
 use crate::profile::Profile;
+use crate::report::{Counts, FileReport};
 use crate::rules::RuleSet;
 use crate::scan::{fast, grammar, utf8::Utf8Scanner, Visitor};
 
@@ -83,8 +91,28 @@ pub fn is_refusal_rule(rule: Rule) -> bool {
     )
 }
 
+/// The profile a conversion from `from` to `to` judges by: `profile`, which applies to the GB
+/// 18030 side, or strict GB 18030-2022 when there is none (UTF-8 to UTF-8): that takes every
+/// scalar, so valid UTF-8 is all that is asked.
+pub fn side_profile(from: Encoding, to: Encoding, profile: Profile) -> Profile {
+    if from == Encoding::Utf8 && to == Encoding::Utf8 {
+        Profile::Gb18030_2022
+    } else {
+        profile
+    }
+}
+
+/// The other encoding.
+fn other(encoding: Encoding) -> Encoding {
+    match encoding {
+        Encoding::Utf8 => Encoding::Gb18030,
+        Encoding::Gb18030 => Encoding::Utf8,
+    }
+}
+
 /// Options for [`crate::check::FileChecker`] (or [`crate::check::check_bytes`]) that report
-/// exactly what converting a `from` input under `profile` refuses. Every such finding is an
+/// exactly what converting a `from` input under `profile` refuses (for UTF-8 to UTF-8, pass
+/// [`side_profile`]). Every such finding is an
 /// error; no finding means the conversion is exact.
 pub fn check_options(from: Encoding, profile: Profile, max_findings: usize) -> Options {
     let encoding = match from {
@@ -959,9 +987,16 @@ fn utf8_at(bytes: &[u8], i: usize) -> Utf8Step {
 
 /// Converts a source fed in chunks of any size; each call gives the target bytes of what it
 /// could settle (a sequence cut by the end of a chunk is finished with the next one).
+///
+/// When `from` and `to` are the same, the source is judged as a conversion to the other
+/// encoding would judge it (the same refusals), and its own bytes are given back, less a byte
+/// order mark that is dropped. They may then run up to three bytes ahead of what is judged
+/// (a sequence cut by the end of a chunk): on a refusal, throw away all that was given.
 pub struct Converter {
     reader: Reader,
     writer: Writer,
+    /// Set when the source is already in the target encoding.
+    same: Option<Passthrough>,
 }
 
 impl Converter {
@@ -971,9 +1006,13 @@ impl Converter {
             Encoding::Gb18030 => Reader::Gb18030(Gb18030Reader::default()),
             Encoding::Utf8 => Reader::Utf8(Utf8Reader::default()),
         };
+        let same = (from == to).then(|| Passthrough::new(bom_of(from), bom));
+        let profile = side_profile(from, to, profile);
+        // The readers' fast loops always write the other encoding: for a source already in the
+        // target, what they write only judges it, and is thrown away.
         let writer = Writer {
             from,
-            to,
+            to: if from == to { other(from) } else { to },
             profile,
             special: Special::of(profile),
             encoder: mapping::Encoder::new(),
@@ -982,7 +1021,22 @@ impl Converter {
             lossy: None,
             out: Output::default(),
         };
-        Converter { reader, writer }
+        Converter { reader, writer, same }
+    }
+
+    /// The result of a chunk (or of the end, `last`) that the reader has judged.
+    fn result(&mut self, chunk: &[u8], last: bool) -> Result<&[u8], Lossy> {
+        if let Some(lossy) = self.writer.lossy {
+            return Err(lossy);
+        }
+        if let Some(same) = &mut self.same {
+            self.writer.out.clear();
+            same.pass(chunk, &mut self.writer.out);
+            if last {
+                same.finish(&mut self.writer.out);
+            }
+        }
+        Ok(self.writer.out.as_slice())
     }
 
     /// Converts the next chunk. The bytes returned are valid until the next call.
@@ -995,10 +1049,7 @@ impl Converter {
             Reader::Gb18030(reader) => reader.feed(chunk, false, &mut self.writer),
             Reader::Utf8(reader) => reader.feed(chunk, false, &mut self.writer),
         }
-        match self.writer.lossy {
-            Some(lossy) => Err(lossy),
-            None => Ok(self.writer.out.as_slice()),
-        }
+        self.result(chunk, false)
     }
 
     /// Ends the source: a sequence cut by its end is refused (GB002). Returns the last bytes.
@@ -1011,16 +1062,61 @@ impl Converter {
             Reader::Gb18030(reader) => reader.feed(&[], true, &mut self.writer),
             Reader::Utf8(reader) => reader.feed(&[], true, &mut self.writer),
         }
-        match self.writer.lossy {
-            Some(lossy) => Err(lossy),
-            None => Ok(self.writer.out.as_slice()),
-        }
+        self.result(&[], true)
     }
 
     /// Whether the source started with a byte order mark (known once its first character
     /// has been fed).
     pub fn bom_seen(&self) -> bool {
         self.writer.bom_seen
+    }
+}
+
+/// A source already in the target encoding: its bytes as they are, less a byte order mark at
+/// the start that is dropped. The start is held until it is known whether it is one.
+struct Passthrough {
+    /// The source's byte order mark.
+    bom: &'static [u8],
+    drop_bom: bool,
+    /// How many bytes at the start match the byte order mark so far (held back).
+    held: usize,
+    /// Whether the start has been settled (a byte order mark or not).
+    settled: bool,
+}
+
+impl Passthrough {
+    fn new(bom: &'static [u8], choice: Bom) -> Passthrough {
+        Passthrough { bom, drop_bom: choice == Bom::Drop, held: 0, settled: false }
+    }
+
+    /// Gives the bytes of `chunk` to `out`.
+    fn pass(&mut self, mut chunk: &[u8], out: &mut Output) {
+        if !self.settled {
+            let take = (self.bom.len() - self.held).min(chunk.len());
+            if chunk[..take] != self.bom[self.held..self.held + take] {
+                self.settled = true;
+                out.extend(&self.bom[..self.held]);
+            } else {
+                self.held += take;
+                chunk = &chunk[take..];
+                if self.held < self.bom.len() {
+                    return;
+                }
+                self.settled = true;
+                if !self.drop_bom {
+                    out.extend(self.bom);
+                }
+            }
+        }
+        out.extend(chunk);
+    }
+
+    /// Ends the source: a start that was only part of a byte order mark is given back.
+    fn finish(&mut self, out: &mut Output) {
+        if !self.settled {
+            self.settled = true;
+            out.extend(&self.bom[..self.held]);
+        }
     }
 }
 
@@ -1094,6 +1190,84 @@ impl Detector {
         } else {
             Encoding::Gb18030
         }
+    }
+}
+
+/// Watches a source, as a conversion reads it, for signs that its text is not what it seems:
+/// GB009 (mojibake: text once decoded with the wrong encoding and saved again) and, for a
+/// source read as GB 18030, GB008 (it is valid UTF-8 with non-ASCII bytes: read as GB 18030 it
+/// would turn into mojibake). The checks are the checker's own rules; GB008 is judged as
+/// [`crate::check::check_bytes`] judges it with `--encoding gb18030`.
+pub struct Suspicions {
+    /// The checker, with GB009 on and every other rule off.
+    checker: FileChecker,
+    /// For a GB 18030 source: UTF-8 validation, until the first invalid byte.
+    utf8: Option<(Utf8Scanner, InvalidSeen)>,
+    first_non_ascii: Option<u64>,
+    offset: u64,
+}
+
+impl Suspicions {
+    /// Watches a source in `from`, read under `profile`; keeps at most `max_findings`.
+    pub fn new(from: Encoding, profile: Profile, max_findings: usize) -> Suspicions {
+        let mut rules = RuleSet::new(profile);
+        for &rule in Rule::ALL {
+            if rule != Rule::Mojibake {
+                rules.set_severity(rule, None);
+            }
+        }
+        let encoding = match from {
+            Encoding::Gb18030 => EncodingChoice::Gb18030,
+            Encoding::Utf8 => EncodingChoice::Utf8,
+        };
+        let options = Options { encoding, max_findings, rules };
+        let utf8 = (from == Encoding::Gb18030).then(|| (Utf8Scanner::default(), InvalidSeen::default()));
+        Suspicions { checker: FileChecker::new(from, &options, 0), utf8, first_non_ascii: None, offset: 0 }
+    }
+
+    /// Reads the next chunk.
+    pub fn feed(&mut self, chunk: &[u8]) {
+        self.checker.feed(chunk);
+        if self.first_non_ascii.is_none() {
+            if let Some(at) = chunk.iter().position(|b| !b.is_ascii()) {
+                self.first_non_ascii = Some(self.offset + at as u64);
+            }
+        }
+        self.offset += chunk.len() as u64;
+        if let Some((scanner, invalid)) = &mut self.utf8 {
+            // In pieces, so that a source that is not UTF-8 is not scanned much past its first
+            // invalid byte.
+            for piece in chunk.chunks(4 << 10) {
+                if invalid.0 {
+                    break;
+                }
+                scanner.feed(piece, invalid);
+            }
+        }
+    }
+
+    /// Ends the source: the GB008 finding alone when the source is valid UTF-8 with
+    /// non-ASCII bytes (findings under the wrong decoding would only be noise), else the
+    /// GB009 findings. No finding means nothing looks wrong.
+    pub fn finish(mut self) -> FileReport {
+        let bytes_checked = self.offset;
+        if let (Some((mut scanner, mut invalid)), Some(first_non_ascii)) =
+            (self.utf8.take(), self.first_non_ascii)
+        {
+            scanner.finish(&mut invalid);
+            if !invalid.0 {
+                let cause = Cause::WrongEncoding { expected: Encoding::Gb18030, first_non_ascii };
+                let finding = Finding::bytes(Rule::WrongEncoding, 0, 0, cause);
+                let counts = Counts { findings: 1, errors: 1, warnings: 0 };
+                return FileReport {
+                    encoding: Encoding::Gb18030,
+                    bytes_checked,
+                    findings: vec![finding],
+                    counts,
+                };
+            }
+        }
+        self.checker.finish()
     }
 }
 
@@ -1219,6 +1393,79 @@ mod tests {
         let e5e5 =
             convert("\u{E5E5}".as_bytes(), Encoding::Utf8, Encoding::Gb18030, Profile::Whatwg).unwrap_err();
         assert_eq!(e5e5.rule, Rule::Unencodable);
+    }
+
+    /// A source already in the target encoding comes back as its own bytes (the BOM dropped
+    /// unless kept), whatever the chunks; it is judged as a conversion would judge it.
+    #[test]
+    fn a_source_in_the_target_encoding_is_given_back_as_it_is() {
+        let p = Profile::Gb18030_2022;
+        // (encoding, input, valid, the input less a BOM at its start)
+        let cases: [(Encoding, &[u8], bool, &[u8]); 5] = [
+            (Encoding::Utf8, b"\xEF\xBB\xBF\xE4\xB8\xADa\n", true, b"\xE4\xB8\xADa\n"),
+            (Encoding::Utf8, b"\xE4\xB8\xAD\xEF\xBB\xBF", true, b"\xE4\xB8\xAD\xEF\xBB\xBF"),
+            (Encoding::Utf8, b"\xEF\xBBa", false, b""),
+            (Encoding::Gb18030, b"\x84\x31\x95\x33\xD6\xD0\n", true, b"\xD6\xD0\n"),
+            (Encoding::Gb18030, b"\x84\x31\xD6\xD0", false, b""),
+        ];
+        for (encoding, input, valid, dropped) in cases {
+            for size in 1..=input.len() {
+                for (bom, expected) in [(Bom::Drop, dropped), (Bom::Keep, input)] {
+                    let mut converter = Converter::new(encoding, encoding, p, bom);
+                    let got = (|| {
+                        let mut out = Vec::new();
+                        for chunk in input.chunks(size) {
+                            out.extend_from_slice(converter.feed(chunk)?);
+                        }
+                        out.extend_from_slice(converter.finish()?);
+                        Ok::<_, Lossy>(out)
+                    })();
+                    if valid {
+                        assert_eq!(got.as_deref(), Ok(expected), "{input:02X?} chunks of {size}");
+                    } else {
+                        assert!(got.is_err(), "{input:02X?} chunks of {size}");
+                    }
+                }
+            }
+        }
+        // UTF-8 to UTF-8 asks for valid UTF-8 only: U+E5E5 and an emoji under WHATWG and GBK.
+        let text = "\u{E5E5}😀\n".as_bytes();
+        for profile in Profile::ALL {
+            assert_eq!(convert(text, Encoding::Utf8, Encoding::Utf8, profile).unwrap(), text);
+        }
+        // GB 18030 to GB 18030 is judged under the profile: a one-way code under WHATWG.
+        let one_way = convert(b"a\xA3\xA0", Encoding::Gb18030, Encoding::Gb18030, Profile::Whatwg);
+        assert_eq!(one_way.unwrap_err(), Lossy { offset: 1, rule: Rule::RoundTripMismatch });
+    }
+
+    /// GB009 and GB008 as the checker finds them with `--encoding`.
+    #[test]
+    fn suspicions_are_the_checkers_gb008_and_gb009() {
+        use crate::check::check_bytes;
+        let mojibake_utf8 = "问候：浣犲ソ涓栫晫\n".as_bytes();
+        let inputs: [(&[u8], Encoding, Option<Rule>); 5] = [
+            (mojibake_utf8, Encoding::Utf8, Some(Rule::Mojibake)),
+            ("你好世界\n".as_bytes(), Encoding::Utf8, None),
+            ("你好世界\n".as_bytes(), Encoding::Gb18030, Some(Rule::WrongEncoding)),
+            (b"\xC4\xE3\xBA\xC3\n", Encoding::Gb18030, None),
+            (b"plain\n", Encoding::Gb18030, None),
+        ];
+        for (input, from, expected) in inputs {
+            for size in [1, 3, input.len()] {
+                let mut suspicions = Suspicions::new(from, Profile::Gb18030_2022, 10);
+                input.chunks(size).for_each(|chunk| suspicions.feed(chunk));
+                let report = suspicions.finish();
+                let rules: Vec<Rule> = report.findings.iter().map(|f| f.rule).collect();
+                assert_eq!(rules, expected.into_iter().collect::<Vec<_>>(), "{input:02X?} chunks of {size}");
+                // The checker's own verdict for the same rule.
+                if let Some(rule) = expected {
+                    let mut options = check_options(from, Profile::Gb18030_2022, 10);
+                    options.rules = RuleSet::new(Profile::Gb18030_2022);
+                    let checked = check_bytes(input, &options);
+                    assert!(checked.findings.iter().any(|f| f.rule == rule), "{input:02X?}");
+                }
+            }
+        }
     }
 
     #[test]

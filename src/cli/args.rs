@@ -18,8 +18,8 @@ pub enum Command {
     Check(CheckArgs),
     /// List every rule with its id, name, default severity and what it fires on.
     Rules,
-    /// Convert files between GB 18030 and UTF-8, exactly: anything lossy is refused and the
-    /// file left as it was.
+    /// Convert files between GB 18030 and UTF-8, exactly: anything lossy, or text damaged
+    /// already (mojibake), is refused and the file left as it was.
     Convert(ConvertArgs),
     /// Explain a rule: what it means, an example, and how to fix it.
     Explain {
@@ -209,12 +209,15 @@ pub struct ConvertArgs {
     #[arg(value_name = "FILE", required = true)]
     pub files: Vec<PathBuf>,
 
-    /// The encoding to convert to.
+    /// The encoding to convert to: the output is always in it. A file already in it (or pure
+    /// ASCII, the same in both) is copied unchanged, after the same checks.
     #[arg(long, value_enum)]
     pub to: TargetArg,
 
     /// The encoding the files are in. `auto`: UTF-8 when a file starts with a UTF-8 BOM or is
-    /// valid UTF-8 with non-ASCII bytes, GB 18030 otherwise.
+    /// valid UTF-8 with non-ASCII bytes, GB 18030 otherwise. A file that is not in the encoding
+    /// named is refused: `utf-8` for bytes that are not UTF-8 (GB001), `gb18030` for a file
+    /// that is valid UTF-8 (GB008, unless `--allow-mojibake`).
     #[arg(long, value_enum, default_value_t = EncodingArg::Auto)]
     pub from: EncodingArg,
 
@@ -223,7 +226,8 @@ pub struct ConvertArgs {
     pub profile: ProfileArg,
 
     /// Replace each file with its conversion (atomically: a temporary file in the same
-    /// directory, checked, then renamed over the original).
+    /// directory, checked, then renamed over the original). A file already in the target
+    /// encoding is checked and left as it is (unless it loses its BOM).
     #[arg(long, conflicts_with = "output")]
     pub in_place: bool,
 
@@ -240,9 +244,15 @@ pub struct ConvertArgs {
     pub dry_run: bool,
 
     /// Keep a byte order mark at the start of a file, as the target encoding's BOM (it is
-    /// dropped otherwise).
+    /// dropped otherwise, also from a file already in the target encoding).
     #[arg(long)]
     pub keep_bom: bool,
+
+    /// Convert even text that looks damaged already: mojibake (GB009), or a file that is
+    /// valid UTF-8 named `--from gb18030` (GB008). Such files are refused otherwise, since
+    /// converting them would make the damage permanent.
+    #[arg(long)]
+    pub allow_mojibake: bool,
 
     /// Show at most N findings per refused file.
     #[arg(long, value_name = "N", default_value_t = 20)]

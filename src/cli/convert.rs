@@ -1,15 +1,21 @@
 //! `gbcheck convert`: lossless transcoding between GB 18030 and UTF-8, written atomically.
 //!
+//! The output is always in the encoding asked for. A file already in it (or pure ASCII, the
+//! same bytes in both) is checked like any other and copied as it is, less a byte order mark
+//! that is dropped; in place, it is not rewritten at all (unless it loses its BOM).
+//!
 //! Each file is read in chunks (bounded memory):
 //!
 //! 1. with `--from auto`, for detection (stopped as soon as the answer is settled);
 //! 2. for the conversion, which is also the check: the converter stops at the first place it
-//!    cannot convert exactly (what the refusal rules GB001-GB004 and GB006 find). It writes to
-//!    a temporary file `.NAME.gbcheck-tmp-PID` in the destination's directory, flushed and
-//!    fsynced; to standard output straight when that is a regular file written at its end (a
-//!    conversion that stops is cut off again), else to a spool (memory, then an unnamed
-//!    temporary file). Nothing stays on standard output or reaches the destination unless the
-//!    whole file converted; `--dry-run` converts into nothing;
+//!    cannot convert exactly (what the refusal rules GB001-GB004 and GB006 find), and the same
+//!    read looks for text that is damaged already (GB009 mojibake; GB008, UTF-8 read as GB
+//!    18030), refused at the end unless `--allow-mojibake`. It writes to a temporary file in
+//!    the destination's directory, flushed and fsynced; to standard output straight when that
+//!    is a regular file written at its end (a conversion that stops is cut off again), else to
+//!    a spool (memory, then an unnamed temporary file). Nothing stays on standard output or
+//!    reaches the destination unless the whole file converted; `--dry-run` converts into
+//!    nothing;
 //! 3. only when it stopped: by the library's checker with the refusal rules, for the findings
 //!    to print. A refused file is left as it was, and the exit status is 1;
 //! 4. for a file destination, the verification: the temporary file is converted back and
@@ -18,23 +24,26 @@
 //!    backup is made (a hard link, or a copy), the temporary file is renamed over the
 //!    destination and the directory fsynced.
 //!
-//! Any failure removes the temporary file and leaves the destination as it was. A process
-//! killed on the way (`kill -9`) leaves its temporary file; the next run in that directory
-//! removes every `.*.gbcheck-tmp-PID` whose process is gone.
+//! Temporary files are `tempfile`'s: created with a random name (`.NAME.gbcheck-tmp-XXXXXX`)
+//! that cannot collide, and removed on every way out but a kill. A process killed on the way
+//! (`kill -9`) leaves its temporary file; gbcheck never removes a temporary file it did not
+//! create, since it cannot prove that no other process (in another PID namespace, or on
+//! another machine sharing the directory) is writing it. So the directory is never listed.
 //!
 //! Diagnostics go to standard error (standard output may carry the converted text).
 
-use std::fs::{self, File, Metadata, OpenOptions};
+use std::fs::{self, File, Metadata};
 use std::io::{self, Read, Seek, Write};
-use std::os::unix::fs::{MetadataExt, OpenOptionsExt};
-use std::path::{Path, PathBuf};
+use std::os::unix::fs::MetadataExt;
+use std::path::Path;
 
 use gbcheck::check::{Encoding, FileChecker};
-use gbcheck::convert::{bom_of, check_options, Bom, Converter, Detector};
-use gbcheck::finding::HexBytes;
+use gbcheck::convert::{bom_of, check_options, side_profile, Bom, Converter, Detector, Lossy, Suspicions};
+use gbcheck::finding::{HexBytes, Rule};
 use gbcheck::lines::Locator;
 use gbcheck::profile::Profile;
 use gbcheck::report::FileReport;
+use tempfile::NamedTempFile;
 
 use super::args::{ConvertArgs, EncodingArg, ProfileArg, TargetArg};
 use super::escape::escape_str;
@@ -46,7 +55,7 @@ use super::{EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS};
 /// (it is read whole for that); bigger files show byte offsets only.
 const LOCATE_LIMIT: u64 = 64 << 20;
 
-/// Marks the name of a temporary file: `.NAME.gbcheck-tmp-PID`.
+/// Marks the name of a temporary file: `.NAME.gbcheck-tmp-XXXXXX` (random letters).
 const TEMP_MARK: &str = ".gbcheck-tmp-";
 
 /// How standard input is named in messages.
@@ -61,6 +70,8 @@ struct Plan {
     chunk: usize,
     dry_run: bool,
     max_findings: usize,
+    /// Convert text that looks damaged already (GB008, GB009) instead of refusing it.
+    allow_mojibake: bool,
 }
 
 /// Where the conversion goes.
@@ -111,6 +122,7 @@ pub fn run(args: &ConvertArgs) -> io::Result<u8> {
         chunk: usize::try_from(args.chunk_size).unwrap_or(usize::MAX).clamp(4, 64 << 20),
         dry_run: args.dry_run,
         max_findings: args.max_findings,
+        allow_mojibake: args.allow_mojibake,
     };
     let destination = match (&args.output, args.in_place) {
         (Some(out), _) => Destination::File(out),
@@ -123,7 +135,7 @@ pub fn run(args: &ConvertArgs) -> io::Result<u8> {
         let shown =
             if from_stdin { STDIN_SHOWN.to_string() } else { escape_str(&DisplayPath::of(path).text) };
         let result = if from_stdin {
-            hold_stdin().and_then(|(held, _guard)| convert_one(&held, &shown, &plan, &destination, true))
+            hold_stdin().and_then(|held| convert_one(held.path(), &shown, &plan, &destination, true))
         } else {
             convert_one(path, &shown, &plan, &destination, false)
         };
@@ -139,17 +151,16 @@ pub fn run(args: &ConvertArgs) -> io::Result<u8> {
     Ok(status)
 }
 
-/// Copies standard input into a temporary file (removed when the guard is dropped): a
+/// Copies standard input into a temporary file in `$TMPDIR` (removed when dropped): a
 /// conversion reads its source more than once (detection, conversion, the findings of a
 /// refusal), and a pipe can be read only once.
-fn hold_stdin() -> Result<(PathBuf, TempGuard), Failure> {
-    let (mut file, path) = create_in_temp_dir("stdin").map_err(|e| {
+fn hold_stdin() -> Result<NamedTempFile, Failure> {
+    let mut held = tempfile::Builder::new().prefix(".gbcheck-stdin-").tempfile().map_err(|e| {
         format!("cannot create a temporary file for standard input: {}", describe_io_error(&e))
     })?;
-    let guard = TempGuard { path: Some(path.clone()) };
-    io::copy(&mut io::stdin().lock(), &mut file)
+    io::copy(&mut io::stdin().lock(), held.as_file_mut())
         .map_err(|e| format!("cannot hold standard input in a temporary file: {}", describe_io_error(&e)))?;
-    Ok((path, guard))
+    Ok(held)
 }
 
 /// Opens a source and checks that it is a regular file.
@@ -201,142 +212,289 @@ fn convert_one(
         Destination::File(out) => Some(out.to_path_buf()),
         Destination::Stdout => None,
     };
-    if let (Some(target), false) = (&target, plan.dry_run) {
-        remove_stale_temps(parent_of(target));
-    }
-    let detect = || {
-        let mut detector = Detector::new();
-        for_each_chunk(&file, plan.chunk, |chunk| {
-            detector.feed(chunk);
-            Ok(!detector.is_settled())
-        })?;
-        Ok::<_, Failure>(detector.finish())
-    };
-    // Bound for standard output with `--from auto`, the source is first converted as UTF-8,
-    // which validates it on the way: a valid UTF-8 file is then read once, not twice. That is
-    // what detection says of it, or (all ASCII) converts to the same bytes as GB 18030 would.
-    // Anything else stops the attempt, its output is thrown away, and detection decides.
-    let mut attempted = None;
-    let from = match plan.from {
-        Some(from) => from,
-        None if matches!(destination, Destination::Stdout) && !plan.dry_run => {
-            let mut sink = StdoutSink::new(&meta, min_output(meta.len(), Encoding::Utf8, plan.to));
-            match convert_stream(path, Encoding::Utf8, plan, &mut sink) {
-                Ok(_) => {
-                    attempted = Some(sink);
-                    Encoding::Utf8
-                }
-                Err(StreamError::Lossy(_)) => {
-                    sink.discard()?;
-                    detect()?
-                }
-                Err(e) => {
-                    let what = e.describe(sink.name());
-                    sink.discard()?;
-                    return Err(what);
-                }
-            }
+    // `-o` naming the source itself is an in-place conversion.
+    let out_is_source = match destination {
+        Destination::File(out) => {
+            fs::metadata(out).is_ok_and(|m| (m.dev(), m.ino()) == (meta.dev(), meta.ino()))
         }
-        None => detect()?,
+        _ => false,
     };
-    let direction = format!("{} -> {}", from.as_str(), plan.to.as_str());
-    if from == plan.to && matches!(destination, Destination::InPlace { .. }) {
-        eprintln!("gbcheck: {shown}: already {}; left unchanged", from.as_str());
-        return Ok(Outcome::Done);
-    }
-
+    let in_place = matches!(destination, Destination::InPlace { .. }) || out_is_source;
+    let (from, attempted) = match settle_from(path, &file, &meta, plan, destination)? {
+        (from, Attempt::Stopped(e, name)) => return stopped(e, path, shown, from, plan, name),
+        (from, Attempt::Converted(sink, streamed)) => (from, Some((sink, streamed))),
+        (from, Attempt::None) => (from, None),
+    };
     let has_bom = {
         let mut start = [0u8; 4];
         let n = read_prefix(path, &mut start)?;
         start[..n].starts_with(bom_of(from))
     };
-    let bom_note = |dry_run: bool| {
-        if has_bom {
-            let note = match (plan.bom, dry_run) {
-                (Bom::Drop, false) => "byte order mark dropped (--keep-bom keeps it)".to_string(),
-                (Bom::Drop, true) => "byte order mark would be dropped (--keep-bom keeps it)".to_string(),
-                (Bom::Keep, _) => format!("byte order mark kept as the {} one", plan.to.as_str()),
-            };
-            eprintln!("gbcheck: {shown}: {note}");
-        }
-    };
-    if plan.dry_run {
-        // The same one-read conversion, into nothing.
-        match convert_stream(path, from, plan, &mut io::sink()) {
-            Ok(_) => {}
-            Err(StreamError::Lossy(lossy)) => {
-                return refuse_after(path, shown, from, plan, &direction, lossy)
-            }
-            Err(e) => return Err(e.describe("nowhere")),
-        }
-        bom_note(true);
-        eprintln!("gbcheck: {shown}: would convert {direction} ({} bytes)", meta.len());
+    // A pure-ASCII file is the same bytes in both encodings: in place, it is left alone.
+    if in_place && !plan.dry_run && from != plan.to && is_ascii(path, plan.chunk)? {
+        say_done(shown, plan, plan.to, false, &Done::InPlace(meta.len(), meta.len()));
         return Ok(Outcome::Done);
     }
-    // One read converts and checks at once: the converter stops at the first place it cannot
-    // convert exactly, which is where the check would find something. Only then does the
-    // check run, to say what it found. Nothing reaches the destination before the whole
-    // source has converted: standard output gets the spool, a file the verified temporary file.
-    let written = match (destination, target) {
-        (Destination::Stdout, _) | (_, None) => {
-            let sink = match attempted {
-                Some(sink) => sink,
-                None => {
-                    let mut sink = StdoutSink::new(&meta, min_output(meta.len(), from, plan.to));
-                    match convert_stream(path, from, plan, &mut sink) {
-                        Ok(_) => sink,
-                        Err(StreamError::Lossy(lossy)) => {
-                            sink.discard()?;
-                            return refuse_after(path, shown, from, plan, &direction, lossy);
-                        }
-                        Err(e) => {
-                            let what = e.describe(sink.name());
-                            sink.discard()?;
-                            return Err(what);
-                        }
-                    }
-                }
-            };
-            bom_note(false);
-            // A closed output pipe ends the conversion quietly, as it ends `gbcheck check`.
-            return match sink.finish() {
-                Ok(()) => Ok(Outcome::Done),
-                Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Ok(Outcome::Done),
-                Err(e) => Err(format!("cannot write standard output: {}", describe_io_error(&e))),
-            };
-        }
-        (Destination::InPlace { backup }, Some(target)) => {
-            write_atomically(path, &meta, &target, true, *backup, from, plan, has_bom, from_stdin)
-                .map(|n| (n, None))
-        }
-        (Destination::File(_), Some(target)) => {
-            // `-o` naming the source itself is an in-place conversion.
-            let same = fs::metadata(&target).is_ok_and(|m| m.dev() == meta.dev() && m.ino() == meta.ino());
-            let target =
-                if same { fs::canonicalize(&target).map_err(|e| describe_io_error(&e))? } else { target };
-            write_atomically(path, &meta, &target, same, None, from, plan, has_bom, from_stdin)
-                .map(|n| (n, Some(target)))
-        }
-    };
-    match written {
-        Err(WriteError::Lossy(lossy)) => refuse_after(path, shown, from, plan, &direction, lossy),
-        Err(WriteError::Failed(failure)) => Err(failure),
-        Ok((written, into)) => {
-            bom_note(false);
-            match into {
-                None => {
-                    eprintln!("gbcheck: {shown}: converted {direction} ({} -> {written} bytes)", meta.len())
-                }
-                Some(target) => {
-                    let out = escape_str(&DisplayPath::of(&target).text);
-                    eprintln!(
-                        "gbcheck: {shown}: converted {direction} into {out} ({} -> {written} bytes)",
-                        meta.len()
-                    );
-                }
+    let drops_bom = has_bom && plan.bom == Bom::Drop;
+    if plan.dry_run || (in_place && from == plan.to && !drops_bom) {
+        // One read into nothing: the check of a dry run, or of a file that stays as it is.
+        return match convert_stream(path, from, plan, &mut io::sink()) {
+            Ok(streamed) => {
+                let from = if streamed.ascii { plan.to } else { from };
+                let done = if plan.dry_run {
+                    Done::DryRun(meta.len())
+                } else {
+                    Done::InPlace(meta.len(), meta.len())
+                };
+                say_done(shown, plan, from, has_bom, &done);
+                Ok(Outcome::Done)
             }
+            Err(e) => stopped(e, path, shown, from, plan, "nowhere"),
+        };
+    }
+    match (destination, target) {
+        (Destination::Stdout, _) | (_, None) => to_stdout(path, shown, &meta, from, plan, has_bom, attempted),
+        (destination, Some(target)) => {
+            let source = Source { path, shown, meta: &meta, from, has_bom, from_stdin };
+            to_file(&source, destination, &target, out_is_source, plan)
+        }
+    }
+}
+
+/// A source whose encoding is settled.
+struct Source<'a> {
+    path: &'a Path,
+    /// How it is named in messages.
+    shown: &'a str,
+    meta: &'a Metadata,
+    from: Encoding,
+    /// Whether it starts with the byte order mark of `from`.
+    has_bom: bool,
+    /// Whether it holds what came on standard input.
+    from_stdin: bool,
+}
+
+/// Converts into a file: the source itself (in place, or `-o` naming it) or another.
+///
+/// One read converts and checks at once: the converter stops at the first place it cannot
+/// convert exactly, which is where the check would find something. Only then does the check
+/// run, to say what it found. Nothing reaches the destination before the whole source has
+/// converted and the temporary file has been verified.
+fn to_file(
+    source: &Source,
+    destination: &Destination,
+    target: &Path,
+    out_is_source: bool,
+    plan: &Plan,
+) -> Result<Outcome, Failure> {
+    let Source { path, shown, meta, from, has_bom, from_stdin } = *source;
+    let (backup, into) = match destination {
+        Destination::InPlace { backup } => (*backup, None),
+        _ => (None, Some(target)),
+    };
+    let target = if out_is_source {
+        fs::canonicalize(target).map_err(|e| describe_io_error(&e))?
+    } else {
+        target.to_path_buf()
+    };
+    let in_place = into.is_none() || out_is_source;
+    let written = write_atomically(path, meta, &target, in_place, backup, from, plan, has_bom, from_stdin);
+    match written {
+        Err(WriteError::Stopped(e)) => stopped(e, path, shown, from, plan, "the temporary file"),
+        Err(WriteError::Failed(failure)) => Err(failure),
+        Ok(streamed) => {
+            let from = if streamed.ascii { plan.to } else { from };
+            let done = match into {
+                None => Done::InPlace(meta.len(), streamed.written),
+                Some(_) => {
+                    Done::Into(escape_str(&DisplayPath::of(&target).text), meta.len(), streamed.written)
+                }
+            };
+            say_done(shown, plan, from, has_bom, &done);
             Ok(Outcome::Done)
         }
+    }
+}
+
+/// What came of converting a source bound for standard output as UTF-8 before detection.
+enum Attempt {
+    /// No attempt was made.
+    None,
+    /// The source converted: its output waits in the sink.
+    Converted(StdoutSink, Streamed),
+    /// The source is UTF-8 but refused, or the output failed (said about the sink named).
+    Stopped(StreamError, &'static str),
+}
+
+/// The encoding of the source: `--from`, or detected.
+///
+/// Bound for standard output with `--from auto`, the source is first converted as UTF-8,
+/// which validates it on the way: a valid UTF-8 file is then read once, not twice. That is
+/// what detection says of it, or (all ASCII) converts to the same bytes as GB 18030 would.
+/// Anything else stops the attempt, its output is thrown away, and detection decides.
+fn settle_from(
+    path: &Path,
+    file: &File,
+    meta: &Metadata,
+    plan: &Plan,
+    destination: &Destination,
+) -> Result<(Encoding, Attempt), Failure> {
+    let detect = || {
+        let mut detector = Detector::new();
+        for_each_chunk(file, plan.chunk, |chunk| {
+            detector.feed(chunk);
+            Ok(!detector.is_settled())
+        })?;
+        Ok::<_, Failure>(detector.finish())
+    };
+    match plan.from {
+        Some(from) => Ok((from, Attempt::None)),
+        None if matches!(destination, Destination::Stdout) && !plan.dry_run => {
+            let mut sink = StdoutSink::new(meta, min_output(meta.len(), Encoding::Utf8, plan.to));
+            match convert_stream(path, Encoding::Utf8, plan, &mut sink) {
+                Ok(streamed) => Ok((Encoding::Utf8, Attempt::Converted(sink, streamed))),
+                Err(StreamError::Lossy(_)) => {
+                    sink.discard()?;
+                    Ok((detect()?, Attempt::None))
+                }
+                Err(e) => {
+                    let name = sink.name();
+                    sink.discard()?;
+                    Ok((Encoding::Utf8, Attempt::Stopped(e, name)))
+                }
+            }
+        }
+        None => Ok((detect()?, Attempt::None)),
+    }
+}
+
+/// Converts into standard output (the attempt as UTF-8 already made, when it went through).
+fn to_stdout(
+    path: &Path,
+    shown: &str,
+    meta: &Metadata,
+    from: Encoding,
+    plan: &Plan,
+    has_bom: bool,
+    attempted: Option<(StdoutSink, Streamed)>,
+) -> Result<Outcome, Failure> {
+    let (sink, streamed) = match attempted {
+        Some(attempted) => attempted,
+        None => {
+            let mut sink = StdoutSink::new(meta, min_output(meta.len(), from, plan.to));
+            match convert_stream(path, from, plan, &mut sink) {
+                Ok(streamed) => (sink, streamed),
+                Err(e) => {
+                    let name = sink.name();
+                    sink.discard()?;
+                    return stopped(e, path, shown, from, plan, name);
+                }
+            }
+        }
+    };
+    let from = if streamed.ascii { plan.to } else { from };
+    say_done(shown, plan, from, has_bom, &Done::Stdout);
+    // A closed output pipe ends the conversion quietly, as it ends `gbcheck check`.
+    match sink.finish() {
+        Ok(()) => Ok(Outcome::Done),
+        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Ok(Outcome::Done),
+        Err(e) => Err(format!("cannot write standard output: {}", describe_io_error(&e))),
+    }
+}
+
+/// What became of a file that went through.
+enum Done {
+    /// Written to standard output.
+    Stdout,
+    /// Replaced in place, or left as it was; the bytes read and written.
+    InPlace(u64, u64),
+    /// Written into the file named; the bytes read and written.
+    Into(String, u64, u64),
+    /// Nothing written (`--dry-run`); the bytes read.
+    DryRun(u64),
+}
+
+/// Says on standard error what became of a file that went through. `from` is the target
+/// encoding for a file already in it (pure ASCII included).
+fn say_done(shown: &str, plan: &Plan, from: Encoding, has_bom: bool, done: &Done) {
+    let to = plan.to.as_str();
+    let keep_note = "(--keep-bom keeps it)";
+    let note = if from == plan.to {
+        let drops = has_bom && plan.bom == Bom::Drop;
+        match (done, drops) {
+            (Done::DryRun(_), false) => format!("already {to}; nothing to convert"),
+            (Done::DryRun(_), true) => {
+                format!("already {to}; its byte order mark would be dropped {keep_note}")
+            }
+            (Done::Stdout, false) => format!("already {to}; written unchanged"),
+            (Done::Stdout, true) => format!("already {to}; written without its byte order mark {keep_note}"),
+            (Done::Into(out, ..), false) => format!("already {to}; copied unchanged into {out}"),
+            (Done::Into(out, ..), true) => {
+                format!("already {to}; copied into {out} without its byte order mark {keep_note}")
+            }
+            (Done::InPlace(..), false) => format!("already {to}; left unchanged"),
+            (Done::InPlace(..), true) => format!("already {to}; byte order mark dropped {keep_note}"),
+        }
+    } else {
+        if has_bom {
+            let bom = match (plan.bom, done) {
+                (Bom::Drop, Done::DryRun(_)) => format!("byte order mark would be dropped {keep_note}"),
+                (Bom::Drop, _) => format!("byte order mark dropped {keep_note}"),
+                (Bom::Keep, _) => format!("byte order mark kept as the {to} one"),
+            };
+            eprintln!("gbcheck: {shown}: {bom}");
+        }
+        let direction = format!("{} -> {to}", from.as_str());
+        match done {
+            Done::Stdout => return,
+            Done::DryRun(read) => format!("would convert {direction} ({read} bytes)"),
+            Done::InPlace(read, written) => format!("converted {direction} ({read} -> {written} bytes)"),
+            Done::Into(out, read, written) => {
+                format!("converted {direction} into {out} ({read} -> {written} bytes)")
+            }
+        }
+    };
+    eprintln!("gbcheck: {shown}: {note}");
+}
+
+/// Whether a file is all ASCII (read up to its first other byte).
+fn is_ascii(path: &Path, chunk: usize) -> Result<bool, Failure> {
+    let (file, _) = open_source(path)?;
+    let mut ascii = true;
+    for_each_chunk(file, chunk, |bytes| {
+        ascii = bytes.is_ascii();
+        Ok(ascii)
+    })?;
+    Ok(ascii)
+}
+
+/// A conversion that stopped: refused (with the findings that say why), or failed.
+fn stopped(
+    e: StreamError,
+    path: &Path,
+    shown: &str,
+    from: Encoding,
+    plan: &Plan,
+    output: &str,
+) -> Result<Outcome, Failure> {
+    match e {
+        StreamError::Lossy(lossy) => refuse_after(path, shown, from, plan, lossy),
+        StreamError::Suspect(report) => refuse_suspect(path, shown, from, plan, &report),
+        e => Err(e.describe(output)),
+    }
+}
+
+/// The direction of a conversion, for messages: `gb18030 -> utf-8`.
+fn direction(from: Encoding, plan: &Plan) -> String {
+    format!("{} -> {}", from.as_str(), plan.to.as_str())
+}
+
+/// What a refusal leaves: the file as it was, or (standard input) nothing.
+fn unchanged(shown: &str) -> &'static str {
+    if shown == STDIN_SHOWN {
+        "nothing was written"
+    } else {
+        "the file is unchanged"
     }
 }
 
@@ -347,17 +505,16 @@ fn refuse(
     report: &FileReport,
     from: Encoding,
     plan: &Plan,
-    direction: &str,
 ) -> Result<Outcome, Failure> {
     print_refusal(path, shown, report, from, plan)?;
     let verb = if plan.dry_run { "would refuse" } else { "refused" };
     eprintln!(
-        "gbcheck: {shown}: {verb} ({direction} under {}): {} finding{} would make the conversion lossy; \
-         {}",
-        plan.profile,
+        "gbcheck: {shown}: {verb} ({} under {}): {} finding{} would make the conversion lossy; {}",
+        direction(from, plan),
+        side_profile(from, plan.to, plan.profile),
         report.counts.findings,
         if report.counts.findings == 1 { "" } else { "s" },
-        if shown == STDIN_SHOWN { "nothing was written" } else { "the file is unchanged" },
+        unchanged(shown),
     );
     Ok(Outcome::Refused)
 }
@@ -368,15 +525,43 @@ fn refuse_after(
     shown: &str,
     from: Encoding,
     plan: &Plan,
-    direction: &str,
-    lossy: gbcheck::convert::Lossy,
+    lossy: Lossy,
 ) -> Result<Outcome, Failure> {
     let report = check(path, from, plan)?;
     if report.counts.findings == 0 {
         // The source changed between the two reads.
         return Err(format!("the file changed while it was converted ({lossy}); nothing was changed"));
     }
-    refuse(path, shown, &report, from, plan, direction)
+    refuse(path, shown, &report, from, plan)
+}
+
+/// The text converts exactly but looks damaged already (GB008, GB009): converting it would
+/// make the damage permanent, so it is refused unless `--allow-mojibake`.
+fn refuse_suspect(
+    path: &Path,
+    shown: &str,
+    from: Encoding,
+    plan: &Plan,
+    report: &FileReport,
+) -> Result<Outcome, Failure> {
+    print_refusal(path, shown, report, from, plan)?;
+    let verb = if plan.dry_run { "would refuse" } else { "refused" };
+    let why = if report.findings.first().is_some_and(|f| f.rule == Rule::WrongEncoding) {
+        "the file is valid UTF-8 (GB008 wrong-encoding): read as GB 18030 its text would become \
+         mojibake; name its encoding with --from utf-8 (or --from auto), or convert it as asked \
+         with --allow-mojibake"
+            .to_string()
+    } else {
+        let n = report.counts.findings;
+        format!(
+            "{n} run{} of mojibake (GB009: text decoded with the wrong encoding and saved again), \
+             which converting would make permanent; repair the text, or convert it anyway with \
+             --allow-mojibake",
+            if n == 1 { "" } else { "s" }
+        )
+    };
+    eprintln!("gbcheck: {shown}: {verb} ({}): {why}; {}", direction(from, plan), unchanged(shown));
+    Ok(Outcome::Refused)
 }
 
 /// Standard output as the destination of one file's conversion. Nothing of a conversion that
@@ -500,11 +685,9 @@ impl Spool {
         Spool { memory: Vec::new(), file: None, straight_to_file: min_len > SPOOL_IN_MEMORY as u64 }
     }
 
-    /// A temporary file in the temporary directory, removed at once (it lives while open).
+    /// A temporary file in `$TMPDIR` with no name (it lives while open).
     fn create_file() -> io::Result<File> {
-        let (file, path) = create_in_temp_dir("spool")?;
-        fs::remove_file(&path)?;
-        Ok(file)
+        tempfile::tempfile()
     }
 
     /// Writes the spool out.
@@ -543,21 +726,6 @@ impl Write for Spool {
     }
 }
 
-/// Creates a new file `.gbcheck-STEM-PID-N` in the temporary directory, readable and writable
-/// by its owner only.
-fn create_in_temp_dir(stem: &str) -> io::Result<(File, PathBuf)> {
-    let dir = std::env::temp_dir();
-    for attempt in 0..100u32 {
-        let path = dir.join(format!(".gbcheck-{stem}-{}-{attempt}", std::process::id()));
-        match OpenOptions::new().read(true).write(true).create_new(true).mode(0o600).open(&path) {
-            Ok(file) => return Ok((file, path)),
-            Err(e) if e.kind() == io::ErrorKind::AlreadyExists => continue,
-            Err(e) => return Err(e),
-        }
-    }
-    Err(io::Error::other("cannot find a free name for a temporary file"))
-}
-
 fn read_prefix(path: &Path, buf: &mut [u8]) -> Result<usize, Failure> {
     let mut file = File::open(path).map_err(|e| format!("cannot read: {}", describe_io_error(&e)))?;
     let mut n = 0;
@@ -575,7 +743,7 @@ fn read_prefix(path: &Path, buf: &mut [u8]) -> Result<usize, Failure> {
 /// Step 3: what the checker finds in a file the converter stopped on, for the refusal.
 fn check(path: &Path, from: Encoding, plan: &Plan) -> Result<FileReport, Failure> {
     let (file, _) = open_source(path)?;
-    let options = check_options(from, plan.profile, plan.max_findings);
+    let options = check_options(from, side_profile(from, plan.to, plan.profile), plan.max_findings);
     let mut checker = FileChecker::new(from, &options, 0);
     for_each_chunk(file, plan.chunk, |chunk| {
         checker.feed(chunk);
@@ -625,15 +793,19 @@ fn print_refusal(
             }
             None => format!("{shown}: byte {}", span.start),
         };
+        // A finding about the whole file (GB008) has no bytes to show.
+        let at = if bytes.is_empty() {
+            String::new()
+        } else {
+            format!(" (bytes {} at byte {})", HexBytes(&bytes), span.start)
+        };
         let _ = writeln!(
             err,
-            "{place}: {}[{}] {}: {} (bytes {} at byte {})",
+            "{place}: {}[{}] {}: {}{at}",
             finding.severity,
             finding.rule.id(),
             finding.rule.name(),
             escape_str(&finding.message(&bytes)),
-            HexBytes(&bytes),
-            span.start,
         );
     }
     let hidden = report.counts.findings.saturating_sub(report.findings.len() as u64);
@@ -651,8 +823,10 @@ fn print_refusal(
 enum StreamError {
     /// Reading the source failed.
     Read(Failure),
-    /// The source cannot be converted exactly after all (it changed since it was checked).
-    Lossy(gbcheck::convert::Lossy),
+    /// The source cannot be converted exactly.
+    Lossy(Lossy),
+    /// The source converts exactly, but its text looks damaged already (GB008, GB009).
+    Suspect(FileReport),
     /// Writing the output failed.
     Write(io::Error),
 }
@@ -662,37 +836,52 @@ impl StreamError {
         match self {
             StreamError::Read(message) => message,
             StreamError::Lossy(lossy) => format!("the file changed while it was converted: {lossy}"),
+            StreamError::Suspect(_) => "the text looks damaged already (GB008, GB009)".to_string(),
             StreamError::Write(e) => format!("cannot write {output}: {}", describe_io_error(&e)),
         }
     }
 }
 
-/// Step 3: converts the source into `out`; returns the number of bytes written.
+/// What a conversion that went through wrote.
+struct Streamed {
+    /// Bytes written.
+    written: u64,
+    /// Whether the source was all ASCII (then it is the same bytes in both encodings).
+    ascii: bool,
+}
+
+/// Step 2: converts the source into `out`, and looks for damaged text on the way (unless
+/// `--allow-mojibake`).
 fn convert_stream(
     path: &Path,
     from: Encoding,
     plan: &Plan,
     out: &mut impl Write,
-) -> Result<u64, StreamError> {
+) -> Result<Streamed, StreamError> {
     let (file, _) = open_source(path).map_err(StreamError::Read)?;
     let mut converter = Converter::new(from, plan.to, plan.profile, plan.bom);
-    let mut written = 0u64;
+    let mut suspicions =
+        (!plan.allow_mojibake).then(|| Suspicions::new(from, plan.profile, plan.max_findings));
+    let mut streamed = Streamed { written: 0, ascii: true };
     let mut failure = None;
-    for_each_chunk(file, plan.chunk, |chunk| match converter.feed(chunk) {
-        Ok(bytes) => match out.write_all(bytes) {
-            Ok(()) => {
-                written += bytes.len() as u64;
-                Ok(true)
+    for_each_chunk(file, plan.chunk, |chunk| {
+        let bytes = match converter.feed(chunk) {
+            Ok(bytes) => bytes,
+            Err(lossy) => {
+                failure = Some(StreamError::Lossy(lossy));
+                return Ok(false);
             }
-            Err(e) => {
-                failure = Some(StreamError::Write(e));
-                Ok(false)
-            }
-        },
-        Err(lossy) => {
-            failure = Some(StreamError::Lossy(lossy));
-            Ok(false)
+        };
+        if let Err(e) = out.write_all(bytes) {
+            failure = Some(StreamError::Write(e));
+            return Ok(false);
         }
+        streamed.written += bytes.len() as u64;
+        streamed.ascii &= chunk.is_ascii();
+        if let Some(suspicions) = &mut suspicions {
+            suspicions.feed(chunk);
+        }
+        Ok(true)
     })
     .map_err(StreamError::Read)?;
     if let Some(failure) = failure {
@@ -700,7 +889,13 @@ fn convert_stream(
     }
     let last = converter.finish().map_err(StreamError::Lossy)?;
     out.write_all(last).map_err(StreamError::Write)?;
-    Ok(written + last.len() as u64)
+    streamed.written += last.len() as u64;
+    if let Some(report) = suspicions.map(Suspicions::finish) {
+        if report.counts.findings > 0 {
+            return Err(StreamError::Suspect(report));
+        }
+    }
+    Ok(streamed)
 }
 
 /// Step 4: converts the temporary file back and compares it with the source.
@@ -747,69 +942,31 @@ fn parent_of(path: &Path) -> &Path {
     }
 }
 
-/// The temporary name for `path` in its directory: `.NAME.gbcheck-tmp-PID`.
-fn temp_path_for(path: &Path) -> PathBuf {
+/// The start of the name of a temporary file for `path`: `.NAME.gbcheck-tmp-`, which
+/// `tempfile` ends with random letters (and creates readable and writable by the owner only).
+fn temp_prefix(path: &Path) -> String {
     let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-    parent_of(path).join(format!(".{name}{TEMP_MARK}{}", std::process::id()))
+    format!(".{name}{TEMP_MARK}")
 }
 
-/// Removes the temporary files of gbcheck processes that are gone (killed during a
-/// conversion). Best effort: what cannot be listed or removed stays.
-fn remove_stale_temps(dir: &Path) {
-    let Ok(entries) = fs::read_dir(dir) else { return };
-    for entry in entries.flatten() {
-        let name = entry.file_name();
-        let Some(name) = name.to_str() else { continue };
-        let Some(at) = name.rfind(TEMP_MARK) else { continue };
-        if !name.starts_with('.') {
-            continue;
-        }
-        let Ok(pid) = name[at + TEMP_MARK.len()..].parse::<i32>() else { continue };
-        if pid > 0 && pid as u32 != std::process::id() && !process_exists(pid) {
-            let _ = fs::remove_file(entry.path());
-        }
-    }
-}
-
-fn process_exists(pid: i32) -> bool {
-    // SAFETY: kill with signal 0 sends nothing; it only asks whether the process exists.
-    #[allow(unsafe_code)]
-    let result = unsafe { libc::kill(pid, 0) };
-    result == 0 || io::Error::last_os_error().raw_os_error() != Some(libc::ESRCH)
-}
-
-/// Removes a temporary file when dropped, unless it was renamed into place.
-struct TempGuard {
-    path: Option<PathBuf>,
-}
-
-impl Drop for TempGuard {
-    fn drop(&mut self) {
-        if let Some(path) = self.path.take() {
-            let _ = fs::remove_file(path);
-        }
-    }
-}
-
-/// Creates a new temporary file beside `path`, readable and writable by its owner only.
-fn create_temp(path: &Path) -> Result<(File, TempGuard), Failure> {
-    let temp = temp_path_for(path);
-    let file = OpenOptions::new().write(true).create_new(true).mode(0o600).open(&temp).map_err(|e| {
+/// Creates a new temporary file beside `path`.
+fn create_temp(path: &Path) -> Result<NamedTempFile, Failure> {
+    let prefix = temp_prefix(path);
+    tempfile::Builder::new().prefix(&prefix).tempfile_in(parent_of(path)).map_err(|e| {
         let dir = escape_str(&DisplayPath::of(parent_of(path)).text);
-        let why = if e.kind() == io::ErrorKind::PermissionDenied || e.raw_os_error() == Some(libc::EROFS) {
+        let why = if matches!(e.kind(), io::ErrorKind::PermissionDenied | io::ErrorKind::ReadOnlyFilesystem) {
             format!("{} (the directory is not writable)", describe_io_error(&e))
         } else {
             describe_io_error(&e)
         };
         format!("cannot create a temporary file in {dir}: {why}; nothing was changed")
-    })?;
-    Ok((file, TempGuard { path: Some(temp) }))
+    })
 }
 
 /// Why converting into a file stopped.
 enum WriteError {
-    /// The source cannot be converted exactly (the check says why).
-    Lossy(gbcheck::convert::Lossy),
+    /// The source cannot be converted exactly, or looks damaged (the check says why).
+    Stopped(StreamError),
     /// Anything else, said in a sentence.
     Failed(Failure),
 }
@@ -820,7 +977,8 @@ impl From<Failure> for WriteError {
     }
 }
 
-/// Steps 3 and 4 into a file: returns the number of bytes written.
+/// Steps 2 and 4 into a file: returns what was written. The temporary file is removed on
+/// every way out but the rename.
 #[allow(clippy::too_many_arguments)]
 fn write_atomically(
     source: &Path,
@@ -832,13 +990,12 @@ fn write_atomically(
     plan: &Plan,
     has_bom: bool,
     from_stdin: bool,
-) -> Result<u64, WriteError> {
+) -> Result<Streamed, WriteError> {
     let unchanged = "; nothing was changed";
-    let (file, mut guard) = create_temp(target)?;
-    let temp = guard.path.clone().unwrap_or_default();
-    let mut writer = io::BufWriter::with_capacity(1 << 20, file);
-    let written = convert_stream(source, from, plan, &mut writer).map_err(|e| match e {
-        StreamError::Lossy(lossy) => WriteError::Lossy(lossy),
+    let temp = create_temp(target)?;
+    let mut writer = io::BufWriter::with_capacity(1 << 20, temp.as_file());
+    let streamed = convert_stream(source, from, plan, &mut writer).map_err(|e| match e {
+        e @ (StreamError::Lossy(_) | StreamError::Suspect(_)) => WriteError::Stopped(e),
         e => WriteError::Failed(format!("{}{unchanged}", e.describe("the temporary file"))),
     })?;
     let file = writer.into_inner().map_err(|e| {
@@ -846,7 +1003,7 @@ fn write_atomically(
     })?;
     file.sync_all()
         .map_err(|e| format!("cannot flush the temporary file: {}{unchanged}", describe_io_error(&e)))?;
-    verify(&temp, source, from, plan, has_bom)?;
+    verify(temp.path(), source, from, plan, has_bom)?;
 
     // The permissions (and owner, where allowed) of the file replaced, or of the source; a new
     // file made from standard input gets those of any new file.
@@ -855,13 +1012,12 @@ fn write_atomically(
         None if from_stdin => new_file_permissions(),
         model => {
             let model = model.unwrap_or_else(|| source_meta.clone());
-            let _ = std::os::unix::fs::fchown(&file, Some(model.uid()), Some(model.gid()));
+            let _ = std::os::unix::fs::fchown(file, Some(model.uid()), Some(model.gid()));
             model.permissions()
         }
     };
-    fs::set_permissions(&temp, permissions)
+    file.set_permissions(permissions)
         .map_err(|e| format!("cannot set the permissions: {}{unchanged}", describe_io_error(&e)))?;
-    drop(file);
 
     // The source must still be what was checked and converted.
     let now =
@@ -875,30 +1031,26 @@ fn write_atomically(
     if let Some(suffix) = backup {
         make_backup(target, suffix)?;
     }
-    fs::rename(&temp, target)
-        .map_err(|e| format!("cannot replace the file: {}{unchanged}", describe_io_error(&e)))?;
-    guard.path = None;
+    temp.persist(target)
+        .map_err(|e| format!("cannot replace the file: {}{unchanged}", describe_io_error(&e.error)))?;
     // The rename is durable once the directory is.
     if let Ok(dir) = File::open(parent_of(target)) {
         let _ = dir.sync_all();
     }
-    Ok(written)
+    Ok(streamed)
 }
 
 /// The permissions a new file gets: read and write for all, less the umask.
 fn new_file_permissions() -> fs::Permissions {
+    use rustix::fs::Mode;
     use std::os::unix::fs::PermissionsExt;
-    // SAFETY: umask cannot fail; the mask is read by setting it and set back at once, and
-    // `convert` runs on one thread, so no file is created in between.
-    #[allow(unsafe_code)]
-    let mask = unsafe {
-        let mask = libc::umask(0o077);
-        libc::umask(mask);
-        mask
-    };
+    // The mask is read by setting it and set back at once; `convert` runs on one thread, so
+    // no file is created in between.
+    let mask = rustix::process::umask(Mode::from_raw_mode(0o077));
+    rustix::process::umask(mask);
     // `mode_t` is not `u32` everywhere (it is `u16` on macOS).
     #[allow(clippy::useless_conversion)]
-    let mask = u32::from(mask);
+    let mask = u32::from(mask.as_raw_mode());
     fs::Permissions::from_mode(0o666 & !mask)
 }
 
@@ -908,16 +1060,23 @@ fn make_backup(path: &Path, suffix: &str) -> Result<(), Failure> {
     let mut name = path.file_name().unwrap_or_default().to_os_string();
     name.push(suffix);
     let backup = path.with_file_name(name);
-    let temp = temp_path_for(&backup);
-    let mut guard = TempGuard { path: Some(temp.clone()) };
     let fail = |e: io::Error| {
         format!("cannot make the backup {}: {}; nothing was changed", backup.display(), describe_io_error(&e))
     };
-    if fs::hard_link(path, &temp).is_err() {
-        fs::copy(path, &temp).map_err(fail)?;
-        File::open(&temp).and_then(|f| f.sync_all()).map_err(fail)?;
+    let (dir, prefix) = (parent_of(&backup), temp_prefix(&backup));
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(&prefix);
+    match builder.make_in(dir, |temp| fs::hard_link(path, temp)) {
+        Ok(link) => link.persist(&backup).map_err(|e| fail(e.error))?,
+        Err(_) => {
+            let mut copy = builder.tempfile_in(dir).map_err(fail)?;
+            let mut original = File::open(path).map_err(fail)?;
+            io::copy(&mut original, copy.as_file_mut()).map_err(fail)?;
+            let permissions = original.metadata().map_err(fail)?.permissions();
+            copy.as_file().set_permissions(permissions).map_err(fail)?;
+            copy.as_file().sync_all().map_err(fail)?;
+            copy.persist(&backup).map_err(|e| fail(e.error))?;
+        }
     }
-    fs::rename(&temp, &backup).map_err(fail)?;
-    guard.path = None;
     Ok(())
 }
