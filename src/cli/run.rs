@@ -331,7 +331,7 @@ impl<'a> Runner<'a> {
 
         let (tx, rx) = unbounded::<(usize, ChunkDone)>();
         let most = 2 * self.settings.threads + 2;
-        let mut reader = ChunkReader::new(file, size);
+        let mut reader = ChunkReader::new(file, size, encoding);
         let mut out = ChunksOut { rx, done: BTreeMap::new(), sent: 0, next: 0 };
         let mut file_totals = FileTotals::new(self.settings.chunk as usize);
         let mut failure = None;
