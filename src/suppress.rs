@@ -78,7 +78,7 @@ enum Scope {
 /// rules it names, or the first word of its list that is not a rule.
 #[derive(Clone, Debug, PartialEq, Eq)]
 struct Directive<'a> {
-    /// Where its marker starts.
+    /// Where its marker starts (0 for a directive read from its marker).
     at: usize,
     /// The length of its text, from the marker to the end of its rule list.
     len: usize,
@@ -122,7 +122,7 @@ fn rule_list(rest: &[u8]) -> (Result<RuleMask, &[u8]>, usize) {
 
 /// Reads the directive whose marker starts `text`, over at most [`DIRECTIVE_MAX`] bytes and
 /// not past an LF; `None` when the marker is not followed by a scope word.
-fn directive(text: &[u8]) -> Option<(Scope, Result<RuleMask, &[u8]>, usize)> {
+fn directive(text: &[u8]) -> Option<Directive<'_>> {
     let text = &text[..text.len().min(DIRECTIVE_MAX)];
     let text = &text[..memchr::memchr(b'\n', text).unwrap_or(text.len())];
     let after_marker = &text[MARKER.len()..];
@@ -139,15 +139,15 @@ fn directive(text: &[u8]) -> Option<(Scope, Result<RuleMask, &[u8]>, usize)> {
             && rest.get(word.len()).is_none_or(|b| !(b.is_ascii_alphanumeric() || *b == b'-'))
     })?;
     let (rules, covered) = rule_list(&rest[word.len()..]);
-    Some((scope, rules, MARKER.len() + space + word.len() + covered))
+    Some(Directive { at: 0, len: MARKER.len() + space + word.len() + covered, scope, rules })
 }
 
 /// Finds the directives in `text` whose marker starts before `limit`.
 fn directives(text: &[u8], limit: usize) -> impl Iterator<Item = Directive<'_>> + '_ {
-    MARKER_FINDER.find_iter(text).take_while(move |&at| at < limit).filter_map(move |at| {
-        let (scope, rules, len) = directive(&text[at..])?;
-        Some(Directive { at, len, scope, rules })
-    })
+    MARKER_FINDER
+        .find_iter(text)
+        .take_while(move |&at| at < limit)
+        .filter_map(move |at| directive(&text[at..]).map(|d| Directive { at, ..d }))
 }
 
 /// The GB015 findings (`invalid-suppression`, with `severity`) of the directives in `text`
@@ -198,8 +198,8 @@ pub fn report_invalid_directives(
 
 /// The message of a GB015 finding whose bytes are the directive's text.
 pub fn invalid_message(bytes: &[u8]) -> String {
-    let word = match directive(bytes) {
-        Some((_, Err(word), _)) => word,
+    let word = match directive(bytes).map(|d| d.rules) {
+        Some(Err(word)) => word,
         _ => bytes,
     };
     let shown = String::from_utf8_lossy(word).escape_debug().to_string();

@@ -45,8 +45,11 @@ fn json_lines(output: &Output) -> Vec<Value> {
         .collect()
 }
 
-/// The findings as `(rule, line, column, byte_offset, byte_len)`, and the summary.
-fn findings(output: &Output) -> (Vec<(String, u64, u64, u64, u64)>, Value) {
+/// A finding as `(rule, line, column, byte_offset, byte_len)`.
+type Found = (String, u64, u64, u64, u64);
+
+/// The findings, and the summary.
+fn findings(output: &Output) -> (Vec<Found>, Value) {
     let lines = json_lines(output);
     let found = lines
         .iter()
@@ -68,7 +71,7 @@ fn check_file(dir: &Path, name: &str, bytes: &[u8], extra: &[&str]) -> Output {
     run(&args, dir)
 }
 
-fn gb(rule: &str, line: u64, column: u64, offset: usize, len: usize) -> (String, u64, u64, u64, u64) {
+fn gb(rule: &str, line: u64, column: u64, offset: usize, len: usize) -> Found {
     (rule.to_string(), line, column, offset as u64, len as u64)
 }
 
