@@ -116,6 +116,8 @@ rules! {
         "U+FFFD in the text: the trace of an earlier lossy conversion.";
     RemovedCharacter = "GB014", "removed-character", Warning,
         "One of the 15 codes removed from the GB 18030-2022 repertoire.";
+    InvalidSuppression = "GB015", "invalid-suppression", Warning,
+        "A suppression comment whose rule list names something that is not a rule: it suppresses nothing.";
 }
 
 impl Rule {
@@ -205,6 +207,9 @@ pub enum Cause {
         /// The input's encoding, to read the run back.
         input: Encoding,
     },
+    /// GB015: a suppression comment naming something that is not a rule (the finding's
+    /// bytes are the comment's directive, which the message reads again).
+    InvalidSuppression,
 }
 
 /// One finding: a rule, where it fired, and why.
@@ -304,6 +309,7 @@ impl Finding {
                  convert it with `gbcheck convert --to utf-8`, or check it with `--encoding gb18030`"
             ),
             Cause::Mojibake { kind, input } => mojibake_message(kind, input, bytes),
+            Cause::InvalidSuppression => crate::suppress::invalid_message(bytes),
         }
     }
 

@@ -3,8 +3,9 @@
 //! Input starting with a byte < 0x80 is taken as a file: never a panic, and reading it whole
 //! equals reading it a line at a time. Input starting with a byte >= 0x80 drives a generator
 //! that writes lines of filler and directives as the module's docs describe them (scopes,
-//! rule ids and names, separators, comment closers, look-alikes that are not directives) and
-//! knows what each line suppresses: the parser must agree on every rule and line.
+//! rule ids and names, separators, comment closers, words that are not rules, look-alikes
+//! that are not directives) and knows what each line suppresses: the parser must agree on
+//! every rule and line.
 #![no_main]
 
 use gbcheck::finding::Rule;
@@ -54,8 +55,10 @@ const SCOPES: &[(&str, Option<u8>)] = &[
 ];
 const SPACES: &[&str] = &[" ", "", "\t", "  "];
 const SEPARATORS: &[&str] = &[",", " ", ", ", "\t", " , ", ",,"];
-/// Words that end a rule list: comment closers and words that are not rules.
-const CLOSERS: &[&str] = &["-->", "*/", "PRIVATE-USE", "GB999", "because", "GB01"];
+/// Words that end a rule list: comment closers, with no ASCII letter or digit...
+const CLOSERS: &[&str] = &["-->", "*/", "--", "%}", "#"];
+/// ... and words that are not rules, which make the directive suppress nothing.
+const NOT_RULES: &[&str] = &["PRIVATE-USE", "GB999", "because", "GB01", "GB003.", "GB007;"];
 
 fn rule_word(c: &mut Choices, rule: Rule) -> String {
     match c.next(3) {
@@ -65,8 +68,10 @@ fn rule_word(c: &mut Choices, rule: Rule) -> String {
     }
 }
 
-/// One generated directive appended to `line`, its effect recorded.
-fn directive(c: &mut Choices, line: &mut Vec<u8>, number: u64, expected: &mut Expected) {
+/// One generated directive appended to `line`; returns its effect (scope and rules) unless
+/// it is not a directive or names a word that is not a rule, and whether its list was ended
+/// (by a closer or such a word: what follows on the line is no longer part of it).
+fn directive(c: &mut Choices, line: &mut Vec<u8>) -> (Option<(u8, Vec<Rule>)>, bool) {
     line.extend_from_slice(b"gbcheck:");
     line.extend_from_slice(SPACES[c.next(SPACES.len())].as_bytes());
     let (scope, effect) = SCOPES[c.next(SCOPES.len())];
@@ -85,26 +90,38 @@ fn directive(c: &mut Choices, line: &mut Vec<u8>, number: u64, expected: &mut Ex
         line.extend_from_slice(rule_word(c, rule).as_bytes());
         rules.push(rule);
     }
-    let closed = c.next(2) == 1;
-    if closed {
-        line.push(b' ');
-        line.extend_from_slice(CLOSERS[c.next(CLOSERS.len())].as_bytes());
-    }
-    if let Some(effect) = effect {
-        expected.any = true;
-        let rules = if rules.is_empty() { Rule::ALL.to_vec() } else { rules };
-        for rule in rules {
-            match effect {
-                0 => expected.lines.push((number, rule)),
-                1 => expected.lines.push((number + 1, rule)),
-                _ => expected.file.push(rule),
-            }
+    let (closed, valid) = match c.next(3) {
+        0 => (false, true),
+        1 => {
+            line.push(b' ');
+            line.extend_from_slice(CLOSERS[c.next(CLOSERS.len())].as_bytes());
+            (true, true)
         }
-    }
+        _ => {
+            line.push(b' ');
+            line.extend_from_slice(NOT_RULES[c.next(NOT_RULES.len())].as_bytes());
+            (true, false)
+        }
+    };
     if closed {
         // After the list has ended anything may follow, even another directive.
         line.push(b' ');
         line.extend(c.filler(6));
+    }
+    let rules = if rules.is_empty() { Rule::ALL.to_vec() } else { rules };
+    (effect.filter(|_| valid).map(|effect| (effect, rules)), closed)
+}
+
+/// Records what a directive on line `number` suppresses.
+fn record(effect: Option<(u8, Vec<Rule>)>, number: u64, expected: &mut Expected) {
+    let Some((effect, rules)) = effect else { return };
+    expected.any = true;
+    for rule in rules {
+        match effect {
+            0 => expected.lines.push((number, rule)),
+            1 => expected.lines.push((number + 1, rule)),
+            _ => expected.file.push(rule),
+        }
     }
 }
 
@@ -114,12 +131,22 @@ fn generated(c: &mut Choices) {
     let count = c.next(8) as u64 + 1;
     for number in 1..=count {
         let mut line = c.filler(4);
+        // The directive before on this line, while its list is open: a directive after it
+        // would be a word of that list (`gbcheck:`), which is not a rule.
+        let mut open: Option<(u8, Vec<Rule>)> = None;
         for _ in 0..c.next(3) {
             if !line.is_empty() {
                 line.push(b' ');
             }
-            directive(c, &mut line, number, &mut expected);
+            open = None;
+            let (effect, closed) = directive(c, &mut line);
+            if closed {
+                record(effect, number, &mut expected);
+            } else {
+                open = effect;
+            }
         }
+        record(open, number, &mut expected);
         if c.next(4) == 0 {
             line.push(b'\r');
         }
@@ -134,7 +161,9 @@ fn generated(c: &mut Choices) {
     for &rule in Rule::ALL {
         assert_eq!(s.file.contains(rule), expected.file.contains(&rule), "{rule:?} file-wide in {shown:?}");
         for line in 0..=count + 2 {
-            let want = expected.file.contains(&rule) || expected.lines.contains(&(line, rule));
+            // GB015 is never suppressed, whatever a directive names.
+            let named = expected.file.contains(&rule) || expected.lines.contains(&(line, rule));
+            let want = named && rule != Rule::InvalidSuppression;
             assert_eq!(s.covers(rule, line), want, "{rule:?} on line {line} of {shown:?}");
         }
     }

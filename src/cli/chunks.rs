@@ -110,6 +110,10 @@ pub struct ChunkReader<'f> {
     /// The last bytes handed out (at most [`CONTEXT`]), and how many were handed out in all.
     history: Vec<u8>,
     consumed: u64,
+    /// The encoding the file is checked as, and the first place in `history` known to start
+    /// a character (or a malformed span), where the context before the next chunk can begin.
+    encoding: Encoding,
+    boundary: Option<usize>,
 }
 
 /// Whether a chunk may end just after `b`.
@@ -129,9 +133,20 @@ fn find_cut(window: &[u8]) -> Option<usize> {
 }
 
 impl<'f> ChunkReader<'f> {
-    /// A reader from the start of `file`, which had `size` bytes when opened.
-    pub fn new(file: &'f File, size: u64) -> ChunkReader<'f> {
-        ChunkReader { file, size, pos: 0, ahead: Vec::new(), eof: false, history: Vec::new(), consumed: 0 }
+    /// A reader from the start of `file`, which had `size` bytes when opened and is checked as
+    /// `encoding`.
+    pub fn new(file: &'f File, size: u64, encoding: Encoding) -> ChunkReader<'f> {
+        ChunkReader {
+            file,
+            size,
+            pos: 0,
+            ahead: Vec::new(),
+            eof: false,
+            history: Vec::new(),
+            consumed: 0,
+            encoding,
+            boundary: Some(0),
+        }
     }
 
     /// Bytes handed out so far.
@@ -225,19 +240,58 @@ impl<'f> ChunkReader<'f> {
     }
 
     /// The context before the next byte to hand out: from the last LF in the history (a line
-    /// start), else from just after its first byte 00-2F (a sequence boundary), else none;
-    /// and whether it starts a line.
+    /// start), else from the first character (or malformed span) that starts in it, as a
+    /// whole-file scan reads them; and whether it starts a line.
     pub fn prefix(&self) -> (&[u8], bool) {
         if self.consumed == self.history.len() as u64 {
             (&self.history[..], true)
         } else if let Some(lf) = memchr::memrchr(b'\n', &self.history) {
             (&self.history[lf + 1..], true)
         } else {
-            match self.history.iter().position(|&b| is_cut(b)) {
-                Some(i) => (&self.history[i + 1..], false),
-                None => (&self.history[..0], false),
+            let from = self.boundary.unwrap_or(self.history.len());
+            (&self.history[from..], false)
+        }
+    }
+
+    /// Where the first character (or malformed span) that starts in the history after
+    /// `taken` is handed out begins, in that history: the history and `taken` are read as
+    /// one text from the last place known to start one at or before the history's new start
+    /// (just after a byte `00-2F`, or the old boundary). Without such a place, the first one
+    /// known after it.
+    fn next_boundary(&self, taken: &[u8]) -> Option<usize> {
+        let old = &self.history[..];
+        let total = old.len() + taken.len();
+        let from = total.saturating_sub(CONTEXT);
+        // After the last byte 00-2F before `from`, or the old boundary, whichever is later.
+        let after_cut = if from > old.len() {
+            taken[..from - old.len()].iter().rposition(|&b| is_cut(b)).map(|i| old.len() + i + 1)
+        } else {
+            None
+        }
+        .or_else(|| old[..from.min(old.len())].iter().rposition(|&b| is_cut(b)).map(|i| i + 1));
+        let known = after_cut.max(self.boundary.filter(|&b| b <= from));
+        let Some(known) = known else {
+            // Nothing known before: the first place known after.
+            let first_cut = old.iter().chain(taken).skip(from).position(|&b| is_cut(b)).map(|i| from + i + 1);
+            let first = first_cut.into_iter().chain(self.boundary).min()?;
+            return (first < total).then(|| first - from);
+        };
+        let mut starts = FirstStart { from: from as u64, found: None };
+        let (head, tail) =
+            if known < old.len() { (&old[known..], taken) } else { (&taken[known - old.len()..], &[][..]) };
+        match self.encoding {
+            Encoding::Gb18030 => {
+                let mut scanner = fast::Scanner::at_offset(known as u64);
+                scanner.feed(head, &mut starts);
+                scanner.feed(tail, &mut starts);
+            }
+            Encoding::Utf8 => {
+                let mut scanner = Utf8Scanner::at_offset(known as u64);
+                scanner.feed(head, &mut starts);
+                scanner.feed(tail, &mut starts);
             }
         }
+        starts.found.map(|at| at as usize - from)
     }
 
     /// Whether the last byte handed out is an LF.
@@ -247,8 +301,9 @@ impl<'f> ChunkReader<'f> {
     }
 
     /// Counts `taken` as handed out, keeping its last [`CONTEXT`] bytes (with those before
-    /// it, when it is shorter) as the history.
+    /// it, when it is shorter) as the history, and where a character starts in them.
     fn hand_out(&mut self, taken: &[u8]) {
+        self.boundary = self.next_boundary(taken);
         if taken.len() >= CONTEXT {
             self.history.clear();
             self.history.extend_from_slice(&taken[taken.len() - CONTEXT..]);
@@ -260,6 +315,32 @@ impl<'f> ChunkReader<'f> {
             self.history.extend_from_slice(taken);
         }
         self.consumed += taken.len() as u64;
+    }
+}
+
+/// Finds the first character or malformed span that starts at or after `from`.
+struct FirstStart {
+    from: u64,
+    found: Option<u64>,
+}
+
+impl FirstStart {
+    fn unit(&mut self, start: u64) {
+        if self.found.is_none() && start >= self.from {
+            self.found = Some(start);
+        }
+    }
+}
+
+impl Visitor for FirstStart {
+    const WANTS_CHARS: bool = true;
+
+    fn finding(&mut self, finding: Finding) {
+        self.unit(finding.span.start);
+    }
+
+    fn char(&mut self, start: u64, _: u8, _: char) {
+        self.unit(start);
     }
 }
 
@@ -486,7 +567,7 @@ mod tests {
     use std::io::Write;
 
     fn chunks(file: &File, size: u64, target: usize) -> io::Result<Vec<Chunk>> {
-        let mut reader = ChunkReader::new(file, size);
+        let mut reader = ChunkReader::new(file, size, Encoding::Gb18030);
         let mut out = Vec::new();
         while let Some(piece) = reader.next_piece(target)? {
             match piece {

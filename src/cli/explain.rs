@@ -103,6 +103,19 @@ pub fn text(rule: Rule) -> (&'static str, &'static str, &'static str) {
             "`FD 9C`, a CJK compatibility ideograph.",
             "Use the standard (unified) character the duplicate stands for.",
         ),
+        Rule::InvalidSuppression => (
+            "A suppression comment (`gbcheck: ignore-line`, `ignore-next-line`, `ignore-file`) whose rule \
+             list holds a word that is not a rule id or name. The list is the words after the directive, \
+             separated by commas or spaces, up to the end of the line or the first word with no ASCII \
+             letter or digit (a comment's closer such as `-->` or `*/`, or a `--` before a reason). A \
+             directive with such a word suppresses nothing, not even the rules it names rightly: a comment \
+             half understood must not hide findings. A directive with no list suppresses every rule. \
+             GB015 itself is never suppressed by a comment.",
+            "`# gbcheck: ignore-line GB01` (a digit short), `/* gbcheck: ignore-file GB003. */` (the \
+             full stop is part of the word).",
+            "Write the rule's id (`GB001`) or name (`invalid-sequence`) as `gbcheck rules` lists them, \
+             with a space before any text that follows the list.",
+        ),
     }
 }
 

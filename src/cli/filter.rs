@@ -8,8 +8,8 @@
 //! directive's marker (it holds the file's findings back until it knows); for any other big
 //! file the filter reads them from the file again. When a baseline or SARIF is wanted it also
 //! reads the text around each finding from the file again. Inputs without findings are never
-//! read twice; standard input cannot be, so comments in it are not honoured. The summary and
-//! the counts by rule are corrected for what was hidden.
+//! read twice; standard input, read whole, comes with its comments like a small file. The
+//! summary and the counts by rule are corrected for what was hidden.
 //!
 //! A fingerprint is a 64-bit FNV-1a hash of the rule, the offending bytes and up to
 //! [`CONTEXT`] bytes either side on the same line (indentation and line ends trimmed): it

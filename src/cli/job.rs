@@ -13,8 +13,9 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use gbcheck::check::{check_bytes, Options};
+use gbcheck::finding::Rule;
 use gbcheck::report::{Counts, FileReport};
-use gbcheck::suppress::Suppressions;
+use gbcheck::suppress::{report_invalid_directives, Suppressions};
 
 use crate::cli::input::{describe_io_error, looks_binary, open_with, read_stdin, Opened};
 use crate::cli::locate::{locate, Window};
@@ -85,20 +86,20 @@ impl Outcome {
     }
 }
 
-/// Checks a whole input held in memory; for a file (`is_file`) with findings, also reads its
-/// suppression comments.
-pub fn check_small(bytes: &[u8], settings: &Settings, is_file: bool) -> Outcome {
+/// Checks a whole input held in memory (a small file, or standard input); for one with
+/// findings, also reads its suppression comments. Its invalid ones are findings (GB015).
+pub fn check_small(bytes: &[u8], settings: &Settings) -> Outcome {
     if !settings.binary && looks_binary(bytes) {
         return Outcome::Skipped(SkipReason::Binary, BINARY.to_string());
     }
-    let report = check_bytes(bytes, &settings.options);
+    let mut report = check_bytes(bytes, &settings.options);
+    let gb015 = settings.options.rules.severity(Rule::InvalidSuppression);
+    report_invalid_directives(&mut report, bytes, bytes.len(), 0, gb015);
     if report.findings.is_empty() {
         return Outcome::Clean(report.bytes_checked);
     }
     let mut checked = checked(&Window::whole(bytes), &report, settings);
-    if is_file {
-        checked.suppressions = Some(Suppressions::scan(bytes));
-    }
+    checked.suppressions = Some(Suppressions::scan(bytes));
     Outcome::Checked(Box::new(checked))
 }
 
@@ -119,7 +120,7 @@ pub fn job(path: Option<&Path>, settings: &Settings) -> Outcome {
             Ok(bytes) if settings.max_filesize.is_some_and(|max| bytes.len() as u64 > max) => {
                 Outcome::Skipped(SkipReason::TooLarge, "larger than --max-filesize".to_string())
             }
-            Ok(bytes) => check_small(&bytes, settings, false),
+            Ok(bytes) => check_small(&bytes, settings),
             Err(e) => Outcome::Error(describe_io_error(&e)),
         };
     };
@@ -129,7 +130,7 @@ pub fn job(path: Option<&Path>, settings: &Settings) -> Outcome {
     }
     match open_with(path, settings.chunk, settings.max_filesize, BUFFER.take()) {
         Opened::Small(bytes, len) => {
-            let outcome = check_small(&bytes[..len], settings, true);
+            let outcome = check_small(&bytes[..len], settings);
             BUFFER.set(bytes);
             outcome
         }

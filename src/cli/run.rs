@@ -30,10 +30,10 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use crossbeam_channel::{unbounded, Receiver, RecvTimeoutError, Sender};
-use gbcheck::check::{Encoding, FileChecker};
-use gbcheck::finding::{Finding, Severity};
+use gbcheck::check::{Encoding, FileChecker, Settled};
+use gbcheck::finding::{Finding, Rule, Severity};
 use gbcheck::report::{Counts, FileReport, Summary};
-use gbcheck::suppress::{lines_and_marker, Suppressions};
+use gbcheck::suppress::{lines_and_marker, report_invalid_directives, Suppressions, MARKER_OVERLAP};
 use rayon::Yield;
 
 use crate::cli::chunks::{plan, read_range, ChunkReader, Piece, Plan};
@@ -84,6 +84,9 @@ struct ChunkDone {
     /// spans two chunks: it holds no byte `00-2F`, and a chunk ends just after one.
     marker: bool,
 }
+
+// A chunk's context after it holds the rest of any directive that starts in it.
+const _: () = assert!(crate::cli::locate::CONTEXT >= gbcheck::suppress::DIRECTIVE_MAX);
 
 /// Runs the checks and reports everything; returns the totals.
 pub struct Runner<'a> {
@@ -328,7 +331,7 @@ impl<'a> Runner<'a> {
 
         let (tx, rx) = unbounded::<(usize, ChunkDone)>();
         let most = 2 * self.settings.threads + 2;
-        let mut reader = ChunkReader::new(file, size);
+        let mut reader = ChunkReader::new(file, size, encoding);
         let mut out = ChunksOut { rx, done: BTreeMap::new(), sent: 0, next: 0 };
         let mut file_totals = FileTotals::new(self.settings.chunk as usize);
         let mut failure = None;
@@ -404,8 +407,15 @@ impl<'a> Runner<'a> {
             };
             let mut checker = FileChecker::new(encoding, &settings.options, chunk.offset);
             checker.feed(&chunk.data[chunk.start..chunk.end]);
-            let report = checker.finish();
+            let mut report = checker.finish();
             let (newlines, marker) = lines_and_marker(&chunk.data[chunk.start..chunk.end]);
+            if marker {
+                // The context after the chunk (`CONTEXT` bytes) holds the rest of a directive
+                // that starts in it ([`gbcheck::suppress::DIRECTIVE_MAX`] bytes at most).
+                let gb015 = settings.options.rules.severity(Rule::InvalidSuppression);
+                let text = &chunk.data[chunk.start..];
+                report_invalid_directives(&mut report, text, chunk.end - chunk.start, chunk.offset, gb015);
+            }
             let done = ChunkDone {
                 checked: checked(&window, &report, &settings),
                 carry: carry(&window, encoding, newlines),
@@ -469,11 +479,15 @@ impl<'a> Runner<'a> {
         let mut locator =
             StretchLocator::new(stretch, encoding, self.settings.max_shown, self.settings.snippets);
         let mut checker = FileChecker::new(encoding, &self.settings.options, from);
+        let gb015 = self.settings.options.rules.severity(Rule::InvalidSuppression);
+        let mut directives =
+            StretchDirectives { severity: gb015, tail: Vec::new(), tail_from: from, held: Vec::new() };
         loop {
             // Parts sized like chunks, by the density of findings so far.
             let (part, ended) = reader.stretch_part(totals.target)?;
             checker.feed(&part);
-            let settled = checker.take_settled();
+            directives.feed(&part, &read)?;
+            let settled = directives.settle(checker.take_settled());
             let located = locator.feed(&part, &settled)?;
             let checked = stretch_part(located, &settled.findings, part.len() as u64);
             self.report_chunk(path, ChunkDone { checked, carry: Carry::default(), marker: false }, totals)?;
@@ -481,7 +495,7 @@ impl<'a> Runner<'a> {
                 break;
             }
         }
-        let rest = checker.finish().findings;
+        let rest = directives.finish(checker.finish().findings);
         let (located, carry) = locator.finish(&rest)?;
         let checked = stretch_part(located, &rest, 0);
         self.report_chunk(path, ChunkDone { checked, carry, marker: false }, totals)
@@ -575,6 +589,62 @@ fn stretch_part(located: Vec<Located>, findings: &[Finding], bytes: u64) -> Chec
         }
     }
     Checked { findings: located, suppressions: None, counts, by_rule: RuleCounts::of(findings), bytes }
+}
+
+/// The GB015 findings of a stretch (a directive may sit in one: its marker holds no byte
+/// `00-2F`), found as its parts are read and given out in byte order among the checker's.
+struct StretchDirectives {
+    /// GB015's severity, or `None` when it is off (then nothing is searched or held).
+    severity: Option<Severity>,
+    /// The last bytes of the parts read, where a marker cut by a part's end begins, and the
+    /// offset of the first of them.
+    tail: Vec<u8>,
+    tail_from: u64,
+    /// Findings not yet given out: GB015 ones, and the checker's that come after a marker
+    /// that may still be completed by the next part.
+    held: Vec<Finding>,
+}
+
+impl StretchDirectives {
+    /// Searches the next part for markers, and reads each directive found from the file.
+    fn feed(&mut self, part: &[u8], read: &dyn Fn(u64, usize) -> io::Result<Vec<u8>>) -> io::Result<()> {
+        let Some(severity) = self.severity else { return Ok(()) };
+        let mut text = std::mem::take(&mut self.tail);
+        text.extend_from_slice(part);
+        for at in gbcheck::suppress::markers(&text) {
+            let offset = self.tail_from + at as u64;
+            let directive = read(offset, gbcheck::suppress::DIRECTIVE_MAX)?;
+            self.held.extend(gbcheck::suppress::invalid_directives(&directive, 1, offset, severity));
+        }
+        let keep = text.len().min(MARKER_OVERLAP);
+        self.tail_from += (text.len() - keep) as u64;
+        text.drain(..text.len() - keep);
+        self.tail = text;
+        Ok(())
+    }
+
+    /// What the checker settled, with the GB015 findings before the same point; a marker
+    /// cut by the last part's end is not passed by.
+    fn settle(&mut self, settled: Settled) -> Settled {
+        if self.severity.is_none() {
+            return settled;
+        }
+        let before = settled.before.min(self.tail_from);
+        self.held.extend(settled.findings);
+        self.held.sort_by_key(|f| (f.span.start, f.rule));
+        let held = self.held.partition_point(|f| f.span.start < before);
+        Settled { findings: self.held.drain(..held).collect(), before }
+    }
+
+    /// The rest of the findings, at the stretch's end.
+    fn finish(mut self, rest: Vec<Finding>) -> Vec<Finding> {
+        if self.held.is_empty() {
+            return rest;
+        }
+        self.held.extend(rest);
+        self.held.sort_by_key(|f| (f.span.start, f.rule));
+        self.held
+    }
 }
 
 /// A big file's findings are held back while its chunks are checked, at most this many...

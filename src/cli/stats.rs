@@ -31,7 +31,7 @@ impl SkipReason {
 pub struct Stats {
     /// Whether `--stats` asked for the block in human output.
     pub show: bool,
-    by_rule: [u64; 14],
+    by_rule: [u64; 15],
     skipped: [u64; 3],
 }
 
@@ -43,7 +43,7 @@ fn rule_index(rule: Rule) -> usize {
 impl Stats {
     /// Empty statistics; `show` as `--stats` says.
     pub fn new(show: bool) -> Stats {
-        debug_assert_eq!(Rule::ALL.len(), 14);
+        debug_assert_eq!(Rule::ALL.len(), 15);
         Stats { show, ..Stats::default() }
     }
 
@@ -87,7 +87,7 @@ impl Stats {
 
 /// Findings by rule for one piece of work.
 #[derive(Clone, Copy, Debug, Default)]
-pub struct RuleCounts(pub [u64; 14]);
+pub struct RuleCounts(pub [u64; 15]);
 
 impl RuleCounts {
     /// Counts these findings.

@@ -39,7 +39,7 @@ pub struct RuleSet {
     pub level: Option<u8>,
     /// Each rule's severity, indexed like [`Rule::ALL`]: 0 off, 1 warning, 2 error. Plain
     /// bytes, so that two rule sets compare at once (a check compares them once per file).
-    severities: [u8; 14],
+    severities: [u8; 15],
 }
 
 impl Default for RuleSet {
@@ -51,7 +51,7 @@ impl Default for RuleSet {
 impl RuleSet {
     /// Every rule on with its default severity.
     pub fn new(profile: Profile) -> RuleSet {
-        let mut rules = RuleSet { profile, level: None, severities: [0; 14] };
+        let mut rules = RuleSet { profile, level: None, severities: [0; 15] };
         for rule in Rule::ALL {
             rules.set_severity(*rule, Some(rule.default_severity()));
         }

@@ -4,7 +4,7 @@
 use std::io::{self, Write};
 use std::time::Duration;
 
-use gbcheck::finding::{HexBytes, Severity};
+use gbcheck::finding::{HexBytes, Rule, Severity};
 use gbcheck::report::Summary;
 
 use super::{DisplayPath, Located, Reporter};
@@ -54,14 +54,20 @@ impl<O: Write, E: Write> Reporter for Human<O, E> {
         let shown_path = escape_str(&path.text);
         let finding = &located.finding;
         let severity = finding.severity;
+        // A finding with no bytes (GB008, the whole file) shows none, and a GB015 finding's
+        // bytes are a comment the snippet shows.
+        let bytes = if located.bytes.is_empty() || finding.rule == Rule::InvalidSuppression {
+            String::new()
+        } else {
+            format!("bytes {} ", HexBytes(&located.bytes))
+        };
         writeln!(
             self.out,
-            "{}: {} {}: {} (bytes {} at byte {})",
+            "{}: {} {}: {} ({bytes}at byte {})",
             self.style.paint("1", &format!("{shown_path}:{}:{}", located.line, located.column)),
             self.style.severity(severity, &format!("{severity}[{}]", finding.rule.id())),
             finding.rule.name(),
             escape_str(&located.message),
-            HexBytes(&located.bytes),
             finding.span.start,
         )?;
         if let Some(snippet) = &located.snippet {
