@@ -232,13 +232,29 @@ fn print_config(args: &ConfigArgs) -> io::Result<u8> {
 
 /// The configuration of the run's own settings (the fail level, the summary's `settings`):
 /// the one that applies to the first path named (to the files of a directory named), or to
-/// the current directory when there is none or the first is standard input.
-fn run_place(configs: &discovery::Discovery, paths: &[PathBuf]) -> Arc<discovery::Place> {
-    match paths.first() {
+/// the current directory when there is none or the first is standard input. An error when a
+/// configuration file found cannot be read.
+fn run_place(configs: &discovery::Discovery, paths: &[PathBuf]) -> Result<Arc<discovery::Place>, String> {
+    let run = match paths.first() {
         Some(path) if path.as_os_str() != "-" && path.is_dir() => configs.of_dir(path),
         Some(path) if path.as_os_str() != "-" => configs.of_entry(path),
         _ => configs.of_dir(Path::new(".")),
+    };
+    if paths.iter().any(|p| p.as_os_str() == "-") {
+        // Standard input's configuration, that of the current directory, is known up front.
+        configs.of_dir(Path::new("."));
     }
+    configs.errors().into_iter().next().map_or(Ok(run), Err)
+}
+
+/// Finds the configuration files of the named files too (the walk found those of the
+/// directories), so that a broken one stops the run before anything is reported.
+fn read_all_configs(configs: &discovery::Discovery, entries: &[input::Entry]) -> Result<(), String> {
+    let named = entries.iter().filter(|e| matches!(e.kind, input::EntryKind::File { explicit: true }));
+    for entry in named.filter(|_| configs.varies()) {
+        configs.of_entry(&entry.path);
+    }
+    configs.errors().into_iter().next().map_or(Ok(()), Err)
 }
 
 /// The settings of the files whose configuration file or matching overrides differ from the
@@ -341,14 +357,10 @@ fn run_check(mut args: CheckArgs, given: config::Given, format_given: bool) -> i
         Ok(paths) => paths,
         Err(message) => return fail(&message),
     };
-    let run = run_place(&configs, &paths);
-    if paths.iter().any(|p| p.as_os_str() == "-") {
-        // Standard input's configuration, that of the current directory, is known up front.
-        configs.of_dir(Path::new("."));
-    }
-    if let Some(message) = configs.errors().first() {
-        return fail(message);
-    }
+    let run = match run_place(&configs, &paths) {
+        Ok(run) => run,
+        Err(message) => return fail(&message),
+    };
     let run_config = run.loaded.as_deref();
     let args = &config::resolve(cli, given, run_config, 0);
     let baseline = match &args.baseline {
@@ -390,13 +402,8 @@ fn run_check(mut args: CheckArgs, given: config::Given, format_given: bool) -> i
         Ok(walked) => walked,
         Err(message) => return fail(&message),
     };
-    // Every configuration file is read before anything is reported: a broken one stops the run.
-    for entry in walked.entries.iter().filter(|e| matches!(e.kind, input::EntryKind::File { explicit: true }))
-    {
-        configs.of_entry(&entry.path);
-    }
-    if let Some(message) = configs.errors().first() {
-        return fail(message);
+    if let Err(message) = read_all_configs(&configs, &walked.entries) {
+        return fail(&message);
     }
     let entries = walked.entries;
     progress.set_total(entries.len() as u64);
