@@ -56,6 +56,9 @@ pub struct Summary {
     pub suppressed: u64,
     /// Findings hidden because the baseline holds them (not in `counts`).
     pub baselined: u64,
+    /// Entries (files and directories) the walk passed over because an ignore file or an
+    /// exclude glob matched them.
+    pub ignored: u64,
 }
 
 impl Summary {

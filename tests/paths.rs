@@ -100,7 +100,10 @@ fn ignore_files_and_hidden_entries_are_respected_unless_asked() {
     bad(&root.join("private/secret.txt"));
     bad(&root.join(".hidden/x.txt"));
     bad(&root.join(".dotfile"));
-    // Not a Git repository: .gitignore is respected all the same.
+    // A Git repository, where .gitignore counts (outside one it does not, as for ripgrep:
+    // tests/discovery.rs); .ignore counts everywhere.
+    let git = Command::new("git").args(["init", "-q", "."]).current_dir(root).status().expect("git runs");
+    assert!(git.success());
     fs::write(root.join(".gitignore"), "build/\n*.log\n").unwrap();
     fs::write(root.join(".ignore"), "private\n").unwrap();
 

@@ -61,7 +61,8 @@ pub struct ConfigArgs {
     #[arg(value_name = "PATH")]
     pub path: Option<PathBuf>,
 
-    /// Read the configuration from FILE instead of looking for gbcheck.toml / .gbcheck.toml.
+    /// Read the configuration from FILE instead of the nearest gbcheck.toml, .gbcheck.toml or
+    /// pyproject.toml with [tool.gbcheck] above PATH.
     #[arg(long, value_name = "FILE", conflicts_with = "no_config")]
     pub config: Option<PathBuf>,
 
@@ -103,8 +104,8 @@ pub struct CheckArgs {
     #[arg(long, value_enum, default_value_t = FormatArg::Human)]
     pub format: FormatArg,
 
-    /// Read the configuration from FILE instead of looking for gbcheck.toml or .gbcheck.toml
-    /// in the current directory and its parents.
+    /// Read the configuration from FILE (for every path) instead of the nearest
+    /// gbcheck.toml, .gbcheck.toml or pyproject.toml with [tool.gbcheck] above each path.
     #[arg(long, value_name = "FILE", conflicts_with = "no_config")]
     pub config: Option<PathBuf>,
 
@@ -153,6 +154,11 @@ pub struct CheckArgs {
     /// Do not respect `.gitignore`, `.ignore` and `.git/info/exclude` files.
     #[arg(long)]
     pub no_ignore: bool,
+
+    /// Respect `.gitignore` files outside Git repositories too (by default they count only
+    /// inside one, as for ripgrep; `.ignore` files count everywhere).
+    #[arg(long)]
+    pub no_require_git: bool,
 
     /// Skip files and directories matching this glob (gitignore syntax; repeatable).
     #[arg(long, value_name = "GLOB")]

@@ -1,13 +1,13 @@
-//! The configuration file: `gbcheck.toml` or `.gbcheck.toml`, found by walking up from the
-//! current directory (the first directory holding one wins; `gbcheck.toml` before
-//! `.gbcheck.toml`), or named with `--config`; `--no-config` ignores them.
+//! The configuration file: `gbcheck.toml`, `.gbcheck.toml`, or the `[tool.gbcheck]` table of
+//! a `pyproject.toml`; the nearest one above each checked path applies to it (see
+//! [`crate::cli::discovery`]), or the one named with `--config`; `--no-config` ignores them.
 //!
 //! ```toml
 //! encoding = "auto"            # auto | gb18030 | utf-8
 //! profile = "gb18030-2022"     # gb18030-2022 | gb18030-2005 | gbk | whatwg
 //! level = 2                    # 1 | 2 | 3
 //! fail-level = "error"         # error | warning
-//! exclude = ["vendor/**"]
+//! exclude = ["vendor/**"]      # relative to the directory of the config file
 //!
 //! [rules]
 //! GB007 = "error"              # error | warning | off; ids or names
@@ -28,22 +28,30 @@ use std::path::{Component, Path, PathBuf};
 
 use clap::ValueEnum;
 use gbcheck::finding::{Rule, Severity};
+use ignore::gitignore::{Gitignore, GitignoreBuilder};
 
 use crate::cli::args::CheckArgs;
+use crate::cli::settings;
 pub use crate::cli::settings::{parse, Choice, Config, Level, Override, MAX_OVERRIDES};
 
-/// The names the configuration file may have, in order of preference.
+/// The names the configuration file may have, in order of preference; after them, a
+/// [`PYPROJECT`] with a `[tool.gbcheck]` table.
 pub const FILE_NAMES: [&str; 2] = ["gbcheck.toml", ".gbcheck.toml"];
 
-/// A configuration and where it came from.
-#[derive(Clone, Debug, Default)]
+/// The Python project file, a configuration file when it has a `[tool.gbcheck]` table.
+pub const PYPROJECT: &str = "pyproject.toml";
+
+/// A configuration file, read.
+#[derive(Clone, Debug)]
 pub struct Loaded {
-    /// The file, if one was read.
-    pub file: Option<PathBuf>,
-    /// The directory override globs are relative to (absolute).
+    /// The file.
+    pub file: PathBuf,
+    /// The directory its globs (`exclude`, overrides) are relative to (absolute).
     pub dir: PathBuf,
     /// The settings.
     pub config: Config,
+    /// The `exclude` globs, rooted at `dir`.
+    excludes: Gitignore,
 }
 
 /// Which settings were given on the command line (and so win over the file).
@@ -93,49 +101,61 @@ pub fn absolute(path: &Path) -> PathBuf {
     out
 }
 
-/// Finds the configuration file for the current directory, walking up.
-pub fn discover() -> Option<PathBuf> {
-    let cwd = absolute(Path::new("."));
-    for dir in cwd.ancestors() {
+impl Loaded {
+    /// Reads the file `--config` names (a `pyproject.toml` must have the table).
+    pub fn read(file: &Path) -> Result<Loaded, String> {
+        let text = read_text(file)?;
+        let config = if file.file_name().is_some_and(|name| name == PYPROJECT) {
+            settings::parse_pyproject(&text, file)?
+                .ok_or_else(|| format!("{}: no [tool.gbcheck] table", file.display()))?
+        } else {
+            parse(&text, file)?
+        };
+        Loaded::new(file.to_path_buf(), config)
+    }
+
+    /// The configuration file in the directory `dir` (absolute), if it holds one.
+    pub fn in_dir(dir: &Path) -> Result<Option<Loaded>, String> {
         for name in FILE_NAMES {
-            let candidate = dir.join(name);
-            if candidate.is_file() {
-                return Some(candidate);
+            let file = dir.join(name);
+            if file.is_file() {
+                return Loaded::read(&file).map(Some);
             }
         }
-    }
-    None
-}
-
-/// Loads the configuration `--config`/`--no-config` ask for.
-pub fn load(explicit: Option<&Path>, disabled: bool) -> Result<Loaded, String> {
-    let cwd = absolute(Path::new("."));
-    if disabled {
-        return Ok(Loaded { file: None, dir: cwd, config: Config::default() });
-    }
-    let file = match explicit {
-        Some(file) => file.to_path_buf(),
-        None => match discover() {
-            Some(file) => file,
-            None => return Ok(Loaded { file: None, dir: cwd, config: Config::default() }),
-        },
-    };
-    let text = std::fs::read_to_string(&file).map_err(|e| {
-        format!("cannot read config file {}: {}", file.display(), crate::cli::input::describe_io_error(&e))
-    })?;
-    let config = parse(&text, &file)?;
-    let dir = absolute(&file).parent().map(Path::to_path_buf).unwrap_or(cwd);
-    Ok(Loaded { file: Some(file), dir, config })
-}
-
-impl Loaded {
-    /// The overrides that match `path` (a path as named or walked), as a bit mask.
-    pub fn matching(&self, path: &Path) -> u64 {
-        if self.config.overrides.is_empty() {
-            return 0;
+        let file = dir.join(PYPROJECT);
+        if !file.is_file() {
+            return Ok(None);
         }
-        let path = absolute(path);
-        let Ok(relative) = path.strip_prefix(&self.dir) else { return 0 };
+        match settings::parse_pyproject(&read_text(&file)?, &file)? {
+            Some(config) => Loaded::new(file, config).map(Some),
+            None => Ok(None),
+        }
+    }
+
+    fn new(file: PathBuf, config: Config) -> Result<Loaded, String> {
+        let dir = absolute(&file).parent().map(Path::to_path_buf).unwrap_or_default();
+        let mut builder = GitignoreBuilder::new(&dir);
+        for glob in &config.exclude {
+            builder
+                .add_line(None, &glob.0)
+                .map_err(|e| format!("{}: bad exclude glob \"{}\": {e}", file.display(), glob.0))?;
+        }
+        let excludes = builder.build().map_err(|e| format!("{}: bad exclude globs: {e}", file.display()))?;
+        Ok(Loaded { file, dir, config, excludes })
+    }
+
+    /// Whether the file has `exclude` globs.
+    pub fn has_excludes(&self) -> bool {
+        !self.excludes.is_empty()
+    }
+
+    /// Whether `relative` (a path relative to [`Loaded::dir`]) matches an `exclude` glob.
+    pub fn excludes(&self, relative: &Path, is_dir: bool) -> bool {
+        !self.excludes.is_empty() && self.excludes.matched(relative, is_dir).is_ignore()
+    }
+
+    /// The overrides that match `relative` (a path relative to [`Loaded::dir`]), as a mask.
+    pub fn matching(&self, relative: &Path) -> u64 {
         let mut mask = 0;
         for (i, o) in self.config.overrides.iter().enumerate().take(MAX_OVERRIDES) {
             if o.glob.is_match(relative) {
@@ -143,47 +163,6 @@ impl Loaded {
             }
         }
         mask
-    }
-
-    /// The file's top-level settings where the command line gave none.
-    pub fn apply_defaults(&self, args: &mut CheckArgs, given: Given) {
-        let c = &self.config;
-        if !given.encoding {
-            if let Some(Choice(v)) = c.encoding {
-                args.encoding = v;
-            }
-        }
-        if !given.profile {
-            if let Some(Choice(v)) = c.profile {
-                args.profile = v;
-            }
-        }
-        if !given.level {
-            if let Some(Level(v)) = c.level {
-                args.level = Some(v);
-            }
-        }
-        if !given.fail_level {
-            if let Some(Choice(v)) = c.fail_level {
-                args.fail_level = v;
-            }
-        }
-        args.exclude.extend(c.exclude.iter().map(|g| g.0.clone()));
-    }
-
-    /// The matching overrides' settings where the command line gave none.
-    pub fn apply_overrides(&self, args: &mut CheckArgs, mask: u64, given: Given) {
-        for o in self.overrides(mask) {
-            if let (false, Some(Choice(v))) = (given.encoding, o.encoding) {
-                args.encoding = v;
-            }
-            if let (false, Some(Choice(v))) = (given.profile, o.profile) {
-                args.profile = v;
-            }
-            if let (false, Some(Level(v))) = (given.level, o.level) {
-                args.level = Some(v);
-            }
-        }
     }
 
     fn overrides(&self, mask: u64) -> impl Iterator<Item = &Override> {
@@ -206,14 +185,48 @@ impl Loaded {
     }
 }
 
+fn read_text(file: &Path) -> Result<String, String> {
+    std::fs::read_to_string(file).map_err(|e| {
+        format!("cannot read config file {}: {}", file.display(), crate::cli::input::describe_io_error(&e))
+    })
+}
+
+/// The arguments a file is checked with: the command line's, with the configuration's top
+/// level and then its overrides in `mask` where the command line gave no value. A new value:
+/// the command line's arguments are left as they are.
+pub fn resolve(args: &CheckArgs, given: Given, loaded: Option<&Loaded>, mask: u64) -> CheckArgs {
+    let mut own = args.clone();
+    let Some(loaded) = loaded else { return own };
+    let top = &loaded.config;
+    let layers = std::iter::once((top.encoding, top.profile, top.level))
+        .chain(loaded.overrides(mask).map(|o| (o.encoding, o.profile, o.level)));
+    for (encoding, profile, level) in layers {
+        if let (false, Some(Choice(v))) = (given.encoding, encoding) {
+            own.encoding = v;
+        }
+        if let (false, Some(Choice(v))) = (given.profile, profile) {
+            own.profile = v;
+        }
+        if let (false, Some(Level(v))) = (given.level, level) {
+            own.level = Some(v);
+        }
+    }
+    if let (false, Some(Choice(v))) = (given.fail_level, top.fail_level) {
+        own.fail_level = v;
+    }
+    own
+}
+
 /// The effective configuration of one path, for `gbcheck config`.
 pub struct Effective<'a> {
-    /// The configuration.
-    pub loaded: &'a Loaded,
+    /// The configuration that applies, if any.
+    pub loaded: Option<&'a Loaded>,
     /// The path.
     pub path: &'a Path,
     /// The overrides that match.
     pub mask: u64,
+    /// Whether `exclude` globs pass the path over (it, or a directory above it).
+    pub excluded: bool,
     /// The arguments after the file's settings.
     pub args: &'a CheckArgs,
     /// The rule set they give.
@@ -226,12 +239,15 @@ fn possible_name<T: ValueEnum>(value: T) -> String {
 
 impl fmt::Display for Effective<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match &self.loaded.file {
-            Some(file) => writeln!(f, "# config file: {}", file.display())?,
+        match self.loaded {
+            Some(loaded) => writeln!(f, "# config file: {}", loaded.file.display())?,
             None => writeln!(f, "# config file: none (built-in defaults)")?,
         }
         writeln!(f, "# path: {}", self.path.display())?;
-        for o in self.loaded.overrides(self.mask) {
+        if self.excluded {
+            writeln!(f, "# excluded: an exclude glob matches it or a directory above it (not walked)")?;
+        }
+        for o in self.loaded.into_iter().flat_map(|loaded| loaded.overrides(self.mask)) {
             writeln!(f, "# matching override: glob = \"{}\"", o.glob.text)?;
         }
         writeln!(f, "encoding = \"{}\"", possible_name(self.args.encoding))?;
@@ -241,8 +257,14 @@ impl fmt::Display for Effective<'_> {
             None => writeln!(f, "# level: not checked (GB010 needs a level)")?,
         }
         writeln!(f, "fail-level = \"{}\"", possible_name(self.args.fail_level))?;
-        let excludes: Vec<String> = self.args.exclude.iter().map(|g| format!("\"{g}\"")).collect();
-        writeln!(f, "exclude = [{}]", excludes.join(", "))?;
+        let globs = self.loaded.map_or(&[][..], |loaded| &loaded.config.exclude[..]);
+        let excludes: Vec<String> = globs.iter().map(|g| format!("\"{}\"", g.0)).collect();
+        match self.loaded {
+            Some(loaded) if !excludes.is_empty() => {
+                writeln!(f, "exclude = [{}]  # relative to {}", excludes.join(", "), loaded.dir.display())?
+            }
+            _ => writeln!(f, "exclude = []")?,
+        }
         writeln!(f, "\n[rules]")?;
         for &rule in Rule::ALL {
             let setting = self.rules.severity(rule).map_or("off", Severity::as_str);
@@ -266,10 +288,12 @@ mod tests {
         let config = parse(text, Path::new("x.toml")).unwrap();
         assert_eq!(config.level, Some(Level(2)));
         assert_eq!(config.rules.get(&RuleKey(Rule::Mojibake)), Some(&RuleSetting::Off));
-        let loaded = Loaded { file: None, dir: PathBuf::from("/repo"), config };
-        assert_eq!(loaded.matching(Path::new("/repo/po/zh/a.po")), 1);
-        assert_eq!(loaded.matching(Path::new("/repo/po/a.po")), 1);
-        assert_eq!(loaded.matching(Path::new("/repo/src/a.po")), 0);
-        assert_eq!(loaded.matching(Path::new("/other/po/a.po")), 0);
+        let loaded = Loaded::new(PathBuf::from("/repo/gbcheck.toml"), config).unwrap();
+        assert_eq!(loaded.dir, Path::new("/repo"));
+        assert_eq!(loaded.matching(Path::new("po/zh/a.po")), 1);
+        assert_eq!(loaded.matching(Path::new("po/a.po")), 1);
+        assert_eq!(loaded.matching(Path::new("src/a.po")), 0);
+        assert!(loaded.excludes(Path::new("vendor/x.txt"), false));
+        assert!(!loaded.excludes(Path::new("src/vendor.txt"), false));
     }
 }

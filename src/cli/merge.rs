@@ -84,6 +84,8 @@ struct SummaryLine {
     #[serde(default)]
     baselined: u64,
     #[serde(default)]
+    ignored: u64,
+    #[serde(default)]
     settings: Option<RunSettings>,
 }
 
@@ -475,6 +477,7 @@ fn total(runs: &[Run]) -> Result<(Summary, Stats, Duration), String> {
         summary.operational_errors += s.operational_errors;
         summary.suppressed += s.suppressed;
         summary.baselined += s.baselined;
+        summary.ignored += s.ignored;
         elapsed_ms += s.elapsed_ms;
         for (id, n) in &s.findings_by_rule {
             let index = Rule::ALL

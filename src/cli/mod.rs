@@ -4,6 +4,7 @@ mod args;
 mod chunks;
 mod config;
 mod convert;
+mod discovery;
 mod escape;
 mod explain;
 mod filter;
@@ -20,7 +21,9 @@ mod stats;
 mod walk;
 
 use std::io::{self, IsTerminal, Write};
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::sync::Arc;
 use std::time::Instant;
 
 use clap::{CommandFactory, FromArgMatches, Parser};
@@ -186,63 +189,117 @@ fn thread_count(args: &CheckArgs) -> usize {
     }
 }
 
-/// `gbcheck config [PATH]`: the effective configuration for a path.
+/// `gbcheck config [PATH]`: the configuration file that applies to a path (found from it
+/// upwards) and the settings it gives.
 fn print_config(args: &ConfigArgs) -> io::Result<u8> {
-    let loaded = match config::load(args.config.as_deref(), args.no_config) {
-        Ok(loaded) => loaded,
-        Err(message) => {
-            writeln!(io::stderr(), "gbcheck: error: {message}")?;
-            return Ok(EXIT_ERROR);
-        }
+    let fail = |message: &str| -> io::Result<u8> {
+        writeln!(io::stderr(), "gbcheck: error: {message}")?;
+        Ok(EXIT_ERROR)
+    };
+    let configs = match discovery::Discovery::new(args.config.as_deref(), args.no_config) {
+        Ok(configs) => configs,
+        Err(message) => return fail(&message),
     };
     let path = args.path.clone().unwrap_or_else(|| ".".into());
-    let mut check = match Cli::try_parse_from(["gbcheck", "check"]) {
+    let is_dir = path.is_dir();
+    // A directory: what its files get (overrides match files, one by one).
+    let (place, mask) = match path.file_name() {
+        Some(name) if !is_dir => {
+            let place = configs.of_entry(&path);
+            let mask = place.matching(name);
+            (place, mask)
+        }
+        _ => (configs.of_dir(&path), 0),
+    };
+    let excluded = walk::is_excluded_by_config(&configs, &path, is_dir);
+    if let Some(message) = configs.errors().first() {
+        return fail(message);
+    }
+    let defaults = match Cli::try_parse_from(["gbcheck", "check"]) {
         Ok(Cli { command: Command::Check(check) }) => check,
         _ => return Err(io::Error::other("internal error: default check arguments")),
     };
-    loaded.apply_defaults(&mut check, config::Given::default());
-    let mask = loaded.matching(&path);
-    loaded.apply_overrides(&mut check, mask, config::Given::default());
-    let rules = match rule_set(&check, &loaded.severities(mask)) {
+    let loaded = place.loaded.as_deref();
+    let check = config::resolve(&defaults, config::Given::default(), loaded, mask);
+    let rules = match rule_set(&check, &loaded.map(|l| l.severities(mask)).unwrap_or_default()) {
         Ok(rules) => rules,
-        Err(message) => {
-            writeln!(io::stderr(), "gbcheck: error: {message}")?;
-            return Ok(EXIT_ERROR);
-        }
+        Err(message) => return fail(&message),
     };
-    let effective = config::Effective { loaded: &loaded, path: &path, mask, args: &check, rules: &rules };
+    let effective = config::Effective { loaded, path: &path, mask, excluded, args: &check, rules: &rules };
     write!(io::stdout().lock(), "{effective}")?;
     Ok(EXIT_CLEAN)
 }
 
-/// The settings of the files the config file's overrides match, made once for each set of
-/// matching overrides; `None` without overrides.
+/// The configuration of the run's own settings (the fail level, the summary's `settings`):
+/// the one that applies to the first path named (to the files of a directory named), or to
+/// the current directory when there is none or the first is standard input. An error when a
+/// configuration file found cannot be read.
+fn run_place(configs: &discovery::Discovery, paths: &[PathBuf]) -> Result<Arc<discovery::Place>, String> {
+    let run = match paths.first() {
+        Some(path) if path.as_os_str() != "-" && path.is_dir() => configs.of_dir(path),
+        Some(path) if path.as_os_str() != "-" => configs.of_entry(path),
+        _ => configs.of_dir(Path::new(".")),
+    };
+    if paths.iter().any(|p| p.as_os_str() == "-") {
+        // Standard input's configuration, that of the current directory, is known up front.
+        configs.of_dir(Path::new("."));
+    }
+    configs.errors().into_iter().next().map_or(Ok(run), Err)
+}
+
+/// Finds the configuration files of the named files too (the walk found those of the
+/// directories), so that a broken one stops the run before anything is reported.
+fn read_all_configs(configs: &discovery::Discovery, entries: &[input::Entry]) -> Result<(), String> {
+    let named = entries.iter().filter(|e| matches!(e.kind, input::EntryKind::File { explicit: true }));
+    for entry in named.filter(|_| configs.varies()) {
+        configs.of_entry(&entry.path);
+    }
+    configs.errors().into_iter().next().map_or(Ok(()), Err)
+}
+
+/// The settings of the files whose configuration file or matching overrides differ from the
+/// run's, made once for each (configuration file, matching overrides); `None` when every
+/// file is checked alike.
 fn per_file_settings(
-    loaded: &config::Loaded,
-    args: &CheckArgs,
+    configs: &Arc<discovery::Discovery>,
+    run: &Arc<discovery::Place>,
+    cli: &CheckArgs,
     given: config::Given,
     base: Options,
     threads: usize,
 ) -> Option<job::ForPath> {
-    if loaded.config.overrides.is_empty() {
+    if !configs.varies() {
         return None;
     }
-    let (loaded, args) = (loaded.clone(), args.clone());
-    let cache = std::sync::Mutex::new(std::collections::HashMap::<u64, std::sync::Arc<job::Settings>>::new());
+    let (configs, run, cli) = (Arc::clone(configs), Arc::clone(run), cli.clone());
+    let cache = std::sync::Mutex::new(std::collections::HashMap::<(PathBuf, u64), Arc<job::Settings>>::new());
     Some(Box::new(move |path| {
-        let mask = loaded.matching(path);
-        if mask == 0 {
+        if configs.uniform(&run) {
             return None;
         }
+        // Standard input (an empty path) gets the configuration of the current directory.
+        let (place, mask) = match path.file_name() {
+            Some(name) => {
+                let place = configs.of_entry(path);
+                let mask = place.matching(name);
+                (place, mask)
+            }
+            None => (configs.of_dir(Path::new(".")), 0),
+        };
+        if mask == 0 && place.same_config(&run) {
+            return None;
+        }
+        let loaded = place.loaded.as_deref();
+        let key = (loaded.map(|l| l.file.clone()).unwrap_or_default(), mask);
         let mut cache = cache.lock().unwrap_or_else(|e| e.into_inner());
-        let settings = cache.entry(mask).or_insert_with(|| {
-            let mut own = args.clone();
-            loaded.apply_overrides(&mut own, mask, given);
+        let settings = cache.entry(key).or_insert_with(|| {
+            let own = config::resolve(&cli, given, loaded, mask);
             // The base options were made from the same --select/--ignore, so this cannot fail.
-            let options = options(&own, &loaded.severities(mask)).unwrap_or(base);
-            std::sync::Arc::new(check_settings(&own, options, threads, None))
+            let options =
+                options(&own, &loaded.map(|l| l.severities(mask)).unwrap_or_default()).unwrap_or(base);
+            Arc::new(check_settings(&own, options, threads, None))
         });
-        Some(std::sync::Arc::clone(settings))
+        Some(Arc::clone(settings))
     }))
 }
 
@@ -266,21 +323,46 @@ fn check_settings(
     }
 }
 
+/// The paths to check: named, listed in `--files-from`, or `.`.
+fn input_paths(args: &CheckArgs) -> Result<Vec<PathBuf>, String> {
+    let mut paths = args.paths.clone();
+    if let Some(list) = &args.files_from {
+        if list.as_os_str() == "-" && paths.iter().any(|p| p.as_os_str() == "-") {
+            return Err("standard input cannot be both the --files-from list and an input".to_string());
+        }
+        let listed = walk::read_file_list(list, args.null)
+            .map_err(|e| format!("cannot read --files-from {}: {}", list.display(), describe_io_error(&e)))?;
+        paths.extend(listed);
+    } else if paths.is_empty() {
+        paths.push(".".into());
+    }
+    Ok(paths)
+}
+
 fn run_check(mut args: CheckArgs, given: config::Given, format_given: bool) -> io::Result<u8> {
     let started = Instant::now();
     let fail = |message: &str| -> io::Result<u8> {
         writeln!(io::stderr(), "gbcheck: error: {message}")?;
         Ok(EXIT_ERROR)
     };
-    let loaded = match config::load(args.config.as_deref(), args.no_config) {
-        Ok(loaded) => loaded,
-        Err(message) => return fail(&message),
-    };
-    loaded.apply_defaults(&mut args, given);
     if !format_given && std::env::var_os("GITHUB_ACTIONS").is_some_and(|v| v == "true") {
         args.format = FormatArg::Github;
     }
-    let args = &args;
+    let cli = &args;
+    let configs = match discovery::Discovery::new(cli.config.as_deref(), cli.no_config) {
+        Ok(configs) => Arc::new(configs),
+        Err(message) => return fail(&message),
+    };
+    let paths = match input_paths(cli) {
+        Ok(paths) => paths,
+        Err(message) => return fail(&message),
+    };
+    let run = match run_place(&configs, &paths) {
+        Ok(run) => run,
+        Err(message) => return fail(&message),
+    };
+    let run_config = run.loaded.as_deref();
+    let args = &config::resolve(cli, given, run_config, 0);
     let baseline = match &args.baseline {
         Some(file) => match filter::read_baseline(file) {
             Ok(baseline) => Some(baseline),
@@ -288,7 +370,7 @@ fn run_check(mut args: CheckArgs, given: config::Given, format_given: bool) -> i
         },
         None => None,
     };
-    let options = match options(args, &loaded.severities(0)) {
+    let options = match options(args, &run_config.map(|l| l.severities(0)).unwrap_or_default()) {
         Ok(options) => options,
         Err(message) => return fail(&message),
     };
@@ -299,44 +381,31 @@ fn run_check(mut args: CheckArgs, given: config::Given, format_given: bool) -> i
     let threads = thread_count(args);
     let progress = progress::Progress::start(!args.quiet && !args.no_progress);
 
-    // The paths: named, listed in --files-from, or `.`.
-    let mut paths = args.paths.clone();
-    if let Some(list) = &args.files_from {
-        if list.as_os_str() == "-" && paths.iter().any(|p| p.as_os_str() == "-") {
-            return fail("standard input cannot be both the --files-from list and an input");
-        }
-        match walk::read_file_list(list, args.null) {
-            Ok(listed) => paths.extend(listed),
-            Err(e) => {
-                return fail(&format!(
-                    "cannot read --files-from {}: {}",
-                    list.display(),
-                    describe_io_error(&e)
-                ))
-            }
-        }
-    } else if paths.is_empty() {
-        paths.push(".".into());
-    }
     if args.shard.is_some() && paths.iter().any(|p| p.as_os_str() == "-") {
         return fail("--shard cannot split standard input (-): name files or directories");
     }
     let walk_options = walk::WalkOptions {
         hidden: args.hidden,
         no_ignore: args.no_ignore,
+        require_git: !args.no_require_git,
         excludes: args.exclude.clone(),
         force_exclude: args.force_exclude,
         threads,
         shard: args.shard,
+        configs: configs.varies().then(|| Arc::clone(&configs)),
     };
-    let for_path = per_file_settings(&loaded, args, given, options, threads);
-    let settings = std::sync::Arc::new(check_settings(args, options, threads, for_path));
+    let for_path = per_file_settings(&configs, &run, cli, given, options, threads);
+    let settings = Arc::new(check_settings(args, options, threads, for_path));
     // The walk's threads check the files as they find them (for the run's first second).
-    let walk_check = job::WalkCheck::new(std::sync::Arc::clone(&settings), started);
-    let entries = match walk::collect(&paths, &walk_options, Some(&|path| walk_check.check(path))) {
-        Ok(entries) => entries,
+    let walk_check = job::WalkCheck::new(Arc::clone(&settings), started);
+    let walked = match walk::collect(&paths, &walk_options, Some(&|path| walk_check.check(path))) {
+        Ok(walked) => walked,
         Err(message) => return fail(&message),
     };
+    if let Err(message) = read_all_configs(&configs, &walked.entries) {
+        return fail(&message);
+    }
+    let entries = walked.entries;
     progress.set_total(entries.len() as u64);
 
     let stdout = progress.writer(io::stdout().lock());
@@ -365,6 +434,7 @@ fn run_check(mut args: CheckArgs, given: config::Given, format_given: bool) -> i
     let result = runner.run(entries);
     progress.finish();
     let (summary, stats) = result?;
+    let summary = gbcheck::report::Summary { ignored: walked.ignored, ..summary };
     filter.summary(&summary, &stats, started.elapsed())?;
     let (summary, _) = filter.adjust(&summary, &stats);
     if let Some(file) = &args.write_baseline {

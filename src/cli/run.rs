@@ -189,7 +189,8 @@ impl<'a> Runner<'a> {
         let entry = &entries[index];
         let settings = match entry.kind {
             EntryKind::File { .. } => self.settings_for(&entry.path),
-            EntryKind::Stdin => Arc::clone(&self.settings),
+            // Standard input: the configuration of the current directory (an empty path).
+            EntryKind::Stdin => self.settings_for(std::path::Path::new("")),
             _ => return,
         };
         let entries = Arc::clone(entries);

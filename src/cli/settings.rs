@@ -190,29 +190,61 @@ fn line_column(text: &str, offset: usize) -> (usize, usize) {
 
 /// Parses the text of a configuration file; an error names the file, line, column and key.
 pub fn parse(text: &str, file: &Path) -> Result<Config, String> {
-    let config = toml::from_str::<Config>(text).map_err(|e| {
-        let message = e.message().trim_end().to_string();
-        match e.span() {
-            Some(span) => {
-                let (line, column) = line_column(text, span.start);
-                let source_line = text.lines().nth(line - 1).unwrap_or("");
-                // `key = value`, or a table header `[key]` / `[[key]]` / `[a.key]`.
-                let header = source_line.trim().trim_start_matches('[').split(']').next();
-                let key = match source_line.split_once('=') {
-                    Some((k, _)) => Some(k.trim()),
-                    None if source_line.trim_start().starts_with('[') => header.map(str::trim),
-                    None => None,
-                }
-                .filter(|k| !k.is_empty());
-                let key = match key {
-                    Some(key) if !message.contains(&format!("`{key}`")) => format!(" (key `{key}`)"),
-                    _ => String::new(),
-                };
-                format!("{}:{line}:{column}: {message}{key}", file.display())
+    let config = toml::from_str::<Config>(text).map_err(|e| describe(&e, text, file))?;
+    checked(config, file)
+}
+
+/// The parts of a `pyproject.toml` gbcheck reads: `[tool.gbcheck]`; other keys are other
+/// tools' business.
+#[derive(Deserialize)]
+struct Pyproject {
+    tool: Option<Tool>,
+}
+
+#[derive(Deserialize)]
+struct Tool {
+    gbcheck: Option<Config>,
+}
+
+/// Parses a `pyproject.toml`: its `[tool.gbcheck]` table, or `None` without one (the file is
+/// then no configuration file, as for ruff). A file that is not TOML but names gbcheck is an
+/// error; one that does not name it is some other tool's to judge.
+pub fn parse_pyproject(text: &str, file: &Path) -> Result<Option<Config>, String> {
+    match toml::from_str::<Pyproject>(text) {
+        Ok(Pyproject { tool: Some(Tool { gbcheck: Some(config) }) }) => checked(config, file).map(Some),
+        Ok(_) => Ok(None),
+        Err(e) if e.span().is_some() && !text.contains("gbcheck") => Ok(None),
+        Err(e) => Err(describe(&e, text, file)),
+    }
+}
+
+/// A TOML error as `FILE:LINE:COLUMN: message (key `KEY`)`.
+fn describe(e: &toml::de::Error, text: &str, file: &Path) -> String {
+    let message = e.message().trim_end().to_string();
+    match e.span() {
+        Some(span) => {
+            let (line, column) = line_column(text, span.start);
+            let source_line = text.lines().nth(line - 1).unwrap_or("");
+            // `key = value`, or a table header `[key]` / `[[key]]` / `[a.key]`.
+            let header = source_line.trim().trim_start_matches('[').split(']').next();
+            let key = match source_line.split_once('=') {
+                Some((k, _)) => Some(k.trim()),
+                None if source_line.trim_start().starts_with('[') => header.map(str::trim),
+                None => None,
             }
-            None => format!("{}: {message}", file.display()),
+            .filter(|k| !k.is_empty());
+            let key = match key {
+                Some(key) if !message.contains(&format!("`{key}`")) => format!(" (key `{key}`)"),
+                _ => String::new(),
+            };
+            format!("{}:{line}:{column}: {message}{key}", file.display())
         }
-    })?;
+        None => format!("{}: {message}", file.display()),
+    }
+}
+
+/// The checks serde cannot make.
+fn checked(config: Config, file: &Path) -> Result<Config, String> {
     // Matching overrides are kept as bits of a u64: more would be silently ignored.
     if config.overrides.len() > MAX_OVERRIDES {
         return Err(format!(
@@ -248,5 +280,20 @@ mod tests {
         assert!(e.contains("glob"), "{e}");
         let e = parse("level = 4\n", file).unwrap_err();
         assert!(e.contains("level"), "{e}");
+    }
+
+    #[test]
+    fn pyproject_tables_are_read_and_others_passed_over() {
+        let file = Path::new("pyproject.toml");
+        let config = parse_pyproject("[project]\nname = \"x\"\n[tool.gbcheck]\nlevel = 2\n", file);
+        assert_eq!(config.unwrap().unwrap().level, Some(Level(2)));
+        let inline = parse_pyproject("tool = { gbcheck = { level = 1 } }\n", file);
+        assert_eq!(inline.unwrap().unwrap().level, Some(Level(1)));
+        assert!(parse_pyproject("[tool.ruff]\nline-length = 1\n", file).unwrap().is_none());
+        assert!(parse_pyproject("[project\n", file).unwrap().is_none());
+        let e = parse_pyproject("[tool.ruff]\nx = 1\n[tool.gbcheck]\nlevel = 9\n", file).unwrap_err();
+        assert!(e.starts_with("pyproject.toml:4:") && e.contains("level"), "{e}");
+        let e = parse_pyproject("[tool.gbcheck\n", file).unwrap_err();
+        assert!(e.starts_with("pyproject.toml:1:"), "{e}");
     }
 }

@@ -7,22 +7,27 @@
 //! (which may decline): the walk's threads then check while they list, and the outcome waits
 //! in the entry for the file's turn to be reported.
 //!
-//! - `.gitignore`, `.ignore` and `.git/info/exclude` are respected (inside a Git repository or
-//!   not), and hidden entries are passed over, unless `--no-ignore` / `--hidden`. A `.git`
-//!   directory is never walked.
+//! - `.ignore` files are respected, and `.gitignore` and `.git/info/exclude` inside a Git
+//!   repository (anywhere with `--no-require-git`), as ripgrep does; hidden entries are
+//!   passed over, unless `--no-ignore` / `--hidden`. A `.git` directory is never walked.
 //! - `--exclude GLOB` (gitignore syntax, matched against paths relative to the current
-//!   directory) prunes the walk; with `--force-exclude` it also drops named paths.
+//!   directory) prunes the walk, and so do the `exclude` globs of the configuration file
+//!   that applies to each directory (relative to that file, see [`crate::cli::discovery`]);
+//!   with `--force-exclude` they also drop named paths.
+//! - The entries passed over by ignore files and excludes are counted (not the entries
+//!   inside an ignored directory, which is not read): [`Walked::ignored`].
 //! - Symbolic links are never followed into directories (so a link loop cannot trap the
 //!   walk); a link to a file is checked, a broken link or a loop is an error.
 //! - FIFOs, sockets and devices are never opened: they are errors ("not a regular file").
 
 use std::io::{self, Read};
 use std::path::{Path, PathBuf};
-use std::sync::mpsc;
+use std::sync::{mpsc, Arc};
 
 use ignore::overrides::{Override, OverrideBuilder};
 use ignore::{WalkBuilder, WalkState};
 
+use crate::cli::discovery::Discovery;
 use crate::cli::input::{describe_io_error, describe_stat_error, not_a_file, Entry, EntryKind};
 use crate::cli::job::Outcome;
 use crate::cli::shard::{self, Shard};
@@ -34,6 +39,9 @@ pub struct WalkOptions {
     pub hidden: bool,
     /// Do not respect ignore files.
     pub no_ignore: bool,
+    /// Respect `.gitignore` files only inside a Git repository (`--no-require-git` turns
+    /// this off).
+    pub require_git: bool,
     /// Globs to exclude (gitignore syntax).
     pub excludes: Vec<String>,
     /// Apply the excludes to named paths too.
@@ -42,6 +50,20 @@ pub struct WalkOptions {
     pub threads: usize,
     /// Keep only the paths of this shard (`--shard`).
     pub shard: Option<Shard>,
+    /// The configuration files, whose `exclude` globs apply to their directories; `None`
+    /// when no configuration has excludes.
+    pub configs: Option<Arc<Discovery>>,
+}
+
+/// What the walk found.
+pub struct Walked {
+    /// The entries to report on, sorted by path (standard input last).
+    pub entries: Vec<Entry>,
+    /// Entries (files and directories) passed over by ignore files, `--exclude` and the
+    /// configuration's excludes, named paths dropped by `--force-exclude` among them. With
+    /// `--shard`, shard 1 counts them for the whole tree (every shard walks it), so that the
+    /// shards add up.
+    pub ignored: u64,
 }
 
 /// Reads the paths listed in `--files-from`: one a line (or NUL-separated with `-0`), given
@@ -83,6 +105,15 @@ pub fn excludes(globs: &[String]) -> Result<Override, String> {
     builder.build().map_err(|e| format!("bad --exclude globs: {e}"))
 }
 
+/// Whether a named path, or a directory above it, matches an exclude of the configuration
+/// of the directory holding it (as the walk would judge it on its way down).
+pub fn is_excluded_by_config(configs: &Discovery, path: &Path, is_dir: bool) -> bool {
+    path.ancestors()
+        .enumerate()
+        .filter_map(|(i, p)| p.file_name().map(|name| (i, p, name)))
+        .any(|(i, p, name)| configs.of_entry(p).excludes(name, i > 0 || is_dir))
+}
+
 /// Whether a named path, or a directory above it, matches an exclude.
 fn is_excluded(excludes: &Override, path: &Path, is_dir: bool) -> bool {
     if excludes.is_empty() {
@@ -107,10 +138,19 @@ pub fn collect(
     paths: &[PathBuf],
     options: &WalkOptions,
     check: Option<CheckFound>,
-) -> Result<Vec<Entry>, String> {
+) -> Result<Walked, String> {
     let excludes = excludes(&options.excludes)?;
     let mut entries = Vec::new();
     let mut roots = Vec::new();
+    let mut ignored = 0;
+    let force_excluded = |path: &Path, is_dir: bool| {
+        options.force_exclude
+            && (is_excluded(&excludes, path, is_dir)
+                || options
+                    .configs
+                    .as_ref()
+                    .is_some_and(|configs| is_excluded_by_config(configs, path, is_dir)))
+    };
     for path in paths {
         if path.as_os_str() == "-" {
             entries.push(Entry { path: PathBuf::new(), kind: EntryKind::Stdin, checked: None });
@@ -118,7 +158,10 @@ pub fn collect(
         }
         let kind = match std::fs::metadata(path) {
             Err(e) => EntryKind::Error(describe_stat_error(path, &e)),
-            Ok(meta) if options.force_exclude && is_excluded(&excludes, path, meta.is_dir()) => continue,
+            Ok(meta) if force_excluded(path, meta.is_dir()) => {
+                ignored += 1;
+                continue;
+            }
             Ok(meta) if meta.is_dir() => {
                 roots.push(path.clone());
                 continue;
@@ -132,7 +175,10 @@ pub fn collect(
         entries.retain(|e| matches!(e.kind, EntryKind::Stdin) || shard.holds(&shard::key(&e.path, &roots)));
     }
     if !roots.is_empty() {
-        walk(&roots, options, excludes, check, &mut entries);
+        ignored += walk(&roots, options, excludes, check, &mut entries);
+    }
+    if options.shard.is_some_and(|shard| shard.index > 0) {
+        ignored = 0;
     }
     // Sorted by path, component by component (as a sorted recursive walk would list them);
     // standard input comes last, so that a pipe left open cannot hold up the files.
@@ -150,7 +196,7 @@ pub fn collect(
         let mut seen = false;
         entries.retain(|e| !matches!(e.kind, EntryKind::Stdin) || !std::mem::replace(&mut seen, true));
     }
-    Ok(entries)
+    Ok(Walked { entries, ignored })
 }
 
 /// The output order: by path (see [`compare_paths`]), standard input last.
@@ -199,15 +245,18 @@ fn sort_key_byte(b: u8) -> u8 {
 }
 
 /// Walks the directories in parallel and appends what it finds (only the shard's, with
-/// `--shard`), checking the files with `check`.
+/// `--shard`), checking the files with `check`; returns the number of entries ignore files
+/// and excludes passed over.
 fn walk(
     roots: &[PathBuf],
     options: &WalkOptions,
     excludes: Override,
     check: Option<CheckFound>,
     entries: &mut Vec<Entry>,
-) {
+) -> u64 {
     let respect = !options.no_ignore;
+    // Without ignore files or --exclude, only hidden entries (never counted) are passed over.
+    let listing = respect || !excludes.is_empty();
     let mut builder = WalkBuilder::new(&roots[0]);
     for root in &roots[1..] {
         builder.add(root);
@@ -219,7 +268,7 @@ fn walk(
         .git_exclude(respect)
         .git_global(respect)
         .parents(respect)
-        .require_git(false)
+        .require_git(options.require_git)
         .follow_links(false)
         .overrides(excludes)
         .threads(options.threads)
@@ -227,14 +276,17 @@ fn walk(
         // type is looked at first: taking a path's file name is the dearer test, and only
         // directories need it.
         .filter_entry(|dent| !(dent.file_type().is_some_and(|t| t.is_dir()) && dent.file_name() == ".git"));
-    let (tx, rx) = mpsc::channel::<Vec<Entry>>();
+    let (tx, rx) = mpsc::channel::<(Vec<Entry>, Tally)>();
     builder.build_parallel().run(|| {
-        let mut found = Found { entries: Vec::new(), tx: tx.clone() };
+        let mut found = Found { entries: Vec::new(), tally: Tally::default(), tx: tx.clone() };
         let in_shard =
             |entry: &Entry| options.shard.is_none_or(|shard| shard.holds(&shard::key(&entry.path, roots)));
         Box::new(move |result| {
             match result {
                 Ok(dent) => {
+                    if found.tally.passed_over(&dent, options, listing) {
+                        return WalkState::Skip;
+                    }
                     let Some(mut entry) = classify(dent).filter(in_shard) else { return WalkState::Continue };
                     if let (EntryKind::File { .. }, Some(check)) = (&entry.kind, check) {
                         entry.checked = check(&entry.path);
@@ -247,21 +299,92 @@ fn walk(
         })
     });
     drop(tx);
-    rx.into_iter().for_each(|found| entries.extend(found));
+    let mut total = Tally::default();
+    for (found, tally) in rx {
+        entries.extend(found);
+        total.listed += tally.listed;
+        total.reached += tally.reached;
+        total.excluded += tally.excluded;
+    }
+    // `listed` counts each directory's entries as this thread saw them, just after the
+    // walk's own read: a file made or removed in between may tip the count by one.
+    total.listed.saturating_sub(total.reached) + total.excluded
+}
+
+/// What one thread of the walk counts to tell how many entries were passed over: the
+/// entries ignore files and `--exclude` pass over are never shown to the walk's callback,
+/// so they are the entries of the directories read (`listed`) less those shown (`reached`).
+#[derive(Default)]
+struct Tally {
+    /// The entries of the directories walked that the walk could show (not a `.git`
+    /// directory; not hidden ones, unless `--hidden`).
+    listed: u64,
+    /// The entries below the roots the walk showed, less the hidden ones an ignore file let
+    /// through (not in `listed` either).
+    reached: u64,
+    /// The entries the configuration's excludes passed over.
+    excluded: u64,
+}
+
+impl Tally {
+    /// Counts an entry the walk shows; whether the configuration's excludes pass it over
+    /// (and so, for a directory, whether to skip it).
+    fn passed_over(&mut self, dent: &ignore::DirEntry, options: &WalkOptions, listing: bool) -> bool {
+        let is_dir = dent.file_type().is_some_and(|t| t.is_dir());
+        let configs = options.configs.as_deref();
+        if dent.depth() > 0 {
+            let name = dent.file_name();
+            if listing && (options.hidden || !name.as_encoded_bytes().starts_with(b".")) {
+                self.reached += 1;
+            }
+            if let Some(configs) = configs.filter(|configs| configs.may_exclude()) {
+                if configs.of_entry(dent.path()).excludes(name, is_dir) {
+                    self.excluded += 1;
+                    return true;
+                }
+            }
+        }
+        if is_dir {
+            // A configuration file in the directory is found before its entries are judged.
+            if let Some(configs) = configs {
+                configs.of_dir(dent.path());
+            }
+            if listing {
+                self.listed += count_entries(dent.path(), options.hidden);
+            }
+        }
+        false
+    }
+}
+
+/// The entries of a directory the walk could show: all but a `.git` directory, and, unless
+/// `hidden`, those whose names start with a dot.
+fn count_entries(dir: &Path, hidden: bool) -> u64 {
+    let Ok(read) = std::fs::read_dir(dir) else { return 0 };
+    let shown = |entry: &std::fs::DirEntry| {
+        let name = entry.file_name();
+        if name.as_encoded_bytes().starts_with(b".") {
+            hidden && !(name == ".git" && entry.file_type().is_ok_and(|t| t.is_dir()))
+        } else {
+            true
+        }
+    };
+    read.filter_map(Result::ok).filter(shown).count() as u64
 }
 
 /// What one thread of the walk found: sorted by that thread when it is done (the threads
 /// sort in parallel; the main thread only merges), then sent.
 struct Found {
     entries: Vec<Entry>,
-    tx: mpsc::Sender<Vec<Entry>>,
+    tally: Tally,
+    tx: mpsc::Sender<(Vec<Entry>, Tally)>,
 }
 
 impl Drop for Found {
     fn drop(&mut self) {
         let mut entries = std::mem::take(&mut self.entries);
         sort_found(&mut entries);
-        let _ = self.tx.send(entries);
+        let _ = self.tx.send((entries, std::mem::take(&mut self.tally)));
     }
 }
 

@@ -152,6 +152,9 @@ pub fn summary_line(summary: &Summary, elapsed: Duration) -> String {
     if summary.files_skipped > 0 {
         line.push_str(&format!("; {} skipped", summary.files_skipped));
     }
+    if summary.ignored > 0 {
+        line.push_str(&format!("; {} ignored", summary.ignored));
+    }
     if summary.operational_errors > 0 {
         line.push_str(&format!(
             "; {} could not be checked",
@@ -172,6 +175,7 @@ fn stats_block(summary: &Summary, stats: &Stats, elapsed: Duration) -> String {
         skipped.push_str(&format!(" ({})", parts.join(", ")));
     }
     lines.push(("files skipped".into(), skipped));
+    lines.push(("ignored".into(), summary.ignored.to_string()));
     lines.push(("paths not checked".into(), summary.operational_errors.to_string()));
     lines.push((
         "bytes checked".into(),

@@ -64,14 +64,18 @@ enum Record<'a> {
         /// schema version 1).
         suppressed: u64,
         baselined: u64,
+        /// Entries passed over by ignore files and excludes (an addition to schema version 1).
+        ignored: u64,
         /// What the results depend on, for `gbcheck merge` (an addition to schema version 1).
         settings: Option<&'a RunSettings>,
     },
 }
 
 /// The settings a run's results depend on, written in its summary so that `gbcheck merge`
-/// can refuse to add up runs that were not made alike. The config file's per-path
-/// overrides are not in it.
+/// can refuse to add up runs that were not made alike: the command line's, with the top level
+/// of the configuration file of the run's first path. Files under another configuration file
+/// (a nearer one) or matched by overrides may be checked with other settings; those are not
+/// in it.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RunSettings {
     /// `--encoding`.
@@ -169,6 +173,7 @@ impl<W: Write> Reporter for JsonLines<W> {
             files_per_second: Stats::per_second(summary.files_checked, elapsed),
             suppressed: summary.suppressed,
             baselined: summary.baselined,
+            ignored: summary.ignored,
             settings: settings.as_ref(),
         })?;
         self.settings = settings;
