@@ -55,6 +55,101 @@ fn root() -> PathBuf {
 }
 
 // ---------------------------------------------------------------------------------------------
+// 6. Options that cannot take effect
+// ---------------------------------------------------------------------------------------------
+
+/// Asserts a refusal: status 2, a message that names `needle`, nothing checked.
+fn assert_refused(output: &Output, needles: &[&str]) {
+    let err = stderr(output);
+    assert_eq!(output.status.code(), Some(2), "{err}");
+    for needle in needles {
+        assert!(err.contains(needle), "{needle:?} not in: {err}");
+    }
+    assert!(output.stdout.is_empty(), "{}", String::from_utf8_lossy(&output.stdout));
+}
+
+/// U+30000 (CJK Extension G, UTF-8) is outside every implementation level (the README:
+/// characters added after Unicode 11.0), and nothing else fires on it.
+fn level_dir() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(dir.path().join("a.txt"), "\u{30000}\n".as_bytes()).unwrap();
+    dir
+}
+
+#[test]
+fn select_gb010_without_a_level_is_refused() {
+    let dir = level_dir();
+    let output = run(&["check", "--no-config", "--select", "GB010", "a.txt"], dir.path());
+    assert_refused(&output, &["GB010", "--level"]);
+    // By name too.
+    let output = run(&["check", "--no-config", "--select", "outside-level", "a.txt"], dir.path());
+    assert_refused(&output, &["GB010", "--level"]);
+    // With a level, from the command line or the config file, it checks.
+    let output = run(&["check", "--no-config", "--select", "GB010", "--level", "1", "a.txt"], dir.path());
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    fs::write(dir.path().join("gbcheck.toml"), "level = 1\n").unwrap();
+    let output = run(&["check", "--select", "GB010", "--format", "brief", "a.txt"], dir.path());
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    assert!(String::from_utf8_lossy(&output.stdout).contains("GB010"));
+}
+
+#[test]
+fn a_level_whose_rule_is_off_is_refused() {
+    let dir = level_dir();
+    for off in [&["--ignore", "GB010"][..], &["--select", "GB001"][..]] {
+        let mut args = vec!["check", "--no-config", "--level", "2"];
+        args.extend_from_slice(off);
+        args.push("a.txt");
+        assert_refused(&run(&args, dir.path()), &["--level", "GB010"]);
+    }
+    // A level from the config file is a default, not a request: --ignore GB010 still runs.
+    fs::write(dir.path().join("gbcheck.toml"), "level = 1\n").unwrap();
+    let output = run(&["check", "--ignore", "GB010", "a.txt"], dir.path());
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+}
+
+#[test]
+fn selected_rules_that_can_never_fire_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    // Valid UTF-8 with non-ASCII bytes: GB008 fires on it with --encoding gb18030.
+    fs::write(dir.path().join("u.txt"), "中文\n".as_bytes()).unwrap();
+    let gb008 = run(&["check", "--no-config", "--select", "GB008", "u.txt"], dir.path());
+    assert_refused(&gb008, &["GB008", "--encoding"]);
+    let output =
+        run(&["check", "--no-config", "--select", "GB008", "--encoding", "gb18030", "u.txt"], dir.path());
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+
+    let gb003 =
+        run(&["check", "--no-config", "--select", "GB003", "--encoding", "utf-8", "u.txt"], dir.path());
+    assert_refused(&gb003, &["GB003", "utf-8"]);
+
+    // GB 18030-2022 is a bijection: no round trip changes anything, every character encodes.
+    for rule in ["GB004", "GB006", "round-trip-mismatch"] {
+        let output = run(&["check", "--no-config", "--select", rule, "u.txt"], dir.path());
+        assert_refused(&output, &["--profile"]);
+    }
+    // `80` under whatwg: GB004 fires.
+    fs::write(dir.path().join("e.txt"), b"\x80\n").unwrap();
+    let output =
+        run(&["check", "--no-config", "--select", "GB004", "--profile", "whatwg", "e.txt"], dir.path());
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+}
+
+#[test]
+fn stats_are_printed_in_every_format_that_has_no_place_for_them() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(dir.path().join("a.txt"), b"x\xFF\n").unwrap();
+    for format in ["brief", "github", "human"] {
+        let output = run(&["check", "--no-config", "--stats", "--format", format, "a.txt"], dir.path());
+        assert_eq!(output.status.code(), Some(1), "{format}: {}", stderr(&output));
+        let err = stderr(&output);
+        assert!(err.contains("gbcheck: stats"), "{format}: {err}");
+        assert!(err.contains("GB001 invalid-sequence"), "{format}: {err}");
+        assert!(err.contains("files checked"), "{format}: {err}");
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
 // 8. A NUL-separated list read one a line
 // ---------------------------------------------------------------------------------------------
 

@@ -4,6 +4,7 @@ mod args;
 mod chunks;
 mod config;
 mod convert;
+mod effect;
 mod escape;
 mod explain;
 mod filter;
@@ -292,6 +293,9 @@ fn run_check(mut args: CheckArgs, given: config::Given, format_given: bool) -> i
         Ok(options) => options,
         Err(message) => return fail(&message),
     };
+    if let Some(message) = effect::refusal(args, &options.rules, &loaded, given) {
+        return fail(&message);
+    }
     let fail_level = match args.fail_level {
         FailLevelArg::Error => Severity::Error,
         FailLevelArg::Warning => Severity::Warning,
