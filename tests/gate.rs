@@ -150,6 +150,117 @@ fn stats_are_printed_in_every_format_that_has_no_place_for_them() {
 }
 
 // ---------------------------------------------------------------------------------------------
+// 7. A closed pipe keeps the status of what was found
+// ---------------------------------------------------------------------------------------------
+
+/// A tree of many files, each with many findings of `bytes`: megabytes of output, far more
+/// than a pipe holds, so the reader closing it early stops the run.
+fn tree_of(dir: &Path, bytes: &[u8]) {
+    let tree = dir.join("t");
+    fs::create_dir(&tree).unwrap();
+    let body: Vec<u8> = (0..400).flat_map(|_| bytes.iter().copied().chain(*b"\n")).collect();
+    for i in 0..300 {
+        fs::write(tree.join(format!("f{i:03}.txt")), &body).unwrap();
+    }
+}
+
+/// Runs gbcheck with stdout a pipe whose read end is closed after the first bytes.
+fn run_closed(args: &[&str], dir: &Path) -> (Option<i32>, String) {
+    let mut child = gbcheck()
+        .args(args)
+        .current_dir(dir)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first = [0u8; 64];
+    child.stdout.take().unwrap().read_exact(&mut first).unwrap();
+    // stdout is dropped here: the pipe's read end is closed.
+    let mut err = String::new();
+    child.stderr.take().unwrap().read_to_string(&mut err).unwrap();
+    let status = child.wait().unwrap();
+    assert!(!err.contains("panicked") && !err.contains("Broken pipe"), "{err}");
+    (status.code(), err)
+}
+
+#[test]
+fn a_closed_pipe_still_fails_on_findings() {
+    let dir = tempfile::tempdir().unwrap();
+    tree_of(dir.path(), b"bad \xFF");
+    // The full run, for reference.
+    let full = run(&["check", "--no-config", "--format", "jsonl", "t"], dir.path());
+    assert_eq!(full.status.code(), Some(1));
+    assert!(full.stdout.len() > 4 << 20, "{}", full.stdout.len());
+    for format in ["jsonl", "brief", "human", "sarif", "github"] {
+        let (code, err) = run_closed(&["check", "--no-config", "--format", format, "t"], dir.path());
+        assert_eq!(code, Some(1), "{format}: {err}");
+    }
+    let (code, err) = run_closed(&["check", "--no-config", "--format", "jsonl", "-j1", "t"], dir.path());
+    assert_eq!(code, Some(1), "{err}");
+    // --exit-zero still gives 0.
+    let (code, err) =
+        run_closed(&["check", "--no-config", "--format", "jsonl", "--exit-zero", "t"], dir.path());
+    assert_eq!(code, Some(0), "{err}");
+}
+
+#[test]
+fn a_closed_pipe_after_an_operational_error_gives_2() {
+    let dir = tempfile::tempdir().unwrap();
+    tree_of(dir.path(), b"bad \xFF");
+    // `a-missing.txt` sorts before `t/`: its error comes before the findings.
+    let (code, err) =
+        run_closed(&["check", "--no-config", "--format", "jsonl", "a-missing.txt", "t"], dir.path());
+    assert_eq!(code, Some(2), "{err}");
+}
+
+#[test]
+fn a_closed_pipe_with_only_warnings_follows_the_fail_level() {
+    let dir = tempfile::tempdir().unwrap();
+    // `AA A1` is U+E000, private use: GB007, a warning.
+    tree_of(dir.path(), b"pua \xAA\xA1");
+    let (code, err) = run_closed(&["check", "--no-config", "--format", "jsonl", "t"], dir.path());
+    assert_eq!(code, Some(0), "{err}");
+    let (code, err) = run_closed(
+        &["check", "--no-config", "--format", "jsonl", "--fail-level", "warning", "t"],
+        dir.path(),
+    );
+    assert_eq!(code, Some(1), "{err}");
+}
+
+#[test]
+fn a_closed_pipe_does_not_count_suppressed_findings() {
+    let dir = tempfile::tempdir().unwrap();
+    // Each file: warnings first, then errors that a comment suppresses.
+    let tree = dir.path().join("t");
+    fs::create_dir(&tree).unwrap();
+    let mut body = Vec::new();
+    for _ in 0..400 {
+        body.extend_from_slice(b"pua \xAA\xA1\n");
+    }
+    for _ in 0..400 {
+        body.extend_from_slice(b"bad \xFF # gbcheck: ignore-line GB001\n");
+    }
+    for i in 0..300 {
+        fs::write(tree.join(format!("f{i:03}.txt")), &body).unwrap();
+    }
+    let full = run(&["check", "--no-config", "--format", "jsonl", "t"], dir.path());
+    assert_eq!(full.status.code(), Some(0), "{}", stderr(&full));
+    let (code, err) = run_closed(&["check", "--no-config", "--format", "jsonl", "t"], dir.path());
+    assert_eq!(code, Some(0), "{err}");
+}
+
+#[test]
+fn merge_into_a_closed_pipe_keeps_the_status_of_the_runs() {
+    let dir = tempfile::tempdir().unwrap();
+    tree_of(dir.path(), b"bad \xFF");
+    let full = run(&["check", "--no-config", "--format", "jsonl", "t"], dir.path());
+    fs::write(dir.path().join("run.jsonl"), &full.stdout).unwrap();
+    let (code, err) = run_closed(&["merge", "run.jsonl"], dir.path());
+    assert_eq!(code, Some(1), "{err}");
+}
+
+// ---------------------------------------------------------------------------------------------
 // 8. A NUL-separated list read one a line
 // ---------------------------------------------------------------------------------------------
 

@@ -172,8 +172,30 @@ fn merge(args: &MergeArgs) -> Result<u8, Failure> {
         MergeFormatArg::Jsonl => Box::new(JsonLines::new(io::BufWriter::new(stdout), settings.clone())),
         MergeFormatArg::Sarif => Box::new(Sarif::new(io::BufWriter::new(stdout))),
     };
-    let fingerprints = args.format == MergeFormatArg::Sarif;
-    for group in &merged.groups {
+    let written = write_groups(reporter.as_mut(), &merged.groups, args.format == MergeFormatArg::Sarif)
+        .and_then(|()| reporter.summary(&summary, &stats, elapsed));
+    // A closed output pipe ends the merge quietly; the status is still that of the runs.
+    match written {
+        Err(e) if e.kind() != io::ErrorKind::BrokenPipe => return Err(e.into()),
+        _ => {}
+    }
+
+    let fail_level = match settings.as_ref().map(|s| s.fail_level.as_str()) {
+        Some("warning") => Severity::Warning,
+        _ => Severity::Error,
+    };
+    Ok(if summary.operational_errors > 0 {
+        EXIT_ERROR
+    } else if summary.counts.reaches(fail_level) {
+        EXIT_FINDINGS
+    } else {
+        EXIT_CLEAN
+    })
+}
+
+/// Writes every group's records, in order.
+fn write_groups(reporter: &mut dyn Reporter, groups: &[Group], fingerprints: bool) -> io::Result<()> {
+    for group in groups {
         let mut source = None;
         for record in &group.records {
             match record {
@@ -190,19 +212,7 @@ fn merge(args: &MergeArgs) -> Result<u8, Failure> {
         }
         reporter.file_done(&group.path, 0)?;
     }
-    reporter.summary(&summary, &stats, elapsed)?;
-
-    let fail_level = match settings.as_ref().map(|s| s.fail_level.as_str()) {
-        Some("warning") => Severity::Warning,
-        _ => Severity::Error,
-    };
-    Ok(if summary.operational_errors > 0 {
-        EXIT_ERROR
-    } else if summary.counts.reaches(fail_level) {
-        EXIT_FINDINGS
-    } else {
-        EXIT_CLEAN
-    })
+    Ok(())
 }
 
 /// Reads one input (a file, or `-`) into `merged`.
