@@ -139,7 +139,7 @@ fn selected_rules_that_can_never_fire_are_refused() {
 fn stats_are_printed_in_every_format_that_has_no_place_for_them() {
     let dir = tempfile::tempdir().unwrap();
     fs::write(dir.path().join("a.txt"), b"x\xFF\n").unwrap();
-    for format in ["brief", "github", "human"] {
+    for format in ["brief", "github", "sarif", "human"] {
         let output = run(&["check", "--no-config", "--stats", "--format", format, "a.txt"], dir.path());
         assert_eq!(output.status.code(), Some(1), "{format}: {}", stderr(&output));
         let err = stderr(&output);
@@ -288,4 +288,145 @@ fn a_list_with_nul_bytes_needs_dash_0() {
     let output = run(&["check", "--no-config", "--files-from", "list"], dir.path());
     assert_eq!(output.status.code(), Some(2));
     assert!(stderr(&output).contains("-0"), "{}", stderr(&output));
+}
+
+// ---------------------------------------------------------------------------------------------
+// 14. SARIF streamed
+// ---------------------------------------------------------------------------------------------
+
+fn assert_valid_sarif(log: &Value) {
+    let schema: Value =
+        serde_json::from_str(&fs::read_to_string(root().join("tests/data/sarif-schema-2.1.0.json")).unwrap())
+            .unwrap();
+    let validator = jsonschema::draft4::options().should_validate_formats(true).build(&schema).unwrap();
+    let errors: Vec<String> =
+        validator.iter_errors(log).map(|e| format!("{} at {}", e, e.instance_path())).collect();
+    assert!(errors.is_empty(), "SARIF log is not valid:\n{}", errors.join("\n"));
+}
+
+fn notifications(log: &Value) -> Vec<(String, String)> {
+    log["runs"][0]["invocations"][0]["toolExecutionNotifications"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| {
+            (n["level"].as_str().unwrap().to_string(), n["message"]["text"].as_str().unwrap().to_string())
+        })
+        .collect()
+}
+
+#[test]
+fn a_sarif_log_with_more_results_than_github_takes_is_valid_and_says_so() {
+    let dir = tempfile::tempdir().unwrap();
+    // 30,000 lines of one invalid byte each: 30,000 results, over GitHub's 25,000 a run.
+    fs::write(dir.path().join("many.txt"), b"\xFF\n".repeat(30_000)).unwrap();
+    fs::write(dir.path().join("one.txt"), b"\xFF\n").unwrap();
+    let output =
+        run(&["check", "--no-config", "--format", "sarif", "many.txt", "one.txt", "gone.txt"], dir.path());
+    assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
+    let log: Value = serde_json::from_slice(&output.stdout).expect("one JSON document");
+    assert_valid_sarif(&log);
+    let results = log["runs"][0]["results"].as_array().unwrap();
+    assert_eq!(results.len(), 30_001);
+    for (i, result) in results.iter().enumerate().take(30_000) {
+        assert_eq!(result["locations"][0]["physicalLocation"]["region"]["startLine"], i as u64 + 1);
+    }
+    let notes = notifications(&log);
+    assert_eq!(notes.len(), 2, "{notes:?}");
+    assert_eq!(notes[0].0, "error");
+    assert_eq!(notes[1].0, "warning");
+    assert!(notes[1].1.contains("30001 results") && notes[1].1.contains("25000"), "{notes:?}");
+    // 25,000 or fewer: no such warning.
+    let output = run(&["check", "--no-config", "--format", "sarif", "one.txt"], dir.path());
+    let log: Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert!(notifications(&log).is_empty());
+}
+
+#[test]
+fn findings_max_findings_leaves_out_are_said_in_the_sarif_log() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(dir.path().join("a.txt"), b"\xFF\n".repeat(5)).unwrap();
+    fs::write(dir.path().join("b.txt"), b"\xFF\n".repeat(4)).unwrap();
+    let output = run(&["check", "--no-config", "--format", "sarif", "--max-findings", "2", "."], dir.path());
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    let log: Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_valid_sarif(&log);
+    assert_eq!(log["runs"][0]["results"].as_array().unwrap().len(), 4);
+    let notes = notifications(&log);
+    assert_eq!(notes.len(), 1, "{notes:?}");
+    assert_eq!(notes[0].0, "warning");
+    assert!(
+        notes[0].1.starts_with("5 findings are not in the results") && notes[0].1.contains("--max-findings")
+    );
+    assert_eq!(log["runs"][0]["invocations"][0]["executionSuccessful"], true);
+}
+
+/// Runs gbcheck and returns its exit status and its peak resident set size in bytes
+/// (`wait4`, the rusage of this one child).
+///
+/// Linux counts in a child's peak the memory of the process it was spawned from (the
+/// `maxrss` of the address space `exec` replaced), so gbcheck is not spawned from this test
+/// process, which holds other tests' data: this test binary is started again, small, to run
+/// only [`rss_probe`], which spawns gbcheck and prints what `wait4` says.
+#[cfg(target_os = "linux")]
+fn peak_rss(args: &[&str], dir: &Path) -> (Option<i32>, u64) {
+    let output = Command::new(std::env::current_exe().unwrap())
+        .args(["rss_probe", "--exact", "--nocapture", "--test-threads=1"])
+        .env(PROBE_ARGS, args.join("\x1f"))
+        .current_dir(dir)
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&output.stdout);
+    let value = |key: &str| {
+        let line = text
+            .lines()
+            .find_map(|line| line.split_once(key).map(|(_, value)| value))
+            .unwrap_or_else(|| panic!("{text}"));
+        line.trim().parse::<i64>().unwrap()
+    };
+    let code = value("probe status: ");
+    (u8::try_from(code).ok().map(i32::from), value("probe peak rss: ") as u64)
+}
+
+/// The arguments [`rss_probe`] runs gbcheck with, separated by U+001F.
+#[cfg(target_os = "linux")]
+const PROBE_ARGS: &str = "GBCHECK_TEST_RSS_PROBE";
+
+/// Not a test of its own: the helper of [`peak_rss`], in a process of its own. Without its
+/// variable it does nothing.
+#[cfg(target_os = "linux")]
+#[test]
+fn rss_probe() {
+    let Ok(args) = std::env::var(PROBE_ARGS) else { return };
+    let child =
+        gbcheck().args(args.split('\x1f')).stdin(Stdio::null()).stdout(Stdio::null()).spawn().unwrap();
+    let pid = child.id() as libc::pid_t;
+    let mut status = 0;
+    // SAFETY: wait4 writes the status and the rusage of the child `pid`, which this process
+    // spawned and has not waited for; both pointers are to live locals.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    let waited = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
+    assert_eq!(waited, pid);
+    // Reaped already: the handle is dropped without waiting (dropping a Child never waits).
+    drop(child);
+    let code = if libc::WIFEXITED(status) { libc::WEXITSTATUS(status) } else { -1 };
+    println!("probe status: {code}");
+    println!("probe peak rss: {}", usage.ru_maxrss as u64 * 1024);
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn sarif_memory_stays_flat_as_json_lines() {
+    let dir = tempfile::tempdir().unwrap();
+    // 2 MiB, 140,000 findings: a SARIF log held in memory took about 10 KiB a result (1.4 GiB
+    // here; 21 GB for the two million), JSON Lines a few MiB in all.
+    fs::write(dir.path().join("ff.bin"), b"abcdefghijklm\xFF\n".repeat(140_000)).unwrap();
+    let args = |format| ["check", "--no-config", "--quiet", "--format", format, "ff.bin"];
+    let (code, jsonl) = peak_rss(&args("jsonl"), dir.path());
+    assert_eq!(code, Some(1));
+    let (code, sarif) = peak_rss(&args("sarif"), dir.path());
+    assert_eq!(code, Some(1));
+    assert!(sarif < 200 << 20, "SARIF peak {} MiB (JSON Lines {} MiB)", sarif >> 20, jsonl >> 20);
+    assert!(sarif < jsonl + (64 << 20), "SARIF peak {} MiB (JSON Lines {} MiB)", sarif >> 20, jsonl >> 20);
 }
