@@ -113,6 +113,7 @@ fn json_lines_match_the_contract_key_by_key() {
         "bytes",
         "char",
         "message",
+        "round_trip_bytes",
     ];
     let findings: Vec<&Value> = records.iter().filter(|r| r["type"] == "finding").collect();
     for finding in &findings {
@@ -123,6 +124,7 @@ fn json_lines_match_the_contract_key_by_key() {
         expected.sort_unstable();
         assert_eq!(present, expected);
         assert!(finding["char"].is_null());
+        assert!(finding["round_trip_bytes"].is_null());
         assert!(!finding["message"].as_str().unwrap().is_empty());
     }
     // Bytes: D6D0 CEC4 'o' 'k' LF | 81 30 41 LF | FF.

@@ -291,6 +291,120 @@ fn a_list_with_nul_bytes_needs_dash_0() {
 }
 
 // ---------------------------------------------------------------------------------------------
+// 11. GB004's other code as data
+// ---------------------------------------------------------------------------------------------
+
+/// What encoding_rs (the WHATWG decoder and encoder, the `whatwg` profile) makes of one code:
+/// the character, and the code that character encodes back as.
+fn whatwg_round_trip(code: &[u8]) -> (char, Vec<u8>) {
+    let (text, malformed) = encoding_rs::GB18030.decode_without_bom_handling(code);
+    assert!(!malformed);
+    let c = text.chars().next().unwrap();
+    let (back, _, unmappable) = encoding_rs::GB18030.encode(&text);
+    assert!(!unmappable);
+    (c, back.into_owned())
+}
+
+#[test]
+fn gb004_findings_carry_the_other_code_in_every_format() {
+    let dir = tempfile::tempdir().unwrap();
+    // `80` and `A3 A0`, the one-way codes of the WHATWG decoder, then a plain hanzi and `FF`.
+    let codes: [&[u8]; 2] = [b"\x80", b"\xA3\xA0"];
+    let mut text = Vec::new();
+    for code in codes {
+        text.extend_from_slice(code);
+        text.push(b'\n');
+    }
+    text.extend_from_slice(b"\xD6\xD0 \xFF\n");
+    fs::write(dir.path().join("w.txt"), &text).unwrap();
+    let output =
+        run(&["check", "--no-config", "--profile", "whatwg", "--format", "jsonl", "w.txt"], dir.path());
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    let records = json_lines(&output);
+    let findings: Vec<&Value> = records.iter().filter(|r| r["type"] == "finding").collect();
+    let gb004: Vec<&Value> = findings.iter().copied().filter(|r| r["rule"] == "GB004").collect();
+    assert_eq!(gb004.len(), 2);
+    for (record, code) in gb004.iter().zip(codes) {
+        let (c, back) = whatwg_round_trip(code);
+        assert_ne!(back, code);
+        assert_eq!(record["bytes"], hex(code));
+        assert_eq!(record["char"], format!("U+{:04X}", c as u32));
+        assert_eq!(record["round_trip_bytes"], hex(&back), "{record}");
+    }
+    assert_eq!(gb004[0]["round_trip_bytes"], "a2 e3");
+    assert_eq!(gb004[1]["round_trip_bytes"], "a1 a1");
+    // Every other finding has the key, null.
+    for record in findings.iter().filter(|r| r["rule"] != "GB004") {
+        assert!(record.as_object().unwrap().contains_key("round_trip_bytes"), "{record}");
+        assert!(record["round_trip_bytes"].is_null(), "{record}");
+    }
+
+    // SARIF carries it in the result's properties.
+    let sarif =
+        run(&["check", "--no-config", "--profile", "whatwg", "--format", "sarif", "w.txt"], dir.path());
+    let log: Value = serde_json::from_slice(&sarif.stdout).unwrap();
+    assert_valid_sarif(&log);
+    let tripped: Vec<&Value> = log["runs"][0]["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["ruleId"] == "GB004")
+        .map(|r| &r["properties"]["roundTripBytes"])
+        .collect();
+    assert_eq!(tripped, [&Value::from("a2 e3"), &Value::from("a1 a1")]);
+
+    // `gbcheck merge` passes it through, to JSON Lines and to SARIF.
+    fs::write(dir.path().join("run.jsonl"), &output.stdout).unwrap();
+    let merged = run(&["merge", "run.jsonl"], dir.path());
+    let merged_records = json_lines(&merged);
+    assert_eq!(
+        merged_records.iter().map(|r| &r["round_trip_bytes"]).collect::<Vec<_>>(),
+        records.iter().map(|r| &r["round_trip_bytes"]).collect::<Vec<_>>()
+    );
+    let merged_sarif = run(&["merge", "--format", "sarif", "run.jsonl"], dir.path());
+    let merged_log: Value = serde_json::from_slice(&merged_sarif.stdout).unwrap();
+    assert_eq!(merged_log["runs"][0]["results"], log["runs"][0]["results"]);
+}
+
+#[test]
+fn gb004_in_utf8_input_carries_the_code_the_character_encodes_as() {
+    // Characters whose WHATWG code decodes back as another character, by encoding_rs alone.
+    let mut expected = Vec::new();
+    let candidates = (0xE000..=0xF8FFu32).chain(0xFE10..=0xFE19).chain(0x1E3F..=0x1E3F);
+    for c in candidates.filter_map(char::from_u32) {
+        let mut utf8 = [0; 4];
+        let (code, _, unmappable) = encoding_rs::GB18030.encode(c.encode_utf8(&mut utf8));
+        if unmappable {
+            continue;
+        }
+        let (back, _) = encoding_rs::GB18030.decode_without_bom_handling(&code);
+        if back.chars().next() != Some(c) {
+            expected.push((format!("U+{:04X}", c as u32), hex(&code)));
+        }
+    }
+    assert!(!expected.is_empty());
+    let text: String = expected
+        .iter()
+        .map(|(u, _)| char::from_u32(u32::from_str_radix(&u[2..], 16).unwrap()).unwrap())
+        .flat_map(|c| [c, '\n'])
+        .collect();
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(dir.path().join("u.txt"), text.as_bytes()).unwrap();
+    let output = run(
+        &["check", "--no-config", "--profile", "whatwg", "--encoding", "utf-8", "--format", "jsonl", "u.txt"],
+        dir.path(),
+    );
+    let got: Vec<(String, String)> = json_lines(&output)
+        .iter()
+        .filter(|r| r["rule"] == "GB004")
+        .map(|r| {
+            (r["char"].as_str().unwrap().to_string(), r["round_trip_bytes"].as_str().unwrap().to_string())
+        })
+        .collect();
+    assert_eq!(got, expected);
+}
+
+// ---------------------------------------------------------------------------------------------
 // 14. SARIF streamed
 // ---------------------------------------------------------------------------------------------
 

@@ -15,7 +15,7 @@ use std::path::Path;
 use std::time::Duration;
 
 use gbcheck::check::Encoding;
-use gbcheck::finding::{Cause, Rule, Severity};
+use gbcheck::finding::{Cause, HexBytes, Rule, Severity};
 use gbcheck::report::Summary;
 use serde::Serialize;
 use serde_json::{json, Value};
@@ -84,12 +84,14 @@ struct Fingerprints<'a> {
     gbcheck_v1: &'a str,
 }
 
-/// What a result says beyond SARIF's own fields: the character.
+/// What a result says beyond SARIF's own fields: the character, GB004's other code.
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
 struct Properties {
     #[serde(skip_serializing_if = "Option::is_none")]
     char: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    round_trip_bytes: Option<String>,
 }
 
 /// The most results GitHub code scanning accepts in one run; it rejects a bigger log.
@@ -293,7 +295,10 @@ impl<W: Write> Reporter for Sarif<W> {
         let finding = &located.finding;
         let (uri, absolute) = uri_of(path);
         let fingerprint = self.fingerprint.take();
-        let properties = Properties { char: finding.scalar.map(|c| format!("U+{:04X}", c as u32)) };
+        let properties = Properties {
+            char: finding.scalar.map(|c| format!("U+{:04X}", c as u32)),
+            round_trip_bytes: finding.round_trip_bytes().map(|code| HexBytes(code.as_bytes()).to_string()),
+        };
         let result = SarifResult {
             rule_id: finding.rule.id(),
             rule_index: Rule::ALL.iter().position(|&r| r == finding.rule).unwrap_or(0),
@@ -316,7 +321,8 @@ impl<W: Write> Reporter for Sarif<W> {
                 },
             }],
             partial_fingerprints: fingerprint.as_deref().map(|gbcheck_v1| Fingerprints { gbcheck_v1 }),
-            properties: properties.char.is_some().then_some(properties),
+            properties: (properties.char.is_some() || properties.round_trip_bytes.is_some())
+                .then_some(properties),
         };
         self.start()?;
         if self.results > 0 {
