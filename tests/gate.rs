@@ -136,6 +136,25 @@ fn selected_rules_that_can_never_fire_are_refused() {
 }
 
 #[test]
+fn a_run_that_checks_no_rule_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(dir.path().join("a.txt"), b"x\xFF\n").unwrap();
+    let all: Vec<String> = (1..=14).map(|n| format!("GB{n:03}")).collect();
+    let output = run(&["check", "--no-config", "--ignore", &all.join(","), "a.txt"], dir.path());
+    assert_refused(&output, &["no rule is checked"]);
+    let output =
+        run(&["check", "--no-config", "--select", "GB001", "--ignore", "GB001", "a.txt"], dir.path());
+    assert_refused(&output, &["no rule is checked"]);
+    // The same from the config file.
+    let off: String = all.iter().map(|id| format!("{id} = \"off\"\n")).collect();
+    fs::write(dir.path().join("gbcheck.toml"), format!("[rules]\n{off}")).unwrap();
+    assert_refused(&run(&["check", "a.txt"], dir.path()), &["no rule is checked"]);
+    // One rule on is enough.
+    let output = run(&["check", "--select", "GB001", "a.txt"], dir.path());
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+}
+
+#[test]
 fn stats_are_printed_in_every_format_that_has_no_place_for_them() {
     let dir = tempfile::tempdir().unwrap();
     fs::write(dir.path().join("a.txt"), b"x\xFF\n").unwrap();

@@ -14,14 +14,19 @@ use crate::cli::config::{Given, Loaded};
 
 /// Why the options, as given, cannot all take effect; `None` when they can.
 pub fn refusal(args: &CheckArgs, rules: &RuleSet, loaded: &Loaded, given: Given) -> Option<String> {
-    let overrides = &loaded.config.overrides;
-    let selected: Vec<Rule> = args.select.iter().filter_map(|name| Rule::lookup(name.trim())).collect();
-    let chosen = |rule: Rule| selected.contains(&rule) && rules.severity(rule).is_some();
+    level_refusal(args, rules, loaded, given)
+        .or_else(|| no_rule_refusal(rules, loaded))
+        .or_else(|| selection_refusal(args, rules, loaded))
+}
 
+/// GB010 and `--level`: each is nothing without the other.
+fn level_refusal(args: &CheckArgs, rules: &RuleSet, loaded: &Loaded, given: Given) -> Option<String> {
+    let overrides = &loaded.config.overrides;
     let any_level = args.level.is_some() || overrides.iter().any(|o| o.level.is_some());
     // Without a level the rule set has GB010 off whatever was selected: look at the words.
-    let ignored = |rule: Rule| args.ignore.iter().any(|name| Rule::lookup(name.trim()) == Some(rule));
-    if selected.contains(&Rule::OutsideLevel) && !ignored(Rule::OutsideLevel) && !any_level {
+    let named =
+        |names: &[String]| names.iter().any(|name| Rule::lookup(name.trim()) == Some(Rule::OutsideLevel));
+    if named(&args.select) && !named(&args.ignore) && !any_level {
         return Some(
             "--select GB010 (outside-level) checks nothing without an implementation level: give \
              --level 1, 2 or 3 (or `level` in gbcheck.toml)"
@@ -37,6 +42,26 @@ pub fn refusal(args: &CheckArgs, rules: &RuleSet, loaded: &Loaded, given: Given)
                 .to_string(),
         );
     }
+    None
+}
+
+/// A run with every rule off passes every file.
+fn no_rule_refusal(rules: &RuleSet, loaded: &Loaded) -> Option<String> {
+    let none_on = Rule::ALL.iter().all(|&rule| rules.severity(rule).is_none());
+    let overrides = &loaded.config.overrides;
+    let override_turns_on = overrides.iter().any(|o| o.rules.values().any(|v| v.severity().is_some()));
+    (none_on && !override_turns_on).then(|| {
+        "no rule is checked (--select, --ignore and gbcheck.toml's [rules] leave none on), so every \
+         file would pass: check at least one rule"
+            .to_string()
+    })
+}
+
+/// A rule named in `--select` that the encoding or the profile keeps from ever firing.
+fn selection_refusal(args: &CheckArgs, rules: &RuleSet, loaded: &Loaded) -> Option<String> {
+    let overrides = &loaded.config.overrides;
+    let selected: Vec<Rule> = args.select.iter().filter_map(|name| Rule::lookup(name.trim())).collect();
+    let chosen = |rule: Rule| selected.contains(&rule) && rules.severity(rule).is_some();
 
     let encoding_fixed = overrides.iter().all(|o| o.encoding.is_none());
     if encoding_fixed && args.encoding == EncodingArg::Auto && chosen(Rule::WrongEncoding) {
@@ -53,19 +78,16 @@ pub fn refusal(args: &CheckArgs, rules: &RuleSet, loaded: &Loaded, given: Given)
                 .to_string(),
         );
     }
-
     let profile_fixed = overrides.iter().all(|o| o.profile.is_none());
-    if profile_fixed && args.profile == ProfileArg::Gb18030_2022 {
-        for rule in [Rule::RoundTripMismatch, Rule::Unencodable] {
-            if chosen(rule) {
-                return Some(format!(
-                    "--select {} ({}) checks nothing under --profile gb18030-2022, where every code \
-                     maps to one character and back: choose --profile gb18030-2005, gbk or whatwg",
-                    rule.id(),
-                    rule.name()
-                ));
-            }
-        }
+    if !profile_fixed || args.profile != ProfileArg::Gb18030_2022 {
+        return None;
     }
-    None
+    [Rule::RoundTripMismatch, Rule::Unencodable].into_iter().find(|&rule| chosen(rule)).map(|rule| {
+        format!(
+            "--select {} ({}) checks nothing under --profile gb18030-2022, where every code maps to \
+             one character and back: choose --profile gb18030-2005, gbk or whatwg",
+            rule.id(),
+            rule.name()
+        )
+    })
 }
