@@ -224,6 +224,17 @@ fn a_closed_pipe_still_fails_on_findings() {
 }
 
 #[test]
+fn a_closed_pipe_writes_no_partial_baseline() {
+    let dir = tempfile::tempdir().unwrap();
+    tree_of(dir.path(), b"bad \xFF");
+    let args = ["check", "--no-config", "--format", "jsonl", "--write-baseline", "base.json", "t"];
+    let (code, err) = run_closed(&args, dir.path());
+    assert_eq!(code, Some(2), "{err}");
+    assert!(err.contains("base.json not written"), "{err}");
+    assert!(!dir.path().join("base.json").exists());
+}
+
+#[test]
 fn a_closed_pipe_after_an_operational_error_gives_2() {
     let dir = tempfile::tempdir().unwrap();
     tree_of(dir.path(), b"bad \xFF");
