@@ -620,7 +620,15 @@ def auto_encoding(data):
     return "gb18030"
 
 
-def finding(path, rule, data, offset, length, line, column, char):
+def round_trip_code(encoding, code, cp, profile):
+    """GB004's other code ("round_trip_bytes"): for GB 18030 input the code that what `code`
+    means under the profile encodes back as; for UTF-8 input the code `cp` encodes as."""
+    if encoding == "gb18030":
+        return profile_encode(profile, profile_decode(profile, code))
+    return profile_encode(profile, cp)
+
+
+def finding(path, rule, data, offset, length, line, column, char, round_trip=None):
     name, severity = RULES[rule]
     return {
         "type": "finding",
@@ -634,6 +642,7 @@ def finding(path, rule, data, offset, length, line, column, char):
         "byte_len": length,
         "bytes": bytes(data[offset : offset + length]).hex(" "),
         "char": None if char is None else f"U+{char:04X}",
+        "round_trip_bytes": None if round_trip is None else round_trip.hex(" "),
     }
 
 
@@ -685,7 +694,11 @@ def model_report(path, data, options):
                 tracker.push(offset, length, cp)
             judged = judge_char(encoding, code, cp, options)
         for rule, char in judged:
-            found.append(finding(path, rule, data, offset, length, line, column, char))
+            trip = None
+            if rule == "GB004":
+                code = span if kind != "char" else event[3]
+                trip = round_trip_code(encoding, code, None if kind != "char" else event[4], options["profile"])
+            found.append(finding(path, rule, data, offset, length, line, column, char, trip))
     tracker.end()
     for offset, length in tracker.found:
         line, column = rows[offset]
@@ -782,8 +795,11 @@ class Sample:
                     char = None
                 else:
                     char = meaning(self.encoding, code, cp, options["profile"])
+                trip = None
+                if rule == "GB004":
+                    trip = round_trip_code(self.encoding, code, cp, options["profile"])
                 findings.append(
-                    finding(self.path, rule, self.data, offset, length, self.line, self.column, char)
+                    finding(self.path, rule, self.data, offset, length, self.line, self.column, char, trip)
                 )
 
     def defect(self, rule, span):

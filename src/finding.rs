@@ -238,6 +238,17 @@ impl Finding {
         Finding { scalar: Some(c), ..Finding::bytes(rule, start, len, cause) }
     }
 
+    /// GB004's other code, the one the round trip goes through besides the text's own: for
+    /// GB 18030 input, the code the character encodes back as (not the bytes read); for
+    /// UTF-8 input, the code the character encodes as (which decodes to another character).
+    /// `None` for every other finding.
+    pub fn round_trip_bytes(&self) -> Option<Encoded> {
+        match self.cause {
+            Cause::ReEncodes { code, .. } | Cause::ReDecodes { code, .. } => Some(code),
+            _ => None,
+        }
+    }
+
     /// A human-readable sentence; `bytes` are the bytes of [`Finding::span`].
     pub fn message(&self, bytes: &[u8]) -> String {
         let hex = HexBytes(bytes);

@@ -301,6 +301,9 @@ pub struct Filter<'a> {
     removed_warnings: u64,
     removed_by_rule: Vec<Rule>,
     emptied_files: u64,
+    /// Writing failed (a closed pipe): findings are still filtered, to be counted, but no
+    /// more are written.
+    failed: Option<io::ErrorKind>,
 }
 
 impl<'a> Filter<'a> {
@@ -317,6 +320,7 @@ impl<'a> Filter<'a> {
             removed_warnings: 0,
             removed_by_rule: Vec::new(),
             emptied_files: 0,
+            failed: None,
         }
     }
 
@@ -403,10 +407,17 @@ impl Reporter for Filter<'_> {
             return Ok(());
         }
         self.current.shown += 1;
+        if let Some(kind) = self.failed {
+            return Err(kind.into());
+        }
         if let Some(fingerprint) = &fingerprint {
             self.inner.fingerprint(fingerprint);
         }
-        self.inner.finding(path, located)
+        let written = self.inner.finding(path, located);
+        if let Err(e) = &written {
+            self.failed = Some(e.kind());
+        }
+        written
     }
 
     fn file_done(&mut self, path: &DisplayPath, hidden: u64) -> io::Result<()> {

@@ -24,6 +24,8 @@ use std::time::Duration;
 use base64::Engine as _;
 use gbcheck::check::Encoding;
 use gbcheck::finding::{Cause, Finding, Rule, Severity, Span};
+use gbcheck::mapping::Encoded;
+use gbcheck::profile::Profile;
 use gbcheck::report::{Counts, Summary};
 use gbcheck::rules::mojibake::MojibakeKind;
 use serde::Deserialize;
@@ -61,6 +63,9 @@ struct FindingLine {
     bytes: String,
     char: Option<String>,
     message: String,
+    /// GB004's other code (absent in the output of an older gbcheck).
+    #[serde(default)]
+    round_trip_bytes: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -174,8 +179,30 @@ fn merge(args: &MergeArgs) -> Result<u8, Failure> {
         MergeFormatArg::Jsonl => Box::new(JsonLines::new(io::BufWriter::new(stdout), settings.clone())),
         MergeFormatArg::Sarif => Box::new(Sarif::new(io::BufWriter::new(stdout))),
     };
-    let fingerprints = args.format == MergeFormatArg::Sarif;
-    for group in &merged.groups {
+    let written = write_groups(reporter.as_mut(), &merged.groups, args.format == MergeFormatArg::Sarif)
+        .and_then(|()| reporter.summary(&summary, &stats, elapsed));
+    // A closed output pipe ends the merge quietly; the status is still that of the runs.
+    match written {
+        Err(e) if e.kind() != io::ErrorKind::BrokenPipe => return Err(e.into()),
+        _ => {}
+    }
+
+    let fail_level = match settings.as_ref().map(|s| s.fail_level.as_str()) {
+        Some("warning") => Severity::Warning,
+        _ => Severity::Error,
+    };
+    Ok(if summary.operational_errors > 0 {
+        EXIT_ERROR
+    } else if summary.counts.reaches(fail_level) {
+        EXIT_FINDINGS
+    } else {
+        EXIT_CLEAN
+    })
+}
+
+/// Writes every group's records, in order.
+fn write_groups(reporter: &mut dyn Reporter, groups: &[Group], fingerprints: bool) -> io::Result<()> {
+    for group in groups {
         let mut source = None;
         for record in &group.records {
             match record {
@@ -192,19 +219,7 @@ fn merge(args: &MergeArgs) -> Result<u8, Failure> {
         }
         reporter.file_done(&group.path, 0)?;
     }
-    reporter.summary(&summary, &stats, elapsed)?;
-
-    let fail_level = match settings.as_ref().map(|s| s.fail_level.as_str()) {
-        Some("warning") => Severity::Warning,
-        _ => Severity::Error,
-    };
-    Ok(if summary.operational_errors > 0 {
-        EXIT_ERROR
-    } else if summary.counts.reaches(fail_level) {
-        EXIT_FINDINGS
-    } else {
-        EXIT_CLEAN
-    })
+    Ok(())
 }
 
 /// Reads one input (a file, or `-`) into `merged`.
@@ -338,11 +353,7 @@ fn located(line: FindingLine) -> Result<Located, String> {
         "warning" => Severity::Warning,
         other => return Err(format!("unknown severity '{other}'")),
     };
-    let bytes = line
-        .bytes
-        .split_ascii_whitespace()
-        .map(|hex| u8::from_str_radix(hex, 16).map_err(|_| format!("bytes '{}' are not hex", line.bytes)))
-        .collect::<Result<Vec<u8>, String>>()?;
+    let bytes = hex_bytes(&line.bytes)?;
     let scalar = match &line.char {
         None => None,
         Some(text) => Some(
@@ -362,6 +373,12 @@ fn located(line: FindingLine) -> Result<Located, String> {
             _ => Encoding::Gb18030,
         };
         Cause::Mojibake { kind: MojibakeKind::Utf8AsGbk, input }
+    } else if let (Rule::RoundTripMismatch, Some(hex), Some(scalar)) = (rule, &line.round_trip_bytes, scalar)
+    {
+        // Only the other code matters to the formats (the message is the record's own): the
+        // profile here is a stand-in.
+        let code = Encoded::from_bytes(&hex_bytes(hex)?);
+        Cause::ReEncodes { profile: Profile::Gb18030_2022, scalar, code }
     } else {
         Cause::Character
     };
@@ -379,6 +396,13 @@ fn located(line: FindingLine) -> Result<Located, String> {
         message: line.message,
         snippet: None,
     })
+}
+
+/// Bytes written as space-separated hex (`a1 a1`).
+fn hex_bytes(text: &str) -> Result<Vec<u8>, String> {
+    text.split_ascii_whitespace()
+        .map(|hex| u8::from_str_radix(hex, 16).map_err(|_| format!("bytes '{text}' are not hex")))
+        .collect()
 }
 
 /// The settings every run was made with (but its shard); refuses runs that differ, and a

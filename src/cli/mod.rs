@@ -5,6 +5,7 @@ mod chunks;
 mod config;
 mod convert;
 mod discovery;
+mod effect;
 mod escape;
 mod explain;
 mod filter;
@@ -374,6 +375,9 @@ fn run_check(mut args: CheckArgs, given: config::Given, format_given: bool) -> i
         Ok(options) => options,
         Err(message) => return fail(&message),
     };
+    if let Some(message) = effect::refusal(args, &options.rules, &loaded, given) {
+        return fail(&message);
+    }
     let fail_level = match args.fail_level {
         FailLevelArg::Error => Severity::Error,
         FailLevelArg::Warning => Severity::Warning,
@@ -431,12 +435,23 @@ fn run_check(mut args: CheckArgs, given: config::Given, format_given: bool) -> i
         },
     );
     let runner = run::Runner::new(settings, &mut filter, &progress, stats::Stats::new(args.stats))?;
-    let result = runner.run(entries);
+    let (summary, stats, written) = runner.run(entries);
     progress.finish();
-    let (summary, stats) = result?;
     let summary = gbcheck::report::Summary { ignored: walked.ignored, ..summary };
-    filter.summary(&summary, &stats, started.elapsed())?;
+    let written = written.and_then(|()| filter.summary(&summary, &stats, started.elapsed()));
+    // A closed output pipe (`gbcheck check | head`) ends the run early and quietly; the
+    // status still tells what was found up to there.
+    let closed = matches!(&written, Err(e) if e.kind() == io::ErrorKind::BrokenPipe);
+    if !closed {
+        written?;
+    }
     let (summary, _) = filter.adjust(&summary, &stats);
+    if let (true, Some(file)) = (closed, &args.write_baseline) {
+        return fail(&format!(
+            "the output was closed before the run ended; baseline {} not written",
+            file.display()
+        ));
+    }
     if let Some(file) = &args.write_baseline {
         if let Err(e) = filter.write_baseline(file) {
             return fail(&format!("cannot write baseline {}: {}", file.display(), describe_io_error(&e)));

@@ -125,8 +125,16 @@ impl<'a> Runner<'a> {
         Ok(Runner { settings, pool, reporter, progress, summary: Summary::default(), stats })
     }
 
-    /// Checks and reports every entry, in order.
-    pub fn run(mut self, mut entries: Vec<Entry>) -> io::Result<(Summary, Stats)> {
+    /// Checks and reports every entry, in order; returns the totals, and whether all of it
+    /// was written. When writing fails (a closed pipe) the run stops there, and the totals
+    /// are those of the inputs checked so far: their findings count even where they were not
+    /// written yet, so that the exit status can tell what was found.
+    pub fn run(mut self, entries: Vec<Entry>) -> (Summary, Stats, io::Result<()>) {
+        let written = self.report_all(entries);
+        (self.summary, self.stats, written)
+    }
+
+    fn report_all(&mut self, mut entries: Vec<Entry>) -> io::Result<()> {
         // What the walk checked already, by index.
         let mut walked: Vec<Option<Outcome>> = entries.iter_mut().map(|entry| entry.checked.take()).collect();
         // Shared with the jobs, which borrow their paths from it instead of a copy each.
@@ -181,7 +189,7 @@ impl<'a> Runner<'a> {
             }
             self.progress.file_done(self.summary.bytes_checked);
         }
-        Ok((self.summary, self.stats))
+        Ok(())
     }
 
     /// Starts the job for entry `index`, if it needs one.
@@ -281,12 +289,16 @@ impl<'a> Runner<'a> {
                 if let Some(suppressions) = checked.suppressions.take() {
                     self.reporter.suppressions(suppressions);
                 }
-                for located in &checked.findings {
-                    self.reporter.finding(path, located)?;
-                }
-                self.reporter.file_done(path, hidden)?;
                 self.count(&checked, true);
-                Ok(())
+                let mut written = Ok(());
+                for located in &checked.findings {
+                    // After a failed write the rest still goes through the filter (which
+                    // writes no more), so that suppressed findings are not counted.
+                    let this = self.reporter.finding(path, located);
+                    written = written.and(this);
+                }
+                written?;
+                self.reporter.file_done(path, hidden)
             }
             Outcome::Skipped(reason, message) => self.skipped(path, reason, &message, explicit),
             Outcome::Error(message) => self.error(path, &message),
@@ -509,6 +521,8 @@ impl<'a> Runner<'a> {
         chunk: ChunkDone,
         totals: &mut FileTotals,
     ) -> io::Result<()> {
+        // Counted first: a chunk whose findings cannot all be written still counts.
+        self.count(&chunk.checked, false);
         if chunk.marker || totals.started.elapsed() > HOLD_FOR {
             self.let_go(path, totals)?;
         }
@@ -529,7 +543,6 @@ impl<'a> Runner<'a> {
         totals.cursor.advance(chunk.carry);
         totals.findings += chunk.checked.counts.findings;
         totals.adapt(chunk.checked.bytes, chunk.checked.counts.findings);
-        self.count(&chunk.checked, false);
         self.progress.bytes(self.summary.bytes_checked);
         Ok(())
     }

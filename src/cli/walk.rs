@@ -67,13 +67,22 @@ pub struct Walked {
 }
 
 /// Reads the paths listed in `--files-from`: one a line (or NUL-separated with `-0`), given
-/// exactly as bytes; empty entries are skipped.
+/// exactly as bytes; empty entries are skipped. A list with a NUL byte read one a line is
+/// refused (it must be read with `-0`).
 pub fn read_file_list(source: &Path, null: bool) -> io::Result<Vec<PathBuf>> {
     let mut bytes = Vec::new();
     if source.as_os_str() == "-" {
         io::stdin().lock().read_to_end(&mut bytes)?;
     } else {
         std::fs::File::open(source)?.read_to_end(&mut bytes)?;
+    }
+    if !null && bytes.contains(&0) {
+        // A NUL never belongs in a path: this is a NUL-separated list (`git ls-files -z`,
+        // `find -print0`) read one a line, which would be one long wrong path.
+        return Err(io::Error::new(
+            io::ErrorKind::InvalidData,
+            "the list holds NUL bytes, so it is NUL-separated: use -0 (--null) to read it",
+        ));
     }
     let separator = if null { b'\0' } else { b'\n' };
     Ok(bytes

@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use gbcheck::report::Summary;
 
-use super::human::summary_line;
+use super::human::{stats_block, summary_line};
 use super::{DisplayPath, Located, Reporter};
 use crate::cli::escape::escape_str;
 use crate::cli::stats::Stats;
@@ -55,10 +55,13 @@ impl<O: Write, E: Write> Reporter for Brief<O, E> {
         Ok(())
     }
 
-    fn summary(&mut self, summary: &Summary, _: &Stats, elapsed: Duration) -> io::Result<()> {
+    fn summary(&mut self, summary: &Summary, stats: &Stats, elapsed: Duration) -> io::Result<()> {
         self.out.flush()?;
         if !self.quiet {
             writeln!(self.err, "gbcheck: {}", summary_line(summary, elapsed))?;
+        }
+        if stats.show {
+            write!(self.err, "{}", stats_block(summary, stats, elapsed))?;
         }
         self.err.flush()
     }

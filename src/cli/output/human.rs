@@ -164,8 +164,9 @@ pub fn summary_line(summary: &Summary, elapsed: Duration) -> String {
     line
 }
 
-/// The `--stats` block: one fact a line, aligned.
-fn stats_block(summary: &Summary, stats: &Stats, elapsed: Duration) -> String {
+/// The `--stats` block: one fact a line, aligned (on standard error in every format that
+/// writes its summary there).
+pub fn stats_block(summary: &Summary, stats: &Stats, elapsed: Duration) -> String {
     let mut lines: Vec<(String, String)> = Vec::new();
     lines.push(("files checked".into(), summary.files_checked.to_string()));
     let mut skipped = summary.files_skipped.to_string();

@@ -32,6 +32,9 @@ enum Record<'a> {
         bytes: String,
         char: Option<String>,
         message: &'a str,
+        /// GB004's other code, as lowercase hex like `bytes`; null for other rules (an
+        /// addition to schema version 1).
+        round_trip_bytes: Option<String>,
     },
     Error {
         path: &'a str,
@@ -137,6 +140,7 @@ impl<W: Write> Reporter for JsonLines<W> {
             bytes: HexBytes(&located.bytes).to_string(),
             char: finding.scalar.map(|c| format!("U+{:04X}", c as u32)),
             message: &located.message,
+            round_trip_bytes: finding.round_trip_bytes().map(|code| HexBytes(code.as_bytes()).to_string()),
         })
     }
 

@@ -1,31 +1,112 @@
-//! `--format sarif`: one SARIF 2.1.0 log on stdout, written at the end of the run.
+//! `--format sarif`: one SARIF 2.1.0 log on stdout, streamed: the log's head (the tool and its
+//! rules) is written first, then each result as it comes, one a line, and the invocation at
+//! the end, so memory stays flat however many results there are.
 //!
 //! Every rule is listed in `tool.driver.rules`; each finding is a result with a region in
 //! Unicode code points (`columnKind: unicodeCodePoints`, end column exclusive) and in bytes,
 //! and a `partialFingerprints` entry that survives lines moving (see [`crate::cli::filter`]).
-//! Inputs that could not be checked are `toolExecutionNotifications` of `invocations[0]`.
-//! Paths are relative URIs against `%SRCROOT%`, the current directory.
+//! Inputs that could not be checked are `toolExecutionNotifications` of `invocations[0]`, and
+//! so are findings `--max-findings` kept out of the results and a run too big for GitHub code
+//! scanning (more than [`GITHUB_MAX_RESULTS`] results). Paths are relative URIs against
+//! `%SRCROOT%`, the current directory.
 
 use std::io::{self, Write};
 use std::path::Path;
 use std::time::Duration;
 
 use gbcheck::check::Encoding;
-use gbcheck::finding::{Cause, Rule, Severity};
+use gbcheck::finding::{Cause, HexBytes, Rule, Severity};
 use gbcheck::report::Summary;
+use serde::Serialize;
 use serde_json::{json, Value};
 
 use super::{DisplayPath, Located, Reporter};
 use crate::cli::explain;
 use crate::cli::stats::Stats;
 
-/// The key of gbcheck's fingerprint in `partialFingerprints`.
-pub const FINGERPRINT_KEY: &str = "gbcheck/v1";
+/// One result, as written: typed rather than a `serde_json::Value`, whose maps cost an
+/// allocation a key (millions of results are written one after the other).
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct SarifResult<'a> {
+    rule_id: &'static str,
+    rule_index: usize,
+    level: &'static str,
+    message: Text<'a>,
+    locations: [Location; 1],
+    #[serde(skip_serializing_if = "Option::is_none")]
+    partial_fingerprints: Option<Fingerprints<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    properties: Option<Properties>,
+}
 
-/// Collects results and writes the log at the end.
+#[derive(Serialize)]
+struct Text<'a> {
+    text: &'a str,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Location {
+    physical_location: PhysicalLocation,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct PhysicalLocation {
+    artifact_location: ArtifactLocation,
+    region: Region,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ArtifactLocation {
+    uri: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    uri_base_id: Option<&'static str>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Region {
+    start_line: u64,
+    start_column: u64,
+    end_line: u64,
+    end_column: u64,
+    byte_offset: u64,
+    byte_length: u32,
+}
+
+/// `partialFingerprints`: gbcheck's fingerprint, under the key `gbcheck/v1`.
+#[derive(Serialize)]
+struct Fingerprints<'a> {
+    #[serde(rename = "gbcheck/v1")]
+    gbcheck_v1: &'a str,
+}
+
+/// What a result says beyond SARIF's own fields: the character, GB004's other code.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Properties {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    char: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    round_trip_bytes: Option<String>,
+}
+
+/// The most results GitHub code scanning accepts in one run; it rejects a bigger log.
+pub const GITHUB_MAX_RESULTS: u64 = 25_000;
+
+/// Writes one SARIF log to `out` as the results come.
 pub struct Sarif<W: Write> {
     out: W,
-    results: Vec<Value>,
+    /// Whether the log's head (up to `"results": [`) is written.
+    started: bool,
+    /// Results written so far.
+    results: u64,
+    /// Findings of the checked files that were not written as results (`--max-findings`).
+    not_written: u64,
+    /// One a path that could not be checked.
     notifications: Vec<Value>,
     fingerprint: Option<String>,
 }
@@ -33,7 +114,66 @@ pub struct Sarif<W: Write> {
 impl<W: Write> Sarif<W> {
     /// A reporter writing one SARIF log to `out`.
     pub fn new(out: W) -> Self {
-        Sarif { out, results: Vec::new(), notifications: Vec::new(), fingerprint: None }
+        Sarif {
+            out,
+            started: false,
+            results: 0,
+            not_written: 0,
+            notifications: Vec::new(),
+            fingerprint: None,
+        }
+    }
+
+    /// Writes the log up to the opening of `results`, once.
+    fn start(&mut self) -> io::Result<()> {
+        if self.started {
+            return Ok(());
+        }
+        self.started = true;
+        let tool = json!({
+            "driver": {
+                "name": "gbcheck",
+                "version": env!("CARGO_PKG_VERSION"),
+                "semanticVersion": env!("CARGO_PKG_VERSION"),
+                "rules": rule_descriptors(),
+            }
+        });
+        write!(
+            self.out,
+            "{{\"$schema\":\"https://json.schemastore.org/sarif-2.1.0.json\",\"version\":\"2.1.0\",\n\
+             \"runs\":[{{\"tool\":{tool},\n\"columnKind\":\"unicodeCodePoints\","
+        )?;
+        if let Some(root) = file_uri_of_cwd() {
+            write!(self.out, "\"originalUriBaseIds\":{},", json!({ "%SRCROOT%": { "uri": root } }))?;
+        }
+        self.out.write_all(b"\n\"results\":[")
+    }
+
+    /// The notifications the run ends with: the paths that could not be checked, then what
+    /// was left out of the results and why.
+    fn closing_notifications(&mut self) -> Vec<Value> {
+        let mut notes = std::mem::take(&mut self.notifications);
+        if self.not_written > 0 {
+            notes.push(json!({
+                "level": "warning",
+                "message": { "text": format!(
+                    "{} findings are not in the results: --max-findings shows at most that many \
+                     findings per file (the counts in the summary include them)",
+                    self.not_written
+                ) },
+            }));
+        }
+        if self.results > GITHUB_MAX_RESULTS {
+            notes.push(json!({
+                "level": "warning",
+                "message": { "text": format!(
+                    "this run has {} results; GitHub code scanning rejects a run of more than \
+                     {GITHUB_MAX_RESULTS} (narrow it with --baseline, --select or --max-findings)",
+                    self.results
+                ) },
+            }));
+        }
+        notes
     }
 }
 
@@ -153,37 +293,49 @@ impl<W: Write> Reporter for Sarif<W> {
 
     fn finding(&mut self, path: &DisplayPath, located: &Located) -> io::Result<()> {
         let finding = &located.finding;
-        let index = Rule::ALL.iter().position(|&r| r == finding.rule).unwrap_or(0);
-        let mut result = json!({
-            "ruleId": finding.rule.id(),
-            "ruleIndex": index,
-            "level": level(finding.severity),
-            "message": { "text": located.message },
-            "locations": [{
-                "physicalLocation": {
-                    "artifactLocation": artifact(path),
-                    "region": {
-                        "startLine": located.line,
-                        "startColumn": located.column,
-                        "endLine": located.line,
-                        "endColumn": located.column + span_chars(located),
-                        "byteOffset": finding.span.start,
-                        "byteLength": finding.span.len,
-                    }
-                }
+        let (uri, absolute) = uri_of(path);
+        let fingerprint = self.fingerprint.take();
+        let properties = Properties {
+            char: finding.scalar.map(|c| format!("U+{:04X}", c as u32)),
+            round_trip_bytes: finding.round_trip_bytes().map(|code| HexBytes(code.as_bytes()).to_string()),
+        };
+        let result = SarifResult {
+            rule_id: finding.rule.id(),
+            rule_index: Rule::ALL.iter().position(|&r| r == finding.rule).unwrap_or(0),
+            level: level(finding.severity),
+            message: Text { text: &located.message },
+            locations: [Location {
+                physical_location: PhysicalLocation {
+                    artifact_location: ArtifactLocation {
+                        uri,
+                        uri_base_id: (!absolute).then_some("%SRCROOT%"),
+                    },
+                    region: Region {
+                        start_line: located.line,
+                        start_column: located.column,
+                        end_line: located.line,
+                        end_column: located.column + span_chars(located),
+                        byte_offset: finding.span.start,
+                        byte_length: finding.span.len,
+                    },
+                },
             }],
-        });
-        if let Some(fingerprint) = self.fingerprint.take() {
-            result["partialFingerprints"] = json!({ FINGERPRINT_KEY: fingerprint });
+            partial_fingerprints: fingerprint.as_deref().map(|gbcheck_v1| Fingerprints { gbcheck_v1 }),
+            properties: (properties.char.is_some() || properties.round_trip_bytes.is_some())
+                .then_some(properties),
+        };
+        self.start()?;
+        if self.results > 0 {
+            self.out.write_all(b",")?;
         }
-        if let Some(c) = finding.scalar {
-            result["properties"] = json!({ "char": format!("U+{:04X}", c as u32) });
-        }
-        self.results.push(result);
+        self.out.write_all(b"\n")?;
+        serde_json::to_writer(&mut self.out, &result)?;
+        self.results += 1;
         Ok(())
     }
 
-    fn file_done(&mut self, _: &DisplayPath, _: u64) -> io::Result<()> {
+    fn file_done(&mut self, _: &DisplayPath, hidden: u64) -> io::Result<()> {
+        self.not_written += hidden;
         Ok(())
     }
 
@@ -200,41 +352,27 @@ impl<W: Write> Reporter for Sarif<W> {
         Ok(())
     }
 
-    fn summary(&mut self, summary: &Summary, _: &Stats, elapsed: Duration) -> io::Result<()> {
-        let mut run = json!({
-            "tool": {
-                "driver": {
-                    "name": "gbcheck",
-                    "version": env!("CARGO_PKG_VERSION"),
-                    "semanticVersion": env!("CARGO_PKG_VERSION"),
-                    "rules": rule_descriptors(),
-                }
-            },
-            "invocations": [{
-                "executionSuccessful": summary.operational_errors == 0,
-                "toolExecutionNotifications": std::mem::take(&mut self.notifications),
-                "properties": {
-                    "filesChecked": summary.files_checked,
-                    "filesSkipped": summary.files_skipped,
-                    "bytesChecked": summary.bytes_checked,
-                    "suppressed": summary.suppressed,
-                    "baselined": summary.baselined,
-                    "elapsedMs": elapsed.as_millis() as u64,
-                }
-            }],
-            "columnKind": "unicodeCodePoints",
-            "results": std::mem::take(&mut self.results),
+    fn summary(&mut self, summary: &Summary, stats: &Stats, elapsed: Duration) -> io::Result<()> {
+        self.start()?;
+        let invocation = json!({
+            "executionSuccessful": summary.operational_errors == 0,
+            "toolExecutionNotifications": self.closing_notifications(),
+            "properties": {
+                "filesChecked": summary.files_checked,
+                "filesSkipped": summary.files_skipped,
+                "bytesChecked": summary.bytes_checked,
+                "suppressed": summary.suppressed,
+                "baselined": summary.baselined,
+                "ignored": summary.ignored,
+                "elapsedMs": elapsed.as_millis() as u64,
+            }
         });
-        if let Some(root) = file_uri_of_cwd() {
-            run["originalUriBaseIds"] = json!({ "%SRCROOT%": { "uri": root } });
+        write!(self.out, "\n],\n\"invocations\":[{invocation}]}}]}}\n")?;
+        self.out.flush()?;
+        if stats.show {
+            // The log is on standard output; `--stats` goes where the other formats put it.
+            write!(io::stderr().lock(), "{}", super::human::stats_block(summary, stats, elapsed))?;
         }
-        let log = json!({
-            "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
-            "version": "2.1.0",
-            "runs": [run],
-        });
-        serde_json::to_writer_pretty(&mut self.out, &log)?;
-        self.out.write_all(b"\n")?;
-        self.out.flush()
+        Ok(())
     }
 }
