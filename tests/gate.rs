@@ -93,6 +93,22 @@ fn select_gb010_without_a_level_is_refused() {
     assert!(String::from_utf8_lossy(&output.stdout).contains("GB010"));
 }
 
+/// A level set only by a configuration file below the directory named (found by the walk)
+/// makes `--select GB010` count for the files there: not refused.
+#[test]
+fn a_level_from_a_nested_config_file_lets_gb010_be_selected() {
+    let dir = level_dir();
+    fs::create_dir(dir.path().join("po")).unwrap();
+    fs::copy(dir.path().join("a.txt"), dir.path().join("po/b.txt")).unwrap();
+    let output = run(&["check", "--select", "GB010", "--format", "brief", "."], dir.path());
+    assert_refused(&output, &["GB010", "--level"]);
+    fs::write(dir.path().join("po/gbcheck.toml"), "level = 1\n").unwrap();
+    let output = run(&["check", "--select", "GB010", "--format", "brief", "."], dir.path());
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    let out = String::from_utf8_lossy(&output.stdout);
+    assert!(out.contains("po/b.txt:") && out.contains("GB010") && !out.contains("./a.txt"), "{out}");
+}
+
 #[test]
 fn a_level_whose_rule_is_off_is_refused() {
     let dir = level_dir();
@@ -548,6 +564,7 @@ const PROBE_ARGS: &str = "GBCHECK_TEST_RSS_PROBE";
 /// variable it does nothing.
 #[cfg(target_os = "linux")]
 #[test]
+#[allow(unsafe_code)] // wait4 gives the child's own peak memory; std has no such call
 fn rss_probe() {
     let Ok(args) = std::env::var(PROBE_ARGS) else { return };
     let child =

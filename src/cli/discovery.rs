@@ -140,6 +140,21 @@ impl Discovery {
         }
     }
 
+    /// The configuration files found so far (each once), or the one `--config` names.
+    pub fn files(&self) -> Vec<Arc<Loaded>> {
+        match &self.source {
+            Source::Off => Vec::new(),
+            Source::Fixed(loaded) => vec![Arc::clone(loaded)],
+            Source::Nearest => {
+                let nearest = self.nearest.lock().unwrap_or_else(PoisonError::into_inner);
+                let mut files: Vec<Arc<Loaded>> = nearest.values().flatten().cloned().collect();
+                files.sort_by(|a, b| a.file.cmp(&b.file));
+                files.dedup_by(|a, b| a.file == b.file);
+                files
+            }
+        }
+    }
+
     /// The configuration files that could not be read or parsed, each error once.
     pub fn errors(&self) -> Vec<String> {
         self.errors.lock().unwrap_or_else(PoisonError::into_inner).iter().cloned().collect()

@@ -2,31 +2,78 @@
 //! so such a run is refused (status 2) with a message that names what is missing, instead
 //! of passing silently.
 //!
-//! Only what can truly never happen is refused: when the config file's per-glob overrides
-//! could make an option count for some files (their own level, encoding, profile or rule
-//! severities), the run goes ahead.
+//! Only what can truly never happen is refused: when a configuration file could make an
+//! option count for some files (a nested file's own settings, or a per-glob override's
+//! level, encoding, profile or rule severities), the run goes ahead. The check runs once the
+//! walk has found every configuration file of the run.
+
+use std::collections::BTreeMap;
 
 use gbcheck::finding::Rule;
 use gbcheck::rules::RuleSet;
 
 use crate::cli::args::{CheckArgs, EncodingArg, ProfileArg};
 use crate::cli::config::{Given, Loaded};
+use crate::cli::settings::{Choice, RuleKey, RuleSetting};
 
-/// Why the options, as given, cannot all take effect; `None` when they can.
-pub fn refusal(args: &CheckArgs, rules: &RuleSet, loaded: &Loaded, given: Given) -> Option<String> {
-    level_refusal(args, rules, loaded, given)
-        .or_else(|| no_rule_refusal(rules, loaded))
-        .or_else(|| selection_refusal(args, rules, loaded))
+/// Settings that some files may be checked with instead of the run's: a configuration file's
+/// top level (for files under another file than the run's) or one of its overrides.
+struct Variant<'a> {
+    encoding: Option<EncodingArg>,
+    profile: Option<ProfileArg>,
+    level: bool,
+    rules: &'a BTreeMap<RuleKey, RuleSetting>,
+}
+
+/// The variants of `configs`, every configuration file the run found; `run` is the one the
+/// run's own settings come from (its top level is already in them).
+fn variants<'a>(configs: &'a [std::sync::Arc<Loaded>], run: Option<&'a Loaded>) -> Vec<Variant<'a>> {
+    let mut out = Vec::new();
+    for loaded in configs {
+        let c = &loaded.config;
+        if run.is_none_or(|run| run.file != loaded.file) {
+            out.push(Variant {
+                encoding: c.encoding.map(|Choice(v)| v),
+                profile: c.profile.map(|Choice(v)| v),
+                level: c.level.is_some(),
+                rules: &c.rules,
+            });
+        }
+        out.extend(c.overrides.iter().map(|o| Variant {
+            encoding: o.encoding.map(|Choice(v)| v),
+            profile: o.profile.map(|Choice(v)| v),
+            level: o.level.is_some(),
+            rules: &o.rules,
+        }));
+    }
+    out
+}
+
+/// Why the options, as given, cannot all take effect; `None` when they can. `configs` are
+/// the configuration files the run found, `run` the one its own settings come from.
+pub fn refusal(
+    args: &CheckArgs,
+    rules: &RuleSet,
+    configs: &[std::sync::Arc<Loaded>],
+    run: Option<&Loaded>,
+    given: Given,
+) -> Option<String> {
+    let variants = variants(configs, run);
+    level_refusal(args, rules, &variants, given)
+        .or_else(|| no_rule_refusal(args, rules, &variants))
+        .or_else(|| selection_refusal(args, rules, &variants))
+}
+
+/// Whether `names` (of `--select` or `--ignore`) name GB010. Without a level the rule set has
+/// GB010 off whatever was selected, so the words are what tell.
+fn names_gb010(names: &[String]) -> bool {
+    names.iter().any(|name| Rule::lookup(name.trim()) == Some(Rule::OutsideLevel))
 }
 
 /// GB010 and `--level`: each is nothing without the other.
-fn level_refusal(args: &CheckArgs, rules: &RuleSet, loaded: &Loaded, given: Given) -> Option<String> {
-    let overrides = &loaded.config.overrides;
-    let any_level = args.level.is_some() || overrides.iter().any(|o| o.level.is_some());
-    // Without a level the rule set has GB010 off whatever was selected: look at the words.
-    let named =
-        |names: &[String]| names.iter().any(|name| Rule::lookup(name.trim()) == Some(Rule::OutsideLevel));
-    if named(&args.select) && !named(&args.ignore) && !any_level {
+fn level_refusal(args: &CheckArgs, rules: &RuleSet, variants: &[Variant], given: Given) -> Option<String> {
+    let any_level = args.level.is_some() || variants.iter().any(|v| v.level);
+    if names_gb010(&args.select) && !names_gb010(&args.ignore) && !any_level {
         return Some(
             "--select GB010 (outside-level) checks nothing without an implementation level: give \
              --level 1, 2 or 3 (or `level` in gbcheck.toml)"
@@ -34,7 +81,7 @@ fn level_refusal(args: &CheckArgs, rules: &RuleSet, loaded: &Loaded, given: Give
         );
     }
     let gb010_somewhere = rules.severity(Rule::OutsideLevel).is_some()
-        || overrides.iter().any(|o| o.rules.keys().any(|k| k.0 == Rule::OutsideLevel));
+        || variants.iter().any(|v| v.rules.keys().any(|k| k.0 == Rule::OutsideLevel));
     if given.level && !gb010_somewhere {
         return Some(
             "--level has no effect: rule GB010 (outside-level), which checks the level, is not \
@@ -46,11 +93,13 @@ fn level_refusal(args: &CheckArgs, rules: &RuleSet, loaded: &Loaded, given: Give
 }
 
 /// A run with every rule off passes every file.
-fn no_rule_refusal(rules: &RuleSet, loaded: &Loaded) -> Option<String> {
+fn no_rule_refusal(args: &CheckArgs, rules: &RuleSet, variants: &[Variant]) -> Option<String> {
     let none_on = Rule::ALL.iter().all(|&rule| rules.severity(rule).is_none());
-    let overrides = &loaded.config.overrides;
-    let override_turns_on = overrides.iter().any(|o| o.rules.values().any(|v| v.severity().is_some()));
-    (none_on && !override_turns_on).then(|| {
+    let variant_turns_on = variants.iter().any(|v| {
+        v.rules.values().any(|s| s.severity().is_some())
+            || (v.level && names_gb010(&args.select) && !names_gb010(&args.ignore))
+    });
+    (none_on && !variant_turns_on).then(|| {
         "no rule is checked (--select, --ignore and gbcheck.toml's [rules] leave none on), so every \
          file would pass: check at least one rule"
             .to_string()
@@ -58,12 +107,11 @@ fn no_rule_refusal(rules: &RuleSet, loaded: &Loaded) -> Option<String> {
 }
 
 /// A rule named in `--select` that the encoding or the profile keeps from ever firing.
-fn selection_refusal(args: &CheckArgs, rules: &RuleSet, loaded: &Loaded) -> Option<String> {
-    let overrides = &loaded.config.overrides;
+fn selection_refusal(args: &CheckArgs, rules: &RuleSet, variants: &[Variant]) -> Option<String> {
     let selected: Vec<Rule> = args.select.iter().filter_map(|name| Rule::lookup(name.trim())).collect();
     let chosen = |rule: Rule| selected.contains(&rule) && rules.severity(rule).is_some();
 
-    let encoding_fixed = overrides.iter().all(|o| o.encoding.is_none());
+    let encoding_fixed = variants.iter().all(|v| v.encoding.is_none());
     if encoding_fixed && args.encoding == EncodingArg::Auto && chosen(Rule::WrongEncoding) {
         return Some(
             "--select GB008 (wrong-encoding) checks nothing with --encoding auto, which takes each \
@@ -78,7 +126,7 @@ fn selection_refusal(args: &CheckArgs, rules: &RuleSet, loaded: &Loaded) -> Opti
                 .to_string(),
         );
     }
-    let profile_fixed = overrides.iter().all(|o| o.profile.is_none());
+    let profile_fixed = variants.iter().all(|v| v.profile.is_none());
     if !profile_fixed || args.profile != ProfileArg::Gb18030_2022 {
         return None;
     }

@@ -375,9 +375,6 @@ fn run_check(mut args: CheckArgs, given: config::Given, format_given: bool) -> i
         Ok(options) => options,
         Err(message) => return fail(&message),
     };
-    if let Some(message) = effect::refusal(args, &options.rules, &loaded, given) {
-        return fail(&message);
-    }
     let fail_level = match args.fail_level {
         FailLevelArg::Error => Severity::Error,
         FailLevelArg::Warning => Severity::Warning,
@@ -407,6 +404,9 @@ fn run_check(mut args: CheckArgs, given: config::Given, format_given: bool) -> i
         Err(message) => return fail(&message),
     };
     if let Err(message) = read_all_configs(&configs, &walked.entries) {
+        return fail(&message);
+    }
+    if let Some(message) = effect::refusal(args, &options.rules, &configs.files(), run_config, given) {
         return fail(&message);
     }
     let entries = walked.entries;
