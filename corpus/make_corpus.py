@@ -7,22 +7,23 @@ Deterministic and stdlib only. Every sample is assembled from pieces: text, whos
 come from the oracle tables in ../oracle (the strict GB 18030-2022 glibc charmap, cross-checked
 against the WHATWG index; never Python's 'gb18030' codec, which follows the 2000 edition), and
 defects, whose rule, span, line, column and character are recorded at the moment they are
-appended. The expected reports are therefore derived by construction, from GB18030.md, the
-contract in DESIGN.md and the oracle tables, never from running gbcheck.
+appended. The expected reports are therefore derived by construction, from docs/gb18030.md,
+the contract in docs/output.md and the oracle tables, never from running gbcheck.
 
 A sample that needs command-line options (a profile, a level, an explicit encoding) has them
 in `F.args`, one argument a line; `F.jsonl` is then what those options give, and
 `F.default.jsonl` what the default options give (the whole-directory run uses no options).
 
 Before anything is written, every sample is checked a second, independent way: a small model
-of the checker written from the same documents (a GB 18030 decoder from GB18030.md section 1,
-Python's UTF-8 decoder, whose error spans follow the same "maximal subpart" practice as Rust's
-Utf8Error::error_len, the rules of the DESIGN.md table over the oracle tables, `--encoding auto`
-and GB008 as DESIGN.md and src/check.rs describe them, and the GB009 run logic documented in
-src/rules/mojibake.rs) decodes each sample under each set of options. Its findings must equal
-the constructed ones exactly, so text around the defects provably reports nothing. The same
-model checks that the hand-written files of the corpus directory (this script, README.md)
-report nothing either, since the whole-directory test checks them too.
+of the checker written from the same documents (a GB 18030 decoder from docs/gb18030.md
+("Byte grammar", "Malformed input"), Python's UTF-8 decoder, whose error spans follow the same
+"maximal subpart" practice as Rust's Utf8Error::error_len, the rules of docs/output.md ("Rules")
+over the oracle tables, `--encoding auto` and GB008 as docs/output.md ("Rules"),
+docs/gb18030.md ("Telling UTF-8 from GB 18030") and src/check.rs describe them, and the GB009
+run logic documented in src/rules/mojibake.rs) decodes each sample under each set of options.
+Its findings must equal the constructed ones exactly, so text around the defects provably
+reports nothing. The same model checks that the hand-written files of the corpus directory
+(this script, README.md) report nothing either, since the whole-directory test checks them too.
 """
 
 import gzip
@@ -36,7 +37,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
 ORACLE = os.path.join(ROOT, "oracle")
 
-# The rules of the contract (DESIGN.md): id -> (name, default severity).
+# The rules of the contract (docs/output.md, "Rules"): id -> (name, default severity).
 RULES = {
     "GB001": ("invalid-sequence", "error"),
     "GB002": ("truncated-sequence", "error"),
@@ -153,7 +154,7 @@ DECODE_ROWS, ENCODE_ROWS = load_edition_table()
 # differs (the 6 PUA components FE51 ... and their Ext B twins).
 EDITION_CODES, EDITION_SCALARS = set(DECODE_ROWS), set(ENCODE_ROWS)
 LEVELS = load_levels()
-# GB18030.md section 2: the 15 codes removed from the 2022 repertoire (GB014).
+# docs/gb18030.md, "Editions": the 15 codes removed from the 2022 repertoire (GB014).
 REMOVED_CODES = {
     bytes.fromhex(h)
     for h in "FE51 FE52 FE53 FE6C FE76 FE91 FD9C FD9D FD9E FD9F FDA0 FE40 FE41 FE47 FE49".split()
@@ -185,7 +186,8 @@ def four_byte_code(pointer):
 
 
 def four_byte_assigned(pointer):
-    """GB18030.md section 1: 0..=39419 (BMP) and 189000..=1237575 (U+10000..U+10FFFF)."""
+    """docs/gb18030.md, "Four-byte codes": 0..=39419 (BMP) and 189000..=1237575
+    (U+10000..U+10FFFF)."""
     return pointer <= 39419 or 189000 <= pointer <= 1237575
 
 
@@ -235,7 +237,7 @@ def strict_decode(code):
 
 
 def is_private_use(cp):
-    """GB007: U+E000-U+F8FF, planes 15 and 16 (DESIGN.md)."""
+    """GB007: U+E000-U+F8FF, planes 15 and 16 (docs/output.md, "Rules")."""
     return 0xE000 <= cp <= 0xF8FF or 0xF0000 <= cp <= 0xFFFFD or 0x100000 <= cp <= 0x10FFFD
 
 
@@ -262,7 +264,7 @@ def edition_sensitive_scalar(cp):
 
 def profile_decode(profile, code):
     """What a code (one the grammar accepts, or the lone byte 80) means under a profile; None
-    when the profile has no such code. GBK (GB18030.md section 2) is the two-byte part plus
+    when the profile has no such code. GBK (docs/gb18030.md, "GBK") is the two-byte part plus
     80 = U+20AC and has no four-byte codes; what GBK makes of the two-byte codes of the edition
     table is not settled by the documents, so no sample relies on it (asserted)."""
     if profile == "gbk":
@@ -303,7 +305,7 @@ def meaning(encoding, code, cp, profile):
 
 
 def judge_char(encoding, code, cp, options):
-    """The character rules of the DESIGN.md table for one valid character: a list of
+    """The character rules of docs/output.md ("Rules") for one valid character: a list of
     (rule, scalar). `code` is the character's GB 18030 code in GB 18030 input (or the lone 80
     under a profile that reads it), `cp` its strict 2022 scalar (None for that 80)."""
     profile, out = options["profile"], []
@@ -504,8 +506,8 @@ class MojibakeTracker:
 
 
 def gb18030_events(data):
-    """Decodes per GB18030.md section 1: ("char", offset, length, code, scalar) for valid
-    characters, (rule, offset, length) for malformed spans."""
+    """Decodes per docs/gb18030.md ("Byte grammar", "Malformed input"): ("char", offset,
+    length, code, scalar) for valid characters, (rule, offset, length) for malformed spans."""
     events = []
     i, n = 0, len(data)
     while i < n:
@@ -607,7 +609,8 @@ def with_positions(data, events):
 
 
 def auto_encoding(data):
-    """`--encoding auto` as DESIGN.md and src/check.rs describe it."""
+    """`--encoding auto` as docs/gb18030.md ("Telling UTF-8 from GB 18030") and src/encoding.rs
+    describe it."""
     data = bytes(data)
     if data.startswith(b"\xef\xbb\xbf"):
         return "utf-8"
@@ -812,7 +815,7 @@ class Sample:
         self.column += 1
         return self
 
-    # GB 18030 shorthands (GB18030.md section 1).
+    # GB 18030 shorthands (docs/gb18030.md, "Byte grammar").
     def gb001(self, span):
         return self.defect("GB001", span)
 

@@ -1,8 +1,8 @@
 //! Strict GB 18030-2022 as a bijection between codes and Unicode scalar values.
 //!
 //! Every valid code decodes to exactly one scalar and every scalar encodes to exactly one code
-//! (`GB18030.md` section 2). Decoding and encoding are table lookups; the encoder's table is
-//! the decode tables inverted at compile time.
+//! (`docs/gb18030.md`, "Mapping"). Decoding and encoding are table lookups; the encoder's table
+//! is the decode tables inverted at compile time.
 
 use crate::scan::grammar::{
     four_byte_code, two_byte_code, BMP_POINTER_LAST, SUPPLEMENTARY_POINTER_FIRST, SUPPLEMENTARY_POINTER_LAST,

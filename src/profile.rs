@@ -1,8 +1,8 @@
 //! Which standard the bytes are judged against: each profile is a decoder and an encoder.
 //!
-//! Every profile shares the byte grammar (`GB18030.md` section 1) and the strict 2022 mapping
-//! except on the few codes and scalars of `oracle/gb18030-edition-differences.tsv`, which the
-//! generated tables carry.
+//! Every profile shares the byte grammar (`docs/gb18030.md`, "Byte grammar") and the strict
+//! 2022 mapping except on the few codes and scalars of `oracle/gb18030-edition-differences.tsv`,
+//! which the generated tables carry.
 
 use std::fmt;
 use std::sync::OnceLock;

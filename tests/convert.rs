@@ -4,8 +4,8 @@
 //!
 //! Expected bytes come from independent sources, never from gbcheck: glibc's strict
 //! GB 18030-2022 charmap (`oracle/glibc/GB18030.gz`), the four-byte arithmetic of
-//! `GB18030.md` section 1 for the supplementary planes the charmap does not list, encoding_rs
-//! for GBK, GB 18030 and Windows-1252, and the known bytes of a few characters.
+//! `docs/gb18030.md`, "Four-byte codes" for the supplementary planes the charmap does not list,
+//! encoding_rs for GBK, GB 18030 and Windows-1252, and the known bytes of a few characters.
 
 #[path = "support/command.rs"]
 mod command;
@@ -173,7 +173,7 @@ fn every_scalar_converts_to_strict_gb18030_and_back() {
 #[test]
 fn every_valid_gb18030_code_converts_to_utf8_and_back() {
     let dir = tempfile::tempdir().unwrap();
-    // Every valid code, in code order, built from the grammar (GB18030.md section 1).
+    // Every valid code, in code order, built from the grammar (docs/gb18030.md, "Byte grammar").
     let mut codes: Vec<Vec<u8>> = (0..0x80u8).map(|b| vec![b]).collect();
     for lead in 0x81..=0xFEu8 {
         for trail in (0x40..=0x7Eu8).chain(0x80..=0xFE) {
@@ -324,7 +324,7 @@ fn assert_refused(content: &[u8], args: &[&str], rule: &str) {
 
 #[test]
 fn invalid_bytes_are_refused() {
-    // A lone lead before LF, FF, a truncated four-byte code (GB18030.md section 1).
+    // A lone lead before LF, FF, a truncated four-byte code (docs/gb18030.md, "Malformed input").
     assert_refused(b"\xD6\xD0\x81\n", &["--to", "utf-8"], "GB001");
     assert_refused(b"ok \xFF\n", &["--to", "utf-8", "--from", "gb18030"], "GB001");
     assert_refused(b"\xD6\xD0\x81\x30", &["--to", "utf-8"], "GB002");
@@ -340,7 +340,8 @@ fn invalid_bytes_are_refused() {
 
 #[test]
 fn unencodable_characters_are_refused() {
-    // GB18030.md section 2: WHATWG cannot encode U+E5E5; GBK has no four-byte codes.
+    // docs/gb18030.md, "WHATWG and encoding_rs" and "GBK": WHATWG cannot encode U+E5E5; GBK has
+    // no four-byte codes.
     assert_refused("a\u{E5E5}\n".as_bytes(), &["--to", "gb18030", "--profile", "whatwg"], "GB006");
     assert_refused("表情 😀\n".as_bytes(), &["--to", "gb18030", "--profile", "gbk"], "GB006");
     // A four-byte code in a file read as GBK.
@@ -353,8 +354,9 @@ fn unencodable_characters_are_refused() {
 
 #[test]
 fn one_way_codes_under_whatwg_are_refused() {
-    // GB18030.md section 2: 84318236 decodes to U+FE10 and comes back as A6D9; A3A0 decodes to
-    // U+3000 and comes back as A1A1; 80 decodes to U+20AC and comes back as A2E3.
+    // docs/gb18030.md, "WHATWG and encoding_rs": 84318236 decodes to U+FE10 and comes back as
+    // A6D9; A3A0 decodes to U+3000 and comes back as A1A1; 80 decodes to U+20AC and comes back
+    // as A2E3.
     assert_refused(b"\x84\x31\x82\x36\n", &["--to", "utf-8", "--profile", "whatwg"], "GB004");
     assert_refused(b"\xA3\xA0\n", &["--to", "utf-8", "--profile", "whatwg"], "GB004");
     assert_refused(b"x\x80\n", &["--to", "utf-8", "--profile", "whatwg"], "GB004");
@@ -754,7 +756,7 @@ fn standard_input_converts_like_a_file() {
 }
 
 /// The byte order marks: RFC 3629 for UTF-8, U+FEFF's four-byte code for GB 18030
-/// (pointer 39417, `GB18030.md` section 1).
+/// (pointer 39417, `docs/gb18030.md`, "Byte order mark").
 const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";
 const GB18030_BOM: &[u8] = b"\x84\x31\x95\x33";
 
@@ -863,7 +865,8 @@ fn a_file_already_in_the_target_encoding_must_be_valid() {
     assert_refused(b"\xE4\xB8\xAD\xFF\n", &["--to", "utf-8", "--from", "utf-8"], "GB001");
     assert_refused(b"\xD6\xD0\xFF\n", &["--to", "gb18030"], "GB001");
     assert_refused(b"\xD6\xD0\x81", &["--to", "gb18030", "--from", "gb18030"], "GB002");
-    // Under the profile: A3A0 comes back as A1A1 under WHATWG (GB18030.md section 2).
+    // Under the profile: A3A0 comes back as A1A1 under WHATWG (docs/gb18030.md, "WHATWG and
+    // encoding_rs").
     assert_refused(b"\xA3\xA0\n", &["--to", "gb18030", "--profile", "whatwg"], "GB004");
     // UTF-8 to UTF-8 has no GB 18030 side: valid UTF-8 is all that is asked.
     let dir = tempfile::tempdir().unwrap();

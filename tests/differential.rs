@@ -48,7 +48,7 @@ impl Rng {
     }
 }
 
-/// The four bytes of a four-byte pointer (GB18030.md section 1).
+/// The four bytes of a four-byte pointer (docs/gb18030.md, "Four-byte codes").
 fn four_byte_code(pointer: u32) -> [u8; 4] {
     [
         (pointer / 12_600) as u8 + 0x81,

@@ -146,7 +146,7 @@ fn every_one_and_two_byte_input_against_encoding_rs() {
             }
         }
     }
-    // GB18030.md section 1: 126 leads times 190 trails, all assigned.
+    // docs/gb18030.md, "Byte grammar": 126 leads times 190 trails, all assigned.
     assert_eq!(valid, 23_940);
 
     // The only differences from encoding_rs: the lone 80 and A3A0, as the table says.
@@ -162,7 +162,7 @@ fn every_one_and_two_byte_input_against_encoding_rs() {
     assert_eq!([got], &strict_expected_alone(&[0xA3, 0xA0])[..]);
 }
 
-/// The two-byte pointer, computed here from GB18030.md section 1.
+/// The two-byte pointer, computed here from docs/gb18030.md, "Byte grammar".
 fn two_byte_pointer(lead: u8, trail: u8) -> usize {
     let index = if trail < 0x7F { trail - 0x40 } else { trail - 0x41 };
     (usize::from(lead) - 0x81) * 190 + usize::from(index)
@@ -249,8 +249,8 @@ fn every_four_byte_code_against_encoding_rs() {
     });
     let counts =
         FourByteCounts { valid: low.0.valid + high.0.valid, reserved: low.0.reserved + high.0.reserved };
-    // GB18030.md section 1: 39,420 BMP codes and 1,048,576 supplementary ones are assigned,
-    // the rest of the 1,587,600 are reserved.
+    // docs/gb18030.md, "Four-byte codes": 39,420 BMP codes and 1,048,576 supplementary ones are
+    // assigned, the rest of the 1,587,600 are reserved.
     assert_eq!(
         counts,
         FourByteCounts { valid: 39_420 + 1_048_576, reserved: 1_587_600 - 39_420 - 1_048_576 }
@@ -278,7 +278,7 @@ fn every_four_byte_code_against_encoding_rs() {
         assert!(('\u{E000}'..='\u{F8FF}').contains(&strict.expect("strict decodes these")));
         assert_eq!([*got], &strict_expected_alone(bytes)[..], "strict value of [{}]", hex(bytes));
     }
-    // The two ranges of GB18030.md section 2.
+    // The two ranges of four-byte codes in docs/gb18030.md, "Editions".
     let first = |k: &[u8]| hex(k);
     assert_eq!(first(differences.keys().next().unwrap()), "82 35 90 37");
     assert_eq!(first(differences.keys().last().unwrap()), "84 31 83 35");
@@ -353,7 +353,7 @@ fn charmap() -> &'static Vec<(Vec<u8>, char)> {
     })
 }
 
-/// The four bytes of a four-byte pointer, computed here from GB18030.md section 1.
+/// The four bytes of a four-byte pointer, computed here from docs/gb18030.md, "Four-byte codes".
 fn four_byte_code(pointer: u32) -> [u8; 4] {
     [
         (pointer / 12_600) as u8 + 0x81,

@@ -4,8 +4,9 @@
 //! files with every wrong type. Each run has its expected exit status and message, ends
 //! within a generous timeout, and never prints "panicked".
 //!
-//! Expected findings come from the byte grammar (GB18030.md section 1), from std's UTF-8
-//! validator, or from how the input was built; never from gbcheck's own output.
+//! Expected findings come from the byte grammar (docs/gb18030.md, "Byte grammar" and
+//! "Malformed input"), from std's UTF-8 validator, or from how the input was built; never from
+//! gbcheck's own output.
 
 use std::fs;
 use std::io::Write;
@@ -126,8 +127,8 @@ fn an_empty_file_is_checked_and_clean() {
     assert!(stderr(&output).contains("1 file checked (0 bytes"), "{}", stderr(&output));
 }
 
-/// What strict GB 18030 says of a file holding the one byte `b` (GB18030.md section 1, and
-/// DESIGN.md's GB012): `None` for clean.
+/// What strict GB 18030 says of a file holding the one byte `b` (docs/gb18030.md, "Malformed
+/// input", and GB012 in docs/output.md, "Rules"): `None` for clean.
 fn one_byte_expected(b: u8) -> Option<&'static str> {
     match b {
         0x09 | 0x0A | 0x0D | 0x20..=0x7E => None,
@@ -324,7 +325,7 @@ fn files_of_only_ff() {
     let output = run(dir.path(), &["check", "--format", "jsonl", "--max-findings", "3", "ff"]);
     assert_eq!(status(&output), 1);
     let records = json(&output);
-    // FF is never valid (GB18030.md section 1): one GB001 per byte.
+    // FF is never valid (docs/gb18030.md, "Byte grammar"): one GB001 per byte.
     assert_eq!(spans(&records), [triple("GB001", 0, 1), triple("GB001", 1, 1), triple("GB001", 2, 1)]);
     let columns: Vec<u64> =
         of_type(&records, "finding").iter().map(|f| f["column"].as_u64().unwrap()).collect();

@@ -7,7 +7,8 @@
 //! - `whatwg` against encoding_rs 0.8.44's GB18030 decoder and encoder;
 //! - `gbk` against encoding_rs 0.8.44's GBK decoder and encoder.
 //!
-//! Then the round-trip facts of GB18030.md section 2, as explicit assertions.
+//! Then the round-trip facts of docs/gb18030.md, "WHATWG and encoding_rs", as explicit
+//! assertions.
 
 mod common;
 
@@ -21,7 +22,7 @@ use common::{
 };
 use gbcheck::profile::Profile;
 
-/// Number of well-formed four-byte codes (GB18030.md section 1).
+/// Number of well-formed four-byte codes (docs/gb18030.md, "Byte grammar").
 const FOUR_BYTE_CODES: u32 = 126 * 10 * 126 * 10;
 /// Last pointer of the four-byte BMP area, first and last of the supplementary area.
 const BMP_LAST: u32 = 39_419;
@@ -227,7 +228,7 @@ fn gb18030_2022_encodes_every_scalar_as_glibc() {
 /// ICU's `gb18030Ranges` (icu4c `source/common/ucnvmbcs.cpp`): the BMP ranges where both the
 /// scalars and the four-byte codes are contiguous and ICU maps them by arithmetic instead
 /// of listing them in the .ucm file. (The fourteenth, U+10000-U+10FFFF from `90308130`, is
-/// the supplementary rule of GB18030.md section 1.)
+/// the supplementary rule of docs/gb18030.md, "Four-byte codes".)
 const ICU_BMP_RANGES: [(u32, u32, [u8; 4], [u8; 4]); 13] = [
     (0x9FA6, 0xD7FF, [0x82, 0x35, 0x8F, 0x33], [0x83, 0x36, 0xC7, 0x38]),
     (0x0452, 0x1E3E, [0x81, 0x30, 0xD3, 0x30], [0x81, 0x35, 0xF4, 0x36]),
@@ -445,9 +446,14 @@ fn gbk_decodes_one_and_two_byte_codes_as_encoding_rs() {
 #[test]
 fn gbk_has_no_four_byte_codes() {
     // encoding_rs's GBK decoder is its GB18030 decoder (WHATWG), so it is no oracle here;
-    // GB18030.md section 2 and DESIGN.md (GB006) say GBK has no four-byte codes at all.
+    // docs/gb18030.md ("GBK") and docs/output.md (GB006) say GBK has no four-byte codes at all.
     let mismatches = over_four_byte_pointers(|p| {
-        decode_mismatch(Profile::Gbk, &code_of_pointer4(p), None, "GB18030.md (GBK has no four-byte codes)")
+        decode_mismatch(
+            Profile::Gbk,
+            &code_of_pointer4(p),
+            None,
+            "docs/gb18030.md (GBK has no four-byte codes)",
+        )
     });
     assert_none("gbk decode of four-byte codes", &mismatches);
 }
@@ -462,7 +468,7 @@ fn gbk_decodes_four_byte_codes_outside_the_difference_table_as_none() {
         if table.decode_row(&code).is_some() {
             return None;
         }
-        decode_mismatch(Profile::Gbk, &code, None, "GB18030.md (GBK has no four-byte codes)")
+        decode_mismatch(Profile::Gbk, &code, None, "docs/gb18030.md (GBK has no four-byte codes)")
     });
     assert_none("gbk decode of four-byte codes", &mismatches);
 }
@@ -478,7 +484,7 @@ fn gbk_encodes_every_scalar_as_encoding_rs() {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Round-trip facts (GB18030.md section 2)
+// Round-trip facts (docs/gb18030.md, "WHATWG and encoding_rs")
 // ---------------------------------------------------------------------------------------------
 
 /// Every code a GB 18030 profile can be asked about: `00-7F`, `80`, every two-byte code and
@@ -557,7 +563,8 @@ fn whatwg_round_trips_change_exactly_the_documented_codes_and_scalars() {
     let table = edition_table();
     let profile = Profile::Whatwg;
 
-    // Decode-encode: `80`, `A3A0` and the 18 four-byte codes (GB18030.md section 2).
+    // Decode-encode: `80`, `A3A0` and the 18 four-byte codes (docs/gb18030.md, "WHATWG and
+    // encoding_rs").
     let (_, changed) = decode_encode(profile);
     let got: BTreeSet<Vec<u8>> = changed.iter().map(|(code, _, _)| code.clone()).collect();
     let four_byte: BTreeSet<Vec<u8>> = table

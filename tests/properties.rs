@@ -3,8 +3,8 @@
 //! (a) the reference and fast scanners agree, whole and fed in several chunks, with both
 //!     visitors, and both agree with the encoding_rs oracle plus the strict differences;
 //! (b) splitting after any byte `00-2F` and scanning the pieces separately (each with its own
-//!     scanner at its offset) gives what scanning the whole input gives (GB18030.md section 1:
-//!     no byte `00-2F` is ever a non-initial byte);
+//!     scanner at its offset) gives what scanning the whole input gives (docs/gb18030.md,
+//!     "Where a file can be cut": no byte `00-2F` is ever a non-initial byte);
 //! (c) the UTF-8 scanner agrees with std, `from_utf8_lossy` and encoding_rs;
 //! (d) findings taken from a `FileChecker` as it is fed (`take_settled`) are, with those
 //!     its `finish` gives, the findings of the whole input, and none comes before a bound

@@ -5,7 +5,8 @@
 //! span of each piece is recorded as it is appended. Every expected character, code and
 //! rule comes from an independent source: encoding_rs 0.8.44 (WHATWG and GBK), the
 //! difference table `oracle/gb18030-edition-differences.tsv`, the levels table
-//! `oracle/gb18030-2022-levels.tsv`, the lists of GB18030.md and the contract of DESIGN.md.
+//! `oracle/gb18030-2022-levels.tsv`, the lists of docs/gb18030.md and the contract of
+//! docs/output.md.
 //! (`tests/profiles.rs` shows that each profile is the converter it names; here the
 //! converters themselves are the oracle.)
 //!
@@ -112,7 +113,7 @@ fn char_finding(rule: Rule, span: Span, cause: Cause, c: char) -> Finding {
 const ALL_PROFILES: [Profile; 4] = Profile::ALL;
 const BOTH_INPUTS: [Encoding; 2] = [Encoding::Gb18030, Encoding::Utf8];
 
-/// The 15 codes removed from the 2022 repertoire (GB18030.md section 2).
+/// The 15 codes removed from the 2022 repertoire (docs/gb18030.md, "Editions").
 const REMOVED: [[u8; 2]; 15] = [
     [0xFE, 0x51],
     [0xFE, 0x52],
@@ -131,12 +132,14 @@ const REMOVED: [[u8; 2]; 15] = [
     [0xFE, 0x49],
 ];
 
-/// Private use (Unicode General_Category Co): U+E000-U+F8FF and planes 15 and 16 (DESIGN.md).
+/// Private use (Unicode General_Category Co): U+E000-U+F8FF and planes 15 and 16
+/// (docs/output.md, "Rules", GB007).
 fn is_pua(c: char) -> bool {
     matches!(u32::from(c), 0xE000..=0xF8FF | 0xF_0000..=0xF_FFFD | 0x10_0000..=0x10_FFFD)
 }
 
-/// GB012 as DESIGN.md words it: C0 controls except TAB, LF, CR; DEL; C1 controls; NUL.
+/// GB012 as docs/output.md ("Rules") words it: C0 controls except TAB, LF, CR; DEL; C1
+/// controls; NUL.
 fn is_reported_control(c: char) -> bool {
     let s = u32::from(c);
     (s < 0x20 && !matches!(s, 0x09 | 0x0A | 0x0D)) || (0x7F..=0x9F).contains(&s)
@@ -193,7 +196,8 @@ fn whatwg_changing_codes() -> Vec<Vec<u8>> {
     codes
 }
 
-/// The 18 PUA scalars that change on a WHATWG encode-decode round trip (GB18030.md section 2).
+/// The 18 PUA scalars that change on a WHATWG encode-decode round trip (docs/gb18030.md,
+/// "WHATWG and encoding_rs").
 fn whatwg_changing_scalars() -> Vec<char> {
     let mut scalars: Vec<char> = ('\u{E78D}'..='\u{E796}').collect();
     scalars.extend([
@@ -569,8 +573,8 @@ fn gb006_every_four_byte_code_of_the_difference_table_under_gbk() {
 
 #[test]
 fn gb007_two_byte_user_defined_codes() {
-    // The three user-defined areas of GB18030.md section 3, first and last code of each, and
-    // A2AB (an unassigned GBK position mapped to the PUA).
+    // The three user-defined areas of docs/gb18030.md, "User-defined areas and private use",
+    // first and last code of each, and A2AB (an unassigned GBK position mapped to the PUA).
     let codes: [[u8; 2]; 7] =
         [[0xAA, 0xA1], [0xAF, 0xFE], [0xF8, 0xA1], [0xFE, 0xFE], [0xA1, 0x40], [0xA7, 0xA0], [0xA2, 0xAB]];
     let scalars = ['\u{E000}', '\u{E233}', '\u{E234}', '\u{E4C5}', '\u{E4C6}', '\u{E765}', '\u{E766}'];
@@ -918,7 +922,7 @@ fn gb010_against_the_levels_table() {
 #[test]
 fn gb011_boms_at_the_start_and_feff_inside() {
     let bom = '\u{FEFF}';
-    assert_eq!(strict_2022_bytes(bom), [0x84, 0x31, 0x95, 0x33], "GB18030.md section 5");
+    assert_eq!(strict_2022_bytes(bom), [0x84, 0x31, 0x95, 0x33], "docs/gb18030.md, Byte order mark");
     for input in BOTH_INPUTS {
         let mut doc = Doc::default();
         let start = doc.push(&encode_in(input, "\u{FEFF}"));
@@ -1210,7 +1214,7 @@ fn check_bytes_reports_exactly_what_judge_char_says() {
                     let len = bytes.len() as u32;
                     let mut expected = Vec::new();
                     options.rules.judge_char(input, c, &mut |rule, cause, scalar| {
-                        // At offset 0, U+FEFF is a byte order mark (DESIGN.md GB011).
+                        // At offset 0, U+FEFF is a byte order mark (GB011, docs/output.md).
                         let cause = match (rule, cause) {
                             (Rule::ByteOrderMark, Cause::Character) => Cause::ByteOrderMark,
                             _ => cause,
@@ -1295,7 +1299,7 @@ fn model_encode(profile: Profile, c: char) -> Option<Vec<u8>> {
     }
 }
 
-/// The findings DESIGN.md's rules give one character, from the model alone.
+/// The findings the rules of docs/output.md give one character, from the model alone.
 ///
 /// Where the contract leaves a choice open the model takes the one the checker documents:
 /// the character rules judge what a GB 18030 code means under the profile (so a code the

@@ -1,7 +1,8 @@
-//! Hand-written cases from GB18030.md section 1, with the expected events written from the
-//! standard (spans, rules) and from glibc's GB 18030-2022 charmap (scalars). Every case runs
-//! through both scanners, every alignment and every split (`common::assert_scanners_agree`),
-//! and through the encoding_rs oracle (`common::oracle_events`), which must agree too.
+//! Hand-written cases from docs/gb18030.md ("Byte grammar", "Malformed input"), with the
+//! expected events written from the standard (spans, rules) and from glibc's GB 18030-2022
+//! charmap (scalars). Every case runs through both scanners, every alignment and every split
+//! (`common::assert_scanners_agree`), and through the encoding_rs oracle
+//! (`common::oracle_events`), which must agree too.
 //!
 //! Also: the UTF-8 scanner against std's validator, `String::from_utf8_lossy` and
 //! encoding_rs's UTF-8 decoder.
@@ -47,7 +48,7 @@ fn empty_input() {
 
 #[test]
 fn lead_then_lf_is_the_lead_alone_then_lf() {
-    // GB18030.md: `81 0A` -> malformed `81`, then LF.
+    // docs/gb18030.md, "Malformed input": `81 0A` -> malformed `81`, then LF.
     case(b"\x81\x0A", &[invalid(0, 1, Cause::BadSecond(0x0A)), ch(1, 1, '\n')]);
 }
 
@@ -190,7 +191,7 @@ fn bad_fourth_byte_others() {
 
 #[test]
 fn four_byte_anchors_of_the_standard() {
-    // GB18030.md section 1: the first and last codes of each assigned range.
+    // docs/gb18030.md, "Four-byte codes": the first and last codes of each assigned range.
     case(b"\x81\x30\x81\x30", &[ch(0, 4, '\u{80}')]);
     case(b"\x84\x31\xA4\x39", &[ch(0, 4, '\u{FFFF}')]);
     case(b"\x84\x31\xA5\x30", &[reserved(0, 39_420)]);

@@ -66,7 +66,7 @@ fn generated_tables_have_the_standard_sizes() {
     let sources =
         gen_tables::Sources { index: &index, ranges: &ranges, differences: &differences, levels: &levels };
     let tables = gen_tables::build(&sources);
-    // GB18030.md section 1: 23,940 two-byte codes, 39,420 four-byte BMP codes.
+    // docs/gb18030.md, "Mapping": 23,940 two-byte codes, 39,420 four-byte BMP codes.
     assert_eq!(tables.two_byte.len(), 23_940);
     assert_eq!(tables.four_byte_bmp.len(), 39_420);
     // Together with ASCII they cover the BMP minus the surrogates exactly once.

@@ -26,9 +26,9 @@ use gbcheck::profile::Profile;
 use gbcheck::scan::{scan_gb18030, Event, Events};
 use libfuzzer_sys::fuzz_target;
 
-/// The length of the GB 18030 sequence at the start of `bytes` (`GB18030.md` section 1), or
-/// `None` when it is malformed or cut short. A lone `80` counts as one byte: whether it means
-/// anything is the profile's business.
+/// The length of the GB 18030 sequence at the start of `bytes` (`docs/gb18030.md`, "Byte
+/// grammar"), or `None` when it is malformed or cut short. A lone `80` counts as one byte:
+/// whether it means anything is the profile's business.
 fn sequence_len(bytes: &[u8]) -> Option<usize> {
     match bytes[0] {
         0x00..=0x80 => Some(1),

@@ -16,8 +16,8 @@ pub const fn is_private_use(c: char) -> bool {
     matches!(c, '\u{E000}'..='\u{F8FF}' | '\u{F0000}'..='\u{FFFFD}' | '\u{100000}'..='\u{10FFFD}')
 }
 
-/// GB014: the 15 codes removed from the GB 18030-2022 repertoire (`GB18030.md` section 2).
-/// Their codes still decode everywhere.
+/// GB014: the 15 codes removed from the GB 18030-2022 repertoire (`docs/gb18030.md`,
+/// "Editions"). Their codes still decode everywhere.
 pub const REMOVED_CODES: [[u8; 2]; 15] = [
     [0xFE, 0x51],
     [0xFE, 0x52],
@@ -57,8 +57,9 @@ mod tests {
 
     #[test]
     fn levels_follow_the_standard_text() {
-        // GB18030.md section 4: ASCII and Ext A are level 1; Ext B is level 3 except the 36
-        // ideographs of the general standard table; Ext G (U+30000) is in no level.
+        // docs/gb18030.md, "Implementation levels": ASCII and Ext A are level 1; Ext B is
+        // level 3 except the 36 ideographs of the general standard table; Ext G (U+30000) is
+        // in no level.
         assert_eq!(level_of('A'), Some(1));
         assert_eq!(level_of('\u{3400}'), Some(1));
         assert_eq!(level_of('\u{4DB5}'), Some(1));

@@ -1,5 +1,6 @@
-//! The GB 18030 byte grammar (`GB18030.md` section 1): byte classes and pointer arithmetic.
-//! One source of truth, shared by both scanners; the same in the 2000, 2005 and 2022 editions.
+//! The GB 18030 byte grammar (`docs/gb18030.md`, "Byte grammar" and "Four-byte codes"): byte
+//! classes and pointer arithmetic. One source of truth, shared by both scanners; the same in
+//! the 2000, 2005 and 2022 editions.
 
 /// `81-FE`: the first byte of every two- and four-byte code.
 #[inline(always)]

@@ -5,10 +5,10 @@
 //! run every case through both. Both are streaming: feed chunks of any size, then finish.
 //! [`utf8`] does the same for UTF-8 input, with std's validator.
 //!
-//! Error recovery follows the WHATWG decoder, as encoding_rs implements it (`GB18030.md`
-//! section 1): after a lead, an ASCII byte that cannot continue the sequence is read again,
-//! a non-ASCII one is swallowed with the lead; a bad third or fourth byte makes only the lead
-//! malformed. Unlike encoding_rs, a lone `80` is malformed (GB001).
+//! Error recovery follows the WHATWG decoder, as encoding_rs implements it (`docs/gb18030.md`,
+//! "Malformed input"): after a lead, an ASCII byte that cannot continue the sequence is read
+//! again, a non-ASCII one is swallowed with the lead; a bad third or fourth byte makes only the
+//! lead malformed. Unlike encoding_rs, a lone `80` is malformed (GB001).
 
 mod block;
 pub mod fast;

@@ -1,7 +1,7 @@
 //! The reference GB 18030 scanner: one byte at a time through an enum of pending bytes.
 //!
 //! Nothing here is clever, on purpose: it is the implementation the fast one is checked
-//! against, and it reads like `GB18030.md` section 1.
+//! against, and it reads like `docs/gb18030.md`, "Byte grammar" and "Malformed input".
 
 use super::grammar::{four_byte_pointer, is_assigned_four_byte, two_byte_pointer};
 use super::Visitor;

@@ -261,7 +261,7 @@ pub enum Unit {
 }
 
 /// The length of the unit that starts at `bytes[0]` of a run of *valid* text, by the byte
-/// structure of GB18030.md section 1 (with encoding_rs's one-byte `80`).
+/// grammar of docs/gb18030.md (with encoding_rs's one-byte `80`).
 fn valid_unit_len(bytes: &[u8]) -> usize {
     match bytes[0] {
         0x00..=0x80 => 1,
@@ -408,7 +408,8 @@ pub fn parse_scalar_or_err(field: &str) -> Option<char> {
     Some(char::from_u32(u32::from_str_radix(hex, 16).expect("hex scalar")).expect("scalar value"))
 }
 
-/// The four-byte pointer, computed here from GB18030.md section 1 (not with gbcheck's).
+/// The four-byte pointer, computed here from docs/gb18030.md, "Four-byte codes" (not with
+/// gbcheck's).
 pub fn pointer4(b: &[u8]) -> u32 {
     (u32::from(b[0]) - 0x81) * 12_600
         + (u32::from(b[1]) - 0x30) * 1_260
@@ -425,9 +426,9 @@ fn is_digit(b: u8) -> bool {
 }
 
 /// The finding strict GB 18030 expects for a malformed span that encoding_rs reported, with
-/// the rule and cause derived from the bytes by GB18030.md section 1 and DESIGN.md's rules:
-/// a span cut by the end of input is GB002, a four-byte span that is a well-formed code is
-/// GB003 (reserved pointer), everything else GB001.
+/// the rule and cause derived from the bytes by docs/gb18030.md ("Malformed input") and the
+/// rules of docs/output.md: a span cut by the end of input is GB002, a four-byte span that is a
+/// well-formed code is GB003 (reserved pointer), everything else GB001.
 pub fn expected_finding(input: &[u8], start: u64, len: u32, truncated: bool) -> Finding {
     let s = start as usize;
     let bytes = &input[s..s + len as usize];
@@ -672,7 +673,7 @@ pub fn assert_utf8_streaming_agrees<V: Collect>(input: &[u8], whole: &V) {
 // Oracles for the profile and rule tests (tests/profiles.rs, tests/rules.rs)
 // ---------------------------------------------------------------------------------------------
 
-/// The four bytes of a four-byte pointer, computed here from GB18030.md section 1.
+/// The four bytes of a four-byte pointer, computed here from docs/gb18030.md, "Four-byte codes".
 pub fn code_of_pointer4(pointer: u32) -> [u8; 4] {
     [
         (pointer / 12_600) as u8 + 0x81,
