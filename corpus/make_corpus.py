@@ -906,7 +906,7 @@ def verify(sample):
 # The samples
 # ---------------------------------------------------------------------------------------------
 
-# Public-domain Tang poems, exactly as in /work/shared/corpus/classical-poems.utf8.txt
+# Public-domain Tang poems, exactly as in benches/data/classical-poems.utf8.txt
 # (Debian fortunes-zh 2.98, tang300).
 DENG_GUANQUE_LOU = "《登鹳雀楼》\n作者：王之涣\n白日依山尽，黄河入海流。\n欲穷千里目，更上一层楼。\n"
 CHUN_XIAO = "《春晓》\n作者：孟浩然\n春眠不觉晓，处处闻啼鸟。\n夜来风雨声，花落知多少。\n"

@@ -53,7 +53,7 @@ impl fmt::Display for Severity {
 
 macro_rules! rules {
     ($($variant:ident = $id:literal, $name:literal, $severity:ident, $summary:literal;)*) => {
-        /// A rule of the contract (`DESIGN.md`): a stable id, a stable name and a default
+        /// A rule of the contract (`docs/output.md`, "Rules"): a stable id, a stable name and a default
         /// severity.
         #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
         pub enum Rule {

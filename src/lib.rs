@@ -7,7 +7,7 @@
 //! - [`scan`]: the decode loop; bytes in, byte-level findings and scalar values out.
 //! - [`mapping`]: strict GB 18030-2022 codes to scalar values and back.
 //! - [`profile`]: the editions and implementations (2022, 2005, GBK, WHATWG) as codecs.
-//! - [`rules`]: what a decoded character means (GB004-GB014).
+//! - [`rules`]: what a decoded character means (GB004-GB007, GB009-GB014).
 //! - [`check`]: one input, checked as a chosen or detected encoding.
 //! - [`finding`], [`report`]: the data the checker produces.
 //! - [`lines`]: byte offsets to lines and columns, for reporting.

@@ -1,7 +1,9 @@
-//! What a decoded character means: the character rules (GB004-GB014) and the visitor that
-//! applies them while the scanner runs.
+//! What a decoded character means: the character rules (GB004-GB007 and GB010-GB014; GB009,
+//! mojibake, looks at runs of them in [`mojibake`]) and the visitor that applies them while the
+//! scanner runs. (GB001-GB003 are the scanner's, GB008 the whole file's in [`crate::check`],
+//! GB015 the suppression comments' in [`crate::suppress`].)
 //!
-//! Every rule is decided by [`RuleSet::judge_char`] and nowhere else. The fast path asks a
+//! Every character rule is decided by [`RuleSet::judge_char`] and nowhere else. The fast path asks a
 //! precomputed bit per BMP scalar, "would `judge_char` say anything?", built once per rule set
 //! from the rules' own small sets, with `judge_char` itself run on the few hundred scalars
 //! where the profiles differ ([`CompiledRules::new`]); tests compare it, bit for bit, with the

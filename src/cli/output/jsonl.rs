@@ -1,4 +1,4 @@
-//! `--format jsonl`: one JSON object a line, as the contract in DESIGN.md fixes it.
+//! `--format jsonl`: one JSON object a line, as the contract in `docs/output.md` fixes it.
 
 use std::collections::BTreeMap;
 use std::io::{self, Write};
