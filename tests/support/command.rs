@@ -1,23 +1,35 @@
-//! Runs the built gbcheck the way the tests compare its output: outside CI, with no input.
+//! The one way the tests run the built gbcheck: outside CI, with no colour setting from the
+//! environment, with no input.
 
+use std::path::Path;
 use std::process::{Command, Output, Stdio};
 
-/// Runs `gbcheck ARGS` with standard input closed and the CI variables removed.
-#[allow(dead_code)] // not every test file that includes this module runs gbcheck this way
-pub fn gbcheck(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_gbcheck"))
-        .args(args)
-        .env_remove("CI")
-        .env_remove("GITHUB_ACTIONS")
-        .stdin(Stdio::null())
-        .output()
-        .expect("run gbcheck")
+/// `gbcheck`, ready for arguments: `CI`, `GITHUB_ACTIONS` and `NO_COLOR` removed (so that the
+/// environment the tests run in cannot change gbcheck's output) and standard input closed. A
+/// test that wants one of them sets it on the command; later settings win.
+pub fn gbcheck() -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_gbcheck"));
+    command.env_remove("CI").env_remove("GITHUB_ACTIONS").env_remove("NO_COLOR").stdin(Stdio::null());
+    command
+}
+
+/// Runs `gbcheck ARGS` in `dir`.
+pub fn run(args: &[&str], dir: &Path) -> Output {
+    gbcheck().args(args).current_dir(dir).output().expect("run gbcheck")
+}
+
+/// Runs `gbcheck ARGS` in `dir` with `input` on its standard input.
+#[allow(dead_code)] // unused in the packaging binary, which gives gbcheck no input
+pub fn run_stdin(args: &[&str], dir: &Path, input: &[u8]) -> Output {
+    let mut command = gbcheck();
+    command.args(args).current_dir(dir);
+    output_with_stdin(command, input)
 }
 
 /// Runs `command` with `input` on its standard input, written from another thread so that a
 /// big input cannot fill the pipe while the command waits to write its output. A command that
 /// ends without reading all of it (a usage error) is not a failure here.
-#[allow(dead_code)] // not every test file that includes this module feeds standard input
+#[allow(dead_code)] // unused in the packaging binary, which gives gbcheck no input
 pub fn output_with_stdin(mut command: Command, input: &[u8]) -> Output {
     let mut child = command
         .stdin(Stdio::piped())

@@ -18,7 +18,7 @@ pub fn asked_for(test: &str) -> bool {
 }
 
 /// A slow test that was asked for cannot run: that is a failure.
-#[allow(dead_code)] // the 4 GiB test (tests/limits.rs) needs nothing that can be missing
+#[allow(dead_code)] // unused in the cli binary: the 4 GiB test (tests/cli/limits.rs) needs nothing that can be missing
 pub fn missing(why: &str) -> ! {
     panic!("the slow test cannot run ({VARIABLE} is set): {why}")
 }

@@ -7,13 +7,11 @@
 //! - every Unicode scalar value through `gbcheck::mapping::encode`, checked against the
 //!   charmap, encoding_rs's encoder and the scanners.
 
-mod common;
-
 use std::collections::{BTreeMap, HashMap};
 use std::io::Read as _;
 use std::sync::OnceLock;
 
-use common::{
+use crate::support::oracle::{
     assert_scanners_agree, encoding_rs_units, fast_chunks, hex, parse_hex_bytes, pointer4, reference_chunks,
     strict_differences, strict_events, whatwg_events, Collect,
 };
@@ -178,9 +176,9 @@ fn two_byte_inputs_every_split_and_alignment() {
             let n = usize::from(b1) * 256 + usize::from(b2);
             if interesting.contains(&b1) || interesting.contains(&b2) || n % 61 == 0 {
                 let seq = [b1, b2];
-                assert_eq!(assert_scanners_agree(&seq), common::oracle_events(&seq));
+                assert_eq!(assert_scanners_agree(&seq), crate::support::oracle::oracle_events(&seq));
                 let input = wrap(b"\x81\x30\x81", &seq, b"a\x81\x30");
-                assert_eq!(assert_scanners_agree(&input), common::oracle_events(&input));
+                assert_eq!(assert_scanners_agree(&input), crate::support::oracle::oracle_events(&input));
             }
         }
     }
@@ -228,9 +226,12 @@ fn four_byte_codes(leads: std::ops::RangeInclusive<u8>) -> (FourByteCounts, Diff
                         differences.note(&input, &got, &whatwg);
                     }
                     if pointer.is_multiple_of(997) {
-                        assert_eq!(assert_scanners_agree(&seq), common::oracle_events(&seq));
+                        assert_eq!(assert_scanners_agree(&seq), crate::support::oracle::oracle_events(&seq));
                         let input = wrap(b"\xD6\xD0a", &seq, b"\x81");
-                        assert_eq!(assert_scanners_agree(&input), common::oracle_events(&input));
+                        assert_eq!(
+                            assert_scanners_agree(&input),
+                            crate::support::oracle::oracle_events(&input)
+                        );
                     }
                 }
             }
@@ -430,7 +431,7 @@ fn charmap_and_encoding_rs_differ_only_where_the_table_says() {
     // every charmap entry except the table's rows (80 is not in the charmap).
     let mut differing = Vec::new();
     for (bytes, c) in charmap() {
-        let whatwg = common::encoding_rs_one_char(bytes);
+        let whatwg = crate::support::oracle::encoding_rs_one_char(bytes);
         if whatwg != Some(*c) {
             let (strict, table_whatwg) = strict_differences().get(bytes).unwrap_or_else(|| {
                 panic!("[{}]: charmap U+{:04X}, encoding_rs {whatwg:?}", hex(bytes), u32::from(*c))

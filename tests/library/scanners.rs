@@ -1,15 +1,13 @@
 //! Hand-written cases from docs/gb18030.md ("Byte grammar", "Malformed input"), with the
 //! expected events written from the standard (spans, rules) and from glibc's GB 18030-2022
 //! charmap (scalars). Every case runs through both scanners, every alignment and every split
-//! (`common::assert_scanners_agree`), and through the encoding_rs oracle
-//! (`common::oracle_events`), which must agree too.
+//! (`crate::support::oracle::assert_scanners_agree`), and through the encoding_rs oracle
+//! (`crate::support::oracle::oracle_events`), which must agree too.
 //!
 //! Also: the UTF-8 scanner against std's validator, `String::from_utf8_lossy` and
 //! encoding_rs's UTF-8 decoder.
 
-mod common;
-
-use common::{assert_scanners_agree, check_utf8, check_utf8_whole, hex, oracle_events};
+use crate::support::oracle::{assert_scanners_agree, check_utf8, check_utf8_whole, hex, oracle_events};
 use gbcheck::finding::{Cause, Finding, Rule};
 use gbcheck::scan::Event;
 

@@ -10,28 +10,16 @@
 //! - Runs made with different settings, overlapping runs, an unfinished run and an
 //!   incomplete set of shards are refused.
 
-#[path = "support/command.rs"]
-mod command;
-#[path = "support/defect_tree.rs"]
-mod defect_tree;
-#[path = "support/records.rs"]
-mod records;
-
 use std::collections::BTreeSet;
 use std::fs;
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Output;
 
-use command::gbcheck;
-use defect_tree::DefectTree;
-use records::{records, timeless};
 use serde_json::Value;
 
-fn gbcheck_with_stdin(args: &[&str], input: &[u8]) -> Output {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_gbcheck"));
-    command.args(args);
-    command::output_with_stdin(command, input)
-}
+use crate::support::command::{gbcheck, run, run_stdin};
+use crate::support::defect_tree::DefectTree;
+use crate::support::records::{records, timeless};
 
 fn lines(output: &Output) -> Vec<Value> {
     records(&output.stdout)
@@ -73,7 +61,7 @@ fn shards_cover_every_file_once_and_merge_into_the_single_run() {
     let tree = DefectTree::make(&dir.path().join("tree"), 3000);
     let root = tree.root.to_str().unwrap();
 
-    let single_out = gbcheck(&["check", "--format", "jsonl", root]);
+    let single_out = run(&["check", "--format", "jsonl", root], Path::new("."));
     assert_eq!(single_out.status.code(), Some(2), "the FIFO and the broken link are errors");
     let single = lines(&single_out);
     let expected: BTreeSet<_> =
@@ -91,7 +79,7 @@ fn shards_cover_every_file_once_and_merge_into_the_single_run() {
         let (mut checked, mut skipped) = (0, 0);
         for k in 1..=n {
             let shard = format!("{k}/{n}");
-            let out = gbcheck(&["check", "--format", "jsonl", "--shard", &shard, root]);
+            let out = run(&["check", "--format", "jsonl", "--shard", &shard, root], Path::new("."));
             let records = lines(&out);
             for (kind, seen) in [("finding", &mut seen_findings), ("error", &mut seen_errors)] {
                 for path in paths_of(&records, kind) {
@@ -113,14 +101,14 @@ fn shards_cover_every_file_once_and_merge_into_the_single_run() {
         let mut args = vec!["merge".to_string()];
         args.extend(files.iter().rev().cloned());
         let args: Vec<&str> = args.iter().map(String::as_str).collect();
-        let merged = gbcheck(&args);
+        let merged = run(&args, Path::new("."));
         assert_eq!(merged.status.code(), Some(2), "{}", String::from_utf8_lossy(&merged.stderr));
         assert_eq!(timeless(lines(&merged)), timeless(single.clone()), "N = {n}");
         if n == 7 {
             // Without one shard the merge is refused.
             let mut short = args.clone();
             short.remove(3);
-            let refused = gbcheck(&short);
+            let refused = run(&short, Path::new("."));
             assert_eq!(refused.status.code(), Some(2));
             assert!(String::from_utf8_lossy(&refused.stderr).contains("is missing"));
             assert!(refused.stdout.is_empty());
@@ -149,7 +137,10 @@ fn a_path_goes_to_the_shard_of_its_fnv1a_hash() {
         let root_text = root.to_str().unwrap();
         for (n, expected) in [(3, &mod3[..]), (7, &mod7[..])] {
             for k in 1..=n {
-                let out = gbcheck(&["check", "--format", "jsonl", "--shard", &format!("{k}/{n}"), root_text]);
+                let out = run(
+                    &["check", "--format", "jsonl", "--shard", &format!("{k}/{n}"), root_text],
+                    Path::new("."),
+                );
                 let got = paths_of(&lines(&out), "finding");
                 let want: BTreeSet<String> = names
                     .iter()
@@ -163,14 +154,14 @@ fn a_path_goes_to_the_shard_of_its_fnv1a_hash() {
     }
     // A file named itself hashes its path as named, without `./`.
     let one = dir.path().join("one");
-    let named = Command::new(env!("CARGO_BIN_EXE_gbcheck"))
+    let named = gbcheck()
         .args(["check", "--format", "jsonl", "--shard", "2/3", "./sub/e.txt", "sub/f.txt"])
         .current_dir(&one)
         .output()
         .unwrap();
     assert_eq!(paths_of(&lines(&named), "finding"), BTreeSet::from(["./sub/e.txt".to_string()]));
     // Standard input cannot be sharded.
-    let stdin = gbcheck(&["check", "--shard", "1/2", "-"]);
+    let stdin = run(&["check", "--shard", "1/2", "-"], Path::new("."));
     assert_eq!(stdin.status.code(), Some(2));
 }
 
@@ -190,21 +181,23 @@ fn merge_is_order_independent_and_equals_one_run_of_the_same_list() {
     );
     let runs: Vec<Vec<u8>> = parts
         .iter()
-        .map(|part| gbcheck_with_stdin(&["check", "--format", "jsonl", "--files-from", "-"], part).stdout)
+        .map(|part| {
+            run_stdin(&["check", "--format", "jsonl", "--files-from", "-"], Path::new("."), part).stdout
+        })
         .collect();
     let files: Vec<String> =
         runs.iter().enumerate().map(|(i, run)| write(&dir.path().join(format!("part-{i}")), run)).collect();
 
-    let single = lines(&gbcheck(&["check", "--format", "jsonl", "--files-from", &list]));
+    let single = lines(&run(&["check", "--format", "jsonl", "--files-from", &list], Path::new(".")));
     // Named files that are binary give `skipped` records; the summary counts them.
     assert_eq!(paths_of(&single, "skipped").len() as u64, tree.binary_files);
     assert_eq!(summary(&single)["files_skipped"], tree.binary_files);
 
-    let forward = gbcheck(&["merge", &files[0], &files[1], &files[2], &files[3]]);
-    let backward = gbcheck(&["merge", &files[3], &files[1], &files[0], &files[2]]);
+    let forward = run(&["merge", &files[0], &files[1], &files[2], &files[3]], Path::new("."));
+    let backward = run(&["merge", &files[3], &files[1], &files[0], &files[2]], Path::new("."));
     // All runs one after another in one stream (as `cat part-*` gives them), in another order.
     let stream: Vec<u8> = [&runs[2], &runs[0], &runs[3], &runs[1]].into_iter().flatten().copied().collect();
-    let streamed = gbcheck_with_stdin(&["merge", "-"], &stream);
+    let streamed = run_stdin(&["merge", "-"], Path::new("."), &stream);
     for merged in [&forward, &backward, &streamed] {
         assert_eq!(merged.status.code(), Some(2), "{}", String::from_utf8_lossy(&merged.stderr));
         assert_eq!(timeless(lines(merged)), timeless(single.clone()));
@@ -215,8 +208,9 @@ fn merge_is_order_independent_and_equals_one_run_of_the_same_list() {
     assert_eq!(s["elapsed_ms"], elapsed, "the merged time is the runs' total");
 
     // SARIF: one log, the same as one run's (its time aside).
-    let sarif_merged = gbcheck(&["merge", "--format", "sarif", &files[2], &files[0], &files[3], &files[1]]);
-    let sarif_single = gbcheck(&["check", "--format", "sarif", "--files-from", &list]);
+    let sarif_merged =
+        run(&["merge", "--format", "sarif", &files[2], &files[0], &files[3], &files[1]], Path::new("."));
+    let sarif_single = run(&["check", "--format", "sarif", "--files-from", &list], Path::new("."));
     let untimed = |o: &Output| {
         let mut log: Value = serde_json::from_slice(&o.stdout).unwrap();
         let props = &mut log["runs"][0]["invocations"][0]["properties"];
@@ -235,19 +229,19 @@ fn merge_refuses_runs_that_do_not_add_up() {
     let dir = tempfile::tempdir().unwrap();
     let a = write(&dir.path().join("a.txt"), b"bad \xFF\n");
     let b = write(&dir.path().join("b.txt"), b"pua \xAA\xA1\n");
-    let run = |args: &[&str], name: &str| write(&dir.path().join(name), &gbcheck(args).stdout);
-    let ra = run(&["check", "--format", "jsonl", &a], "ra");
-    let rb = run(&["check", "--format", "jsonl", &b], "rb");
-    let rb_gbk = run(&["check", "--format", "jsonl", "--profile", "gbk", &b], "rb-gbk");
-    let rb_ignore = run(&["check", "--format", "jsonl", "--ignore", "GB007", &b], "rb-ignore");
-    let rab = run(&["check", "--format", "jsonl", &a, &b], "rab");
+    let saved = |args: &[&str], name: &str| write(&dir.path().join(name), &run(args, Path::new(".")).stdout);
+    let ra = saved(&["check", "--format", "jsonl", &a], "ra");
+    let rb = saved(&["check", "--format", "jsonl", &b], "rb");
+    let rb_gbk = saved(&["check", "--format", "jsonl", "--profile", "gbk", &b], "rb-gbk");
+    let rb_ignore = saved(&["check", "--format", "jsonl", "--ignore", "GB007", &b], "rb-ignore");
+    let rab = saved(&["check", "--format", "jsonl", &a, &b], "rab");
 
-    let ok = gbcheck(&["merge", &ra, &rb]);
+    let ok = run(&["merge", &ra, &rb], Path::new("."));
     assert_eq!(ok.status.code(), Some(1), "an error finding: status 1 as `check` gives");
     assert_eq!(timeless(lines(&ok)), timeless(records(&fs::read(&rab).unwrap())));
 
     let refused = |args: &[&str], says: &[&str]| {
-        let out = gbcheck(args);
+        let out = run(args, Path::new("."));
         let stderr = String::from_utf8_lossy(&out.stderr);
         assert_eq!(out.status.code(), Some(2), "{args:?}: {stderr}");
         assert!(out.stdout.is_empty(), "{args:?}");

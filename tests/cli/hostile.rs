@@ -18,19 +18,16 @@ use std::time::Duration;
 use base64::Engine as _;
 use serde_json::Value;
 
+use crate::support::command;
+
 /// Longer than any of these runs takes on a busy machine; only a hang gets near it.
 const TIMEOUT: Duration = Duration::from_secs(120);
 
+/// The shared command ([`command::gbcheck`]) in `dir`, with its output piped: these tests
+/// spawn it and wait through [`finish`], which kills a run that hangs.
 fn gbcheck(dir: &Path) -> Command {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_gbcheck"));
-    command
-        .current_dir(dir)
-        .env_remove("NO_COLOR")
-        .env_remove("CI")
-        .env_remove("GITHUB_ACTIONS")
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
+    let mut command = command::gbcheck();
+    command.current_dir(dir).stdout(Stdio::piped()).stderr(Stdio::piped());
     command
 }
 

@@ -8,27 +8,7 @@ use std::process::{Command, Output, Stdio};
 
 use serde_json::Value;
 
-fn gbcheck() -> Command {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_gbcheck"));
-    command.env_remove("NO_COLOR").env_remove("GITHUB_ACTIONS");
-    command
-}
-
-fn run(args: &[&str], dir: &Path) -> Output {
-    gbcheck().args(args).current_dir(dir).stdin(Stdio::null()).output().expect("run gbcheck")
-}
-
-fn run_stdin(args: &[&str], input: &[u8]) -> Output {
-    let mut child = gbcheck()
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("spawn gbcheck");
-    child.stdin.take().expect("stdin").write_all(input).expect("write stdin");
-    child.wait_with_output().expect("wait")
-}
+use crate::support::command::{gbcheck, run, run_stdin};
 
 fn json_lines(output: &Output) -> Vec<Value> {
     String::from_utf8(output.stdout.clone())
@@ -97,7 +77,8 @@ fn a_missing_path_is_exit_2_and_the_others_are_still_checked() {
 
 #[test]
 fn json_lines_match_the_contract_key_by_key() {
-    let output = run_stdin(&["check", "--format", "jsonl", "--encoding", "gb18030", "-"], MIXED);
+    let output =
+        run_stdin(&["check", "--format", "jsonl", "--encoding", "gb18030", "-"], Path::new("."), MIXED);
     assert_eq!(output.status.code(), Some(1));
     let records = json_lines(&output);
     let keys = [
@@ -169,8 +150,11 @@ fn json_lines_match_the_contract_key_by_key() {
 fn columns_count_characters_and_malformed_spans_count_as_one() {
     // Line 1: "中" (2 bytes), lone 80, "文" (2 bytes), FF.
     // Columns: 中=1, 80=2, 文=3, FF=4.
-    let output =
-        run_stdin(&["check", "--format", "jsonl", "--encoding", "gb18030", "-"], b"\xD6\xD0\x80\xCE\xC4\xFF");
+    let output = run_stdin(
+        &["check", "--format", "jsonl", "--encoding", "gb18030", "-"],
+        Path::new("."),
+        b"\xD6\xD0\x80\xCE\xC4\xFF",
+    );
     let records = json_lines(&output);
     let columns: Vec<(u64, u64)> = records
         .iter()
@@ -183,7 +167,8 @@ fn columns_count_characters_and_malformed_spans_count_as_one() {
 #[test]
 fn max_findings_limits_output_but_not_counts() {
     let input = b"\xFF\xFF\xFF\xFF\xFF";
-    let output = run_stdin(&["check", "--format", "jsonl", "--max-findings", "2", "-"], input);
+    let output =
+        run_stdin(&["check", "--format", "jsonl", "--max-findings", "2", "-"], Path::new("."), input);
     assert_eq!(output.status.code(), Some(1));
     let records = json_lines(&output);
     assert_eq!(records.iter().filter(|r| r["type"] == "finding").count(), 2);
@@ -194,10 +179,10 @@ fn max_findings_limits_output_but_not_counts() {
 fn encoding_choice_changes_the_verdict() {
     // "中文" in GB 18030 (D6D0 CEC4) is not UTF-8: auto takes it as GB 18030, and it is clean.
     let gb = b"\xD6\xD0\xCE\xC4";
-    let auto = run_stdin(&["check", "--format", "jsonl", "-"], gb);
+    let auto = run_stdin(&["check", "--format", "jsonl", "-"], Path::new("."), gb);
     assert_eq!(auto.status.code(), Some(0));
     // Checked as UTF-8, it is plainly GB 18030: one GB008 at the start and nothing else.
-    let utf8 = run_stdin(&["check", "--format", "jsonl", "--encoding", "utf-8", "-"], gb);
+    let utf8 = run_stdin(&["check", "--format", "jsonl", "--encoding", "utf-8", "-"], Path::new("."), gb);
     assert_eq!(utf8.status.code(), Some(1));
     let records = json_lines(&utf8);
     assert_eq!(records.len(), 2, "{records:?}");
@@ -205,7 +190,11 @@ fn encoding_choice_changes_the_verdict() {
     assert_eq!((records[0]["line"].as_u64(), records[0]["column"].as_u64()), (Some(1), Some(1)));
     // Without GB008, the bytes are judged as UTF-8: D6 is a two-byte lead and D0 not a
     // continuation byte, so std reports error_len 1 at offset 0.
-    let raw = run_stdin(&["check", "--format", "jsonl", "--encoding", "utf-8", "--ignore", "GB008", "-"], gb);
+    let raw = run_stdin(
+        &["check", "--format", "jsonl", "--encoding", "utf-8", "--ignore", "GB008", "-"],
+        Path::new("."),
+        gb,
+    );
     let first = &json_lines(&raw)[0];
     assert_eq!(first["rule"], "GB001");
     assert_eq!(first["byte_offset"], 0);
@@ -230,7 +219,8 @@ fn hostile_content_is_escaped_in_human_output() {
     let mut input = content.clone();
     input.pop();
     input.push(0xFF);
-    let output = run_stdin(&["check", "--encoding", "utf-8", "--color", "never", "-"], &input);
+    let output =
+        run_stdin(&["check", "--encoding", "utf-8", "--color", "never", "-"], Path::new("."), &input);
     assert_eq!(output.status.code(), Some(1));
     let text = String::from_utf8(output.stdout.clone()).expect("human output is UTF-8");
     assert!(!text.contains('\u{1b}'), "raw ESC reached the terminal: {text:?}");
@@ -244,7 +234,8 @@ fn hostile_content_is_escaped_in_human_output() {
 fn hostile_content_is_exact_in_json() {
     // An OSC escape sequence (which sets a terminal title), then an invalid FF at offset 7.
     let input = b"a\x1b]0;x\x07\xFF\n";
-    let output = run_stdin(&["check", "--format", "jsonl", "--encoding", "gb18030", "-"], input);
+    let output =
+        run_stdin(&["check", "--format", "jsonl", "--encoding", "gb18030", "-"], Path::new("."), input);
     let raw = String::from_utf8_lossy(&output.stdout);
     assert!(!raw.contains('\u{1b}') && !raw.contains('\u{7}'), "raw control bytes in JSON: {raw:?}");
     let records = json_lines(&output);
@@ -260,12 +251,12 @@ fn hostile_content_is_exact_in_json() {
 #[test]
 fn colour_follows_flags_and_no_color() {
     let input = b"\xFF";
-    let always = run_stdin(&["check", "--color", "always", "-"], input);
+    let always = run_stdin(&["check", "--color", "always", "-"], Path::new("."), input);
     assert!(String::from_utf8_lossy(&always.stdout).contains("\u{1b}["));
-    let never = run_stdin(&["check", "--color", "never", "-"], input);
+    let never = run_stdin(&["check", "--color", "never", "-"], Path::new("."), input);
     assert!(!String::from_utf8_lossy(&never.stdout).contains('\u{1b}'));
     // Not a terminal: auto means no colour, with or without NO_COLOR.
-    let auto = run_stdin(&["check", "-"], input);
+    let auto = run_stdin(&["check", "-"], Path::new("."), input);
     assert!(!String::from_utf8_lossy(&auto.stdout).contains('\u{1b}'));
     let mut child = gbcheck()
         .args(["check", "--color", "auto", "-"])

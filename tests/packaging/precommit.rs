@@ -1,23 +1,22 @@
 //! The source-built pre-commit hook (`gbcheck-src`, `language: rust`), run by the real
 //! pre-commit framework: `pre-commit try-repo` on this repository, in a temporary Git
 //! repository with a good file, a bad one and an excluded one. (The `gbcheck` hook, which
-//! pip-installs the wheel, is tested in `tests/wheel.rs`.)
+//! pip-installs the wheel, is tested in `tests/packaging/wheel.rs`.)
 //!
 //! The hook repository is a snapshot of this working tree committed with fixed dates.
 //! `try-repo` installs the hook into a fresh temporary store each time (a release build with
 //! `cargo install`). pre-commit, its cache and the shared Cargo target directory live under
-//! Cargo's target directory (`tests/hooks/mod.rs`). A slow test: it runs with
+//! Cargo's target directory (`tests/support/hooks.rs`). A slow test: it runs with
 //! `GBCHECK_SLOW_TESTS=1`.
-
-mod hooks;
 
 use std::fs;
 
-use hooks::{base, git, python_tool, sample_repo, skip, snapshot, text, try_repo};
+use crate::support::hooks::{base, git, python_tool, sample_repo, skip, snapshot, text, try_repo};
+use crate::support::slow;
 
 #[test]
 fn pre_commit_try_repo_passes_good_files_and_fails_bad_ones() {
-    if !hooks::slow::asked_for("the gbcheck-src pre-commit hook") {
+    if !slow::asked_for("the gbcheck-src pre-commit hook") {
         return;
     }
     let base = base();

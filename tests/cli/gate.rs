@@ -5,33 +5,32 @@
 //! and what it leaves out said inside the log).
 
 use std::fs;
-use std::io::{Read, Write};
+use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
 use serde_json::Value;
 
+use crate::support::command;
+
+/// gbcheck as a CI job runs it: the shared command ([`command::gbcheck`]) with `CI=1`, the
+/// setting whose defaults the gate tests check (a test that wants it otherwise says so).
 fn gbcheck() -> Command {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_gbcheck"));
-    command.env_remove("NO_COLOR").env_remove("GITHUB_ACTIONS").env("CI", "1");
+    let mut command = command::gbcheck();
+    command.env("CI", "1");
     command
 }
 
+/// [`command::run`] with `CI=1` ([`gbcheck`]).
 fn run(args: &[&str], dir: &Path) -> Output {
-    gbcheck().args(args).current_dir(dir).stdin(Stdio::null()).output().expect("run gbcheck")
+    gbcheck().args(args).current_dir(dir).output().expect("run gbcheck")
 }
 
+/// [`command::run_stdin`] with `CI=1` ([`gbcheck`]).
 fn run_stdin(args: &[&str], dir: &Path, input: &[u8]) -> Output {
-    let mut child = gbcheck()
-        .args(args)
-        .current_dir(dir)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("spawn gbcheck");
-    child.stdin.take().expect("stdin").write_all(input).expect("write stdin");
-    child.wait_with_output().expect("wait")
+    let mut command = gbcheck();
+    command.args(args).current_dir(dir);
+    command::output_with_stdin(command, input)
 }
 
 fn stderr(output: &Output) -> String {
@@ -534,11 +533,12 @@ fn findings_max_findings_leaves_out_are_said_in_the_sarif_log() {
 /// Linux counts in a child's peak the memory of the process it was spawned from (the
 /// `maxrss` of the address space `exec` replaced), so gbcheck is not spawned from this test
 /// process, which holds other tests' data: this test binary is started again, small, to run
-/// only [`rss_probe`], which spawns gbcheck and prints what `wait4` says.
+/// only [`rss_probe`], which spawns gbcheck and prints what `wait4` says. The scale tests
+/// (`scale.rs`) measure with it too.
 #[cfg(target_os = "linux")]
-fn peak_rss(args: &[&str], dir: &Path) -> (Option<i32>, u64) {
+pub(crate) fn peak_rss(args: &[&str], dir: &Path) -> (Option<i32>, u64) {
     let output = Command::new(std::env::current_exe().unwrap())
-        .args(["rss_probe", "--exact", "--nocapture", "--test-threads=1"])
+        .args(["gate::rss_probe", "--exact", "--nocapture", "--test-threads=1"])
         .env(PROBE_ARGS, args.join("\x1f"))
         .current_dir(dir)
         .stdin(Stdio::null())

@@ -4,12 +4,12 @@
 
 use std::fs;
 use std::io::{Seek, SeekFrom, Write};
-use std::process::{Command, Stdio};
+use std::process::Stdio;
 
 use serde_json::Value;
 
-#[path = "support/slow.rs"]
-mod slow;
+use crate::support::command::gbcheck;
+use crate::support::slow;
 
 #[test]
 fn offsets_and_columns_past_4_gib() {
@@ -30,7 +30,7 @@ fn offsets_and_columns_past_4_gib() {
     drop(file);
     // NUL is a control character: only GB001 is asked for, so that 2^32 NULs are not
     // 2^32 findings; --binary because the file starts with NUL.
-    let output = Command::new(env!("CARGO_BIN_EXE_gbcheck"))
+    let output = gbcheck()
         .args([
             "check",
             "--format",

@@ -1,4 +1,4 @@
-//! Shared test helpers.
+//! The scanner and oracle helpers of the library tests.
 //!
 //! - [`assert_scanners_agree`]: runs an input through both GB 18030 scanners (reference and
 //!   fast) with every alignment, every split and one byte at a time, and checks that they all
@@ -7,8 +7,6 @@
 //! - [`oracle_events`]: what strict GB 18030-2022 says an input is, derived from encoding_rs
 //!   (an independent converter) plus the documented strict differences read from
 //!   `oracle/gb18030-edition-differences.tsv`. Nothing here asks gbcheck what the answer is.
-
-#![allow(dead_code)]
 
 use std::collections::HashMap;
 use std::fmt::{self, Write as _};
@@ -670,7 +668,7 @@ pub fn assert_utf8_streaming_agrees<V: Collect>(input: &[u8], whole: &V) {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Oracles for the profile and rule tests (tests/profiles.rs, tests/rules.rs)
+// Oracles for the profile and rule tests (tests/library/profiles.rs, tests/library/rules.rs)
 // ---------------------------------------------------------------------------------------------
 
 /// The four bytes of a four-byte pointer, computed here from docs/gb18030.md, "Four-byte codes".

@@ -7,9 +7,6 @@
 //! `docs/gb18030.md`, "Four-byte codes" for the supplementary planes the charmap does not list,
 //! encoding_rs for GBK, GB 18030 and Windows-1252, and the known bytes of a few characters.
 
-#[path = "support/command.rs"]
-mod command;
-
 use std::collections::HashMap;
 use std::fs;
 use std::io::Read;
@@ -22,15 +19,7 @@ use gbcheck::check::Encoding;
 use gbcheck::convert::{convert_bytes, Bom};
 use gbcheck::profile::Profile;
 
-fn gbcheck() -> Command {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_gbcheck"));
-    command.stdin(Stdio::null());
-    command
-}
-
-fn run(args: &[&str], dir: &Path) -> Output {
-    gbcheck().args(args).current_dir(dir).output().expect("run gbcheck")
-}
+use crate::support::command::{gbcheck, output_with_stdin, run};
 
 fn stderr(output: &Output) -> String {
     String::from_utf8_lossy(&output.stderr).into_owned()
@@ -703,9 +692,9 @@ fn assert_same(actual: &[u8], expected: &[u8], what: &str) {
 /// Runs `gbcheck convert ARGS` in `dir` with `input` on standard input and `TMPDIR` set to
 /// `tmp`.
 fn run_with_stdin(args: &[&str], dir: &Path, tmp: &Path, input: &[u8]) -> Output {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_gbcheck"));
+    let mut command = gbcheck();
     command.args(args).current_dir(dir).env("TMPDIR", tmp);
-    command::output_with_stdin(command, input)
+    output_with_stdin(command, input)
 }
 
 #[test]
@@ -731,7 +720,7 @@ fn standard_input_converts_like_a_file() {
     let output = {
         let mut child = Command::new("sh");
         child.args(["-c", &sh]).current_dir(d).env("TMPDIR", tmp.path());
-        command::output_with_stdin(child, &gb)
+        output_with_stdin(child, &gb)
     };
     let output = if output.status.code() == Some(0) { output } else { panic!("{}", stderr(&output)) };
     assert!(output.stdout.is_empty());

@@ -11,20 +11,7 @@ use std::process::{Command, Output, Stdio};
 
 use serde_json::Value;
 
-fn gbcheck(dir: &Path) -> Command {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_gbcheck"));
-    command
-        .current_dir(dir)
-        .env_remove("NO_COLOR")
-        .env_remove("CI")
-        .env_remove("GITHUB_ACTIONS")
-        .stdin(Stdio::null());
-    command
-}
-
-fn run(dir: &Path, args: &[&str]) -> Output {
-    gbcheck(dir).args(args).output().expect("run gbcheck")
-}
+use crate::support::command::{gbcheck, run};
 
 fn stdout(output: &Output) -> String {
     String::from_utf8_lossy(&output.stdout).into_owned()
@@ -98,29 +85,29 @@ fn gitignore_counts_only_inside_a_git_repository() {
 
     // Outside Git: the .gitignore does not narrow the audit; .ignore does, and says so
     // (app.log and the directory build, two entries).
-    let output = run(root, &jsonl);
+    let output = run(&jsonl, root);
     assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
     assert_eq!(found(&output), ["./notes.txt"]);
     assert_eq!(summary(&output)["ignored"], 2);
 
     // --no-require-git: obeyed all the same.
-    let output = run(root, &[&jsonl[..4], &["--no-require-git", "."]].concat());
+    let output = run(&[&jsonl[..4], &["--no-require-git", "."]].concat(), root);
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
     assert_eq!(found(&output), Vec::<String>::new());
     assert_eq!(summary(&output)["ignored"], 3);
 
     // Inside a Git repository: obeyed, and counted.
     git_init(root);
-    let output = run(root, &jsonl);
+    let output = run(&jsonl, root);
     assert_eq!(output.status.code(), Some(0), "{}", stdout(&output));
     assert_eq!(summary(&output)["ignored"], 3);
     // The human summary says so, and --stats too.
-    let output = run(root, &["check", "--no-config", "--color", "never", "--stats", "."]);
+    let output = run(&["check", "--no-config", "--color", "never", "--stats", "."], root);
     let text = stderr(&output) + &stdout(&output);
     assert!(text.contains("no findings; 3 ignored"), "{text}");
     assert!(text.lines().any(|l| l.trim_start().starts_with("ignored") && l.ends_with(" 3")), "{text}");
     // --no-ignore: nothing passed over.
-    let output = run(root, &[&jsonl[..4], &["--no-ignore", "."]].concat());
+    let output = run(&[&jsonl[..4], &["--no-ignore", "."]].concat(), root);
     assert_eq!(found(&output).len(), 4, "{}", stdout(&output));
     assert_eq!(summary(&output)["ignored"], 0);
 }
@@ -135,14 +122,13 @@ fn excludes_count_as_ignored_and_merge_adds_them_up() {
     bad(&root.join("vendor/d.txt"));
     // --exclude: a file and a directory (one entry each).
     let output = run(
-        root,
         &["check", "--no-config", "--format", "jsonl", "--exclude", "*.po", "--exclude", "vendor", "."],
+        root,
     );
     assert_eq!(found(&output), ["./a.txt"]);
     assert_eq!(summary(&output)["ignored"], 2);
     // A named path dropped by --force-exclude.
     let output = run(
-        root,
         &[
             "check",
             "--no-config",
@@ -154,23 +140,29 @@ fn excludes_count_as_ignored_and_merge_adds_them_up() {
             "b.po",
             "a.txt",
         ],
+        root,
     );
     assert_eq!(found(&output), ["a.txt"]);
     assert_eq!(summary(&output)["ignored"], 1);
     // The config file's excludes.
     write(&root.join("gbcheck.toml"), "exclude = [\"vendor/\"]\n");
-    let output = run(root, &["check", "--format", "jsonl", "."]);
+    let output = run(&["check", "--format", "jsonl", "."], root);
     assert_eq!(found(&output), ["./a.txt", "./b.po"]);
     assert_eq!(summary(&output)["ignored"], 1);
 
     // Shards walk the same tree: their merge counts each ignored entry once.
     let mut runs = Vec::new();
     for shard in ["1/3", "2/3", "3/3"] {
-        let output = run(root, &["check", "--format", "jsonl", "--shard", shard, "."]);
+        let output = run(&["check", "--format", "jsonl", "--shard", shard, "."], root);
         runs.push(stdout(&output));
     }
-    let mut merge =
-        gbcheck(root).args(["merge", "-"]).stdin(Stdio::piped()).stdout(Stdio::piped()).spawn().unwrap();
+    let mut merge = gbcheck()
+        .current_dir(root)
+        .args(["merge", "-"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
     merge.stdin.take().unwrap().write_all(runs.concat().as_bytes()).unwrap();
     let output = merge.wait_with_output().unwrap();
     assert_eq!(summary(&output)["ignored"], 1, "{}", stderr(&output));
@@ -191,22 +183,22 @@ fn the_repository_config_applies_when_run_from_elsewhere() {
     bad(&repo.join("gen/b.txt"));
     write(&repo.join("gbcheck.toml"), "exclude = [\"gen/\"]\n[rules]\nGB001 = \"off\"\n");
     let path = repo.to_str().unwrap();
-    let output = run(&elsewhere, &["check", "--format", "jsonl", path]);
+    let output = run(&["check", "--format", "jsonl", path], &elsewhere);
     assert_eq!(output.status.code(), Some(0), "{}", stdout(&output));
     assert_eq!(summary(&output)["files_checked"], 2, "gen/ is excluded: a.txt and gbcheck.toml");
     assert_eq!(summary(&output)["settings"]["rules"]["GB001"], Value::Null, "GB001 is off");
     // A relative path too, and `gbcheck config` names the file.
-    let output = run(&elsewhere, &["check", "--format", "jsonl", "../path/to/repo/src/a.txt"]);
+    let output = run(&["check", "--format", "jsonl", "../path/to/repo/src/a.txt"], &elsewhere);
     assert_eq!(output.status.code(), Some(0), "{}", stdout(&output));
-    let output = run(&elsewhere, &["config", "../path/to/repo/src/a.txt"]);
+    let output = run(&["config", "../path/to/repo/src/a.txt"], &elsewhere);
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
     let text = stdout(&output);
     assert!(text.contains(&format!("# config file: {}", repo.join("gbcheck.toml").display())), "{text}");
     assert!(text.contains("GB001 = \"off\""), "{text}");
-    let output = run(&elsewhere, &["config", "../path/to/repo/gen/b.txt"]);
+    let output = run(&["config", "../path/to/repo/gen/b.txt"], &elsewhere);
     assert!(stdout(&output).contains("# excluded"), "{}", stdout(&output));
     // With --no-config, the defaults.
-    let output = run(&elsewhere, &["check", "--no-config", "--format", "jsonl", path]);
+    let output = run(&["check", "--no-config", "--format", "jsonl", path], &elsewhere);
     assert_eq!(output.status.code(), Some(1));
 }
 
@@ -220,20 +212,20 @@ fn the_nearest_config_wins() {
     write(&root.join("gbcheck.toml"), "[rules]\nGB001 = \"off\"\n");
     // The subdirectory's own file (empty: the defaults) applies below it, not the root's.
     write(&root.join("sub/.gbcheck.toml"), "# defaults\n");
-    let output = run(root, &["check", "--format", "jsonl", "."]);
+    let output = run(&["check", "--format", "jsonl", "."], root);
     assert_eq!(found(&output), ["./sub/deeper/deep.txt", "./sub/inner.txt"]);
     assert_eq!(output.status.code(), Some(1));
     // From inside the subdirectory, the root's file still governs the root's files.
-    let output = run(&root.join("sub"), &["check", "--format", "jsonl", "..", "../top.txt"]);
+    let output = run(&["check", "--format", "jsonl", "..", "../top.txt"], &root.join("sub"));
     assert_eq!(found(&output), ["../sub/deeper/deep.txt", "../sub/inner.txt"]);
     // Overrides of the nearer file are relative to it.
     write(
         &root.join("sub/.gbcheck.toml"),
         "[[overrides]]\nglob = \"deeper/*.txt\"\n[overrides.rules]\nGB001 = \"off\"\n",
     );
-    let output = run(root, &["check", "--format", "jsonl", "."]);
+    let output = run(&["check", "--format", "jsonl", "."], root);
     assert_eq!(found(&output), ["./sub/inner.txt"]);
-    let output = run(root, &["config", "sub/deeper/deep.txt"]);
+    let output = run(&["config", "sub/deeper/deep.txt"], root);
     assert!(stdout(&output).contains("glob = \"deeper/*.txt\""), "{}", stdout(&output));
     assert!(stdout(&output).contains("sub/.gbcheck.toml"), "{}", stdout(&output));
 }
@@ -248,21 +240,21 @@ fn excludes_are_relative_to_the_file_that_declares_them() {
     write(&root.join("gbcheck.toml"), "exclude = [\"src/gen/\"]\n");
     // From the root, and from src (where the glob, read against the current directory,
     // would match nothing).
-    let output = run(root, &["check", "--format", "jsonl", "."]);
+    let output = run(&["check", "--format", "jsonl", "."], root);
     assert_eq!(found(&output), ["./gen/top.txt", "./src/main.txt"]);
-    let output = run(&root.join("src"), &["check", "--format", "jsonl", "."]);
+    let output = run(&["check", "--format", "jsonl", "."], &root.join("src"));
     assert_eq!(found(&output), ["./main.txt"]);
     assert_eq!(summary(&output)["ignored"], 1);
     // --force-exclude drops a named path under an excluded directory, from anywhere.
     let output =
-        run(&root.join("src"), &["check", "--format", "jsonl", "--force-exclude", "gen/out.txt", "main.txt"]);
+        run(&["check", "--format", "jsonl", "--force-exclude", "gen/out.txt", "main.txt"], &root.join("src"));
     assert_eq!(found(&output), ["main.txt"]);
     // Without --force-exclude a named path is checked.
-    let output = run(&root.join("src"), &["check", "--format", "jsonl", "gen/out.txt"]);
+    let output = run(&["check", "--format", "jsonl", "gen/out.txt"], &root.join("src"));
     assert_eq!(found(&output), ["gen/out.txt"]);
     // --config FILE: its globs are relative to FILE's directory too.
     fs::rename(root.join("gbcheck.toml"), root.join("ci.toml")).unwrap();
-    let output = run(&root.join("src"), &["check", "--format", "jsonl", "--config", "../ci.toml", "."]);
+    let output = run(&["check", "--format", "jsonl", "--config", "../ci.toml", "."], &root.join("src"));
     assert_eq!(found(&output), ["./main.txt"]);
 }
 
@@ -278,11 +270,11 @@ fn pyproject_tool_gbcheck_is_read_and_other_pyprojects_are_not_configs() {
     );
     // A pyproject.toml without the table is not a configuration: the root's applies.
     write(&root.join("pkg/pyproject.toml"), "[tool.ruff]\nline-length = 100\n");
-    let output = run(root, &["check", "--format", "jsonl", "."]);
+    let output = run(&["check", "--format", "jsonl", "."], root);
     assert_eq!(output.status.code(), Some(0), "{}", stdout(&output));
     assert_eq!(found(&output), Vec::<String>::new());
     assert_eq!(summary(&output)["settings"]["fail_level"], "warning");
-    let output = run(root, &["config", "pkg/b.txt"]);
+    let output = run(&["config", "pkg/b.txt"], root);
     assert!(
         stdout(&output).contains(&format!("{}", root.join("pyproject.toml").display())),
         "{}",
@@ -290,12 +282,12 @@ fn pyproject_tool_gbcheck_is_read_and_other_pyprojects_are_not_configs() {
     );
     // In one directory gbcheck.toml wins over pyproject.toml.
     write(&root.join("gbcheck.toml"), "# defaults\n");
-    let output = run(root, &["check", "--format", "jsonl", "."]);
+    let output = run(&["check", "--format", "jsonl", "."], root);
     assert_eq!(found(&output), ["./a.txt", "./pkg/b.txt"]);
     // An error in the table names the pyproject.toml and the line.
     fs::remove_file(root.join("gbcheck.toml")).unwrap();
     write(&root.join("pkg/pyproject.toml"), "[tool.ruff]\nline-length = 100\n[tool.gbcheck]\nlevel = 9\n");
-    let output = run(root, &["check", "."]);
+    let output = run(&["check", "."], root);
     assert_eq!(output.status.code(), Some(2), "{}", stdout(&output));
     assert!(stderr(&output).contains("pyproject.toml:4:"), "{}", stderr(&output));
     assert!(stderr(&output).contains("level"), "{}", stderr(&output));
@@ -308,16 +300,16 @@ fn a_broken_config_below_the_current_directory_stops_the_run() {
     bad(&root.join("a.txt"));
     bad(&root.join("sub/b.txt"));
     write(&root.join("sub/gbcheck.toml"), "profile = \"gbk\"\nfrobnicate = 1\n");
-    let output = run(root, &["check", "--format", "jsonl", "."]);
+    let output = run(&["check", "--format", "jsonl", "."], root);
     assert_eq!(output.status.code(), Some(2), "{}", stdout(&output));
     assert_eq!(stdout(&output), "", "nothing is reported when a config file is broken");
     let message = stderr(&output);
     assert!(message.contains("gbcheck.toml:2:") && message.contains("frobnicate"), "{message}");
     assert!(message.contains("sub"), "{message}");
     // Named files find it too.
-    let output = run(root, &["check", "sub/b.txt"]);
+    let output = run(&["check", "sub/b.txt"], root);
     assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
-    let output = run(root, &["config", "sub/b.txt"]);
+    let output = run(&["config", "sub/b.txt"], root);
     assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
 }
 
@@ -327,7 +319,8 @@ fn standard_input_uses_the_config_of_the_current_directory() {
     let root = dir.path();
     fs::create_dir_all(root.join("sub")).unwrap();
     write(&root.join("gbcheck.toml"), "[rules]\nGB001 = \"off\"\n");
-    let mut child = gbcheck(&root.join("sub"))
+    let mut child = gbcheck()
+        .current_dir(root.join("sub"))
         .args(["check", "--format", "jsonl", "-"])
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
@@ -340,7 +333,8 @@ fn standard_input_uses_the_config_of_the_current_directory() {
     // run's): standard input keeps the current directory's.
     bad(&root.join("sub/other/a.txt"));
     write(&root.join("sub/other/gbcheck.toml"), "# defaults\n");
-    let mut child = gbcheck(&root.join("sub"))
+    let mut child = gbcheck()
+        .current_dir(root.join("sub"))
         .args(["check", "--format", "jsonl", "other", "-"])
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())

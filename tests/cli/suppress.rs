@@ -3,39 +3,12 @@
 //! (`--chunk-size`, wherever the cuts fall) and on standard input.
 
 use std::fs;
-use std::io::Write;
 use std::path::Path;
-use std::process::{Command, Output, Stdio};
+use std::process::Output;
 
 use serde_json::Value;
 
-fn gbcheck() -> Command {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_gbcheck"));
-    command.env_remove("NO_COLOR").env_remove("GITHUB_ACTIONS");
-    command
-}
-
-fn run(args: &[&str], dir: &Path) -> Output {
-    gbcheck().args(args).current_dir(dir).stdin(Stdio::null()).output().expect("run gbcheck")
-}
-
-fn run_stdin(args: &[&str], input: &[u8]) -> Output {
-    let mut child = gbcheck()
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("spawn gbcheck");
-    let mut stdin = child.stdin.take().expect("stdin");
-    let input = input.to_vec();
-    let writer = std::thread::spawn(move || {
-        let _ = stdin.write_all(&input);
-    });
-    let output = child.wait_with_output().expect("wait");
-    writer.join().unwrap();
-    output
-}
+use crate::support::command::{run, run_stdin};
 
 fn json_lines(output: &Output) -> Vec<Value> {
     String::from_utf8(output.stdout.clone())
@@ -160,11 +133,19 @@ fn gb015_is_never_suppressed_and_follows_the_rule_settings() {
 
 #[test]
 fn standard_input_honours_comments_and_reports_bad_ones() {
-    let output = run_stdin(&["check", "--format", "jsonl", "-"], b"a\x80b # gbcheck: ignore-line GB01\n");
+    let output = run_stdin(
+        &["check", "--format", "jsonl", "-"],
+        Path::new("."),
+        b"a\x80b # gbcheck: ignore-line GB01\n",
+    );
     assert_eq!(output.status.code(), Some(1));
     let directive = "gbcheck: ignore-line GB01".len();
     assert_eq!(findings(&output).0, [gb("GB001", 1, 2, 1, 1), gb("GB015", 1, 7, 6, directive)]);
-    let output = run_stdin(&["check", "--format", "jsonl", "-"], b"a\x80b # gbcheck: ignore-line GB001\n");
+    let output = run_stdin(
+        &["check", "--format", "jsonl", "-"],
+        Path::new("."),
+        b"a\x80b # gbcheck: ignore-line GB001\n",
+    );
     assert_eq!(output.status.code(), Some(0));
     let (found, summary) = findings(&output);
     assert_eq!(found, []);
@@ -236,7 +217,7 @@ fn big_files_read_in_chunks_report_the_same() {
         assert_eq!(totals(&summary), totals(&expected_summary), "--chunk-size {size}");
         assert_eq!(output.status.code(), Some(1));
     }
-    let from_stdin = run_stdin(&["check", "--format", "jsonl", "-"], &text);
+    let from_stdin = run_stdin(&["check", "--format", "jsonl", "-"], Path::new("."), &text);
     let (found, summary) = findings(&from_stdin);
     assert_eq!(found, expected);
     assert_eq!(totals(&summary), totals(&expected_summary));

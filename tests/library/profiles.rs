@@ -10,13 +10,11 @@
 //! Then the round-trip facts of docs/gb18030.md, "WHATWG and encoding_rs", as explicit
 //! assertions.
 
-mod common;
-
 use std::collections::{BTreeSet, HashMap};
 use std::io::Read as _;
 use std::sync::OnceLock;
 
-use common::{
+use crate::support::oracle::{
     all_two_byte_codes, code_of_pointer4, edition_table, encoding_rs_decode_one, encoding_rs_encode_one,
     every_scalar, hex, pointer4, u, EditionTable, ED_2022, ED_WHATWG,
 };

@@ -15,6 +15,8 @@ use std::process::{Command, Output};
 
 use serde_json::{Map, Value};
 
+use crate::support::command::gbcheck;
+
 /// Files in `corpus/` that `make_corpus.py` does not write.
 const NOT_GENERATED: &[&str] = &["corpus/README.md", "corpus/make_corpus.py", "corpus/.gitattributes"];
 
@@ -147,7 +149,7 @@ struct Run {
 }
 
 fn run_check(args: &[String], path: &str) -> Run {
-    let output: Output = Command::new(env!("CARGO_BIN_EXE_gbcheck"))
+    let output: Output = gbcheck()
         .args(["check", "--format", "jsonl"])
         .args(args)
         .arg(path)

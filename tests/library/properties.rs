@@ -17,9 +17,7 @@
 //! runs these tests on a narrower path, and `vector_path_is_the_one_asked_for` makes sure it
 //! was that path.
 
-mod common;
-
-use common::{
+use crate::support::oracle::{
     check_events_tile, check_utf8, fast_chunks, fast_chunks_at, hex, oracle_events, reference_chunks,
 };
 use gbcheck::check::{check_bytes, Encoding, EncodingChoice, FileChecker, Options};
@@ -137,8 +135,15 @@ fn pieces_after_low_bytes(input: &[u8], pick: impl Fn(usize) -> bool) -> Vec<std
     pieces
 }
 
+/// Where proptest keeps the failing cases it found: `properties.proptest-regressions` beside
+/// this file. (Its default for a module of a test binary with a `main.rs` would be
+/// `tests/proptest-regressions/properties.txt`.)
+fn saved_cases() -> Option<Box<dyn proptest::test_runner::FailurePersistence>> {
+    Some(Box::new(proptest::test_runner::FileFailurePersistence::WithSource("proptest-regressions")))
+}
+
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 10_000, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: 10_000, failure_persistence: saved_cases(), ..ProptestConfig::default() })]
 
     /// (a) Reference and fast scanners agree, whole and in chunks, and match the oracle.
     #[test]
@@ -193,7 +198,7 @@ proptest! {
 
 proptest! {
     // Fewer cases: each one runs the streaming UTF-8 scanner at every split of the input.
-    #![proptest_config(ProptestConfig { cases: 4_000, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: 4_000, failure_persistence: saved_cases(), ..ProptestConfig::default() })]
 
     /// (c) The UTF-8 scanner agrees with std, from_utf8_lossy and encoding_rs, whole and
     /// streaming.
@@ -217,7 +222,7 @@ fn mojibake_input() -> impl Strategy<Value = Vec<u8>> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 4_000, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: 4_000, failure_persistence: saved_cases(), ..ProptestConfig::default() })]
 
     /// (d) Settled findings in any chunking, then the rest, are the whole input's findings.
     #[test]
@@ -337,7 +342,7 @@ impl gbcheck::scan::Visitor for Unhurried<'_> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 1_000, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: 1_000, failure_persistence: saved_cases(), ..ProptestConfig::default() })]
 
     /// (f) The judge's shortcuts (characters it lets pass unjudged, runs of mojibake it ends
     /// early, and all the fast scanner skips) change nothing: it finds what judging every
@@ -384,7 +389,7 @@ proptest! {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 3_000, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: 3_000, failure_persistence: saved_cases(), ..ProptestConfig::default() })]
 
     /// (e) What the fast scanner passes over changes nothing the rules find.
     #[test]

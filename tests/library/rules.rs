@@ -7,19 +7,17 @@
 //! difference table `oracle/gb18030-edition-differences.tsv`, the levels table
 //! `oracle/gb18030-2022-levels.tsv`, the lists of docs/gb18030.md and the contract of
 //! docs/output.md.
-//! (`tests/profiles.rs` shows that each profile is the converter it names; here the
+//! (`tests/library/profiles.rs` shows that each profile is the converter it names; here the
 //! converters themselves are the oracle.)
 //!
 //! Besides the hand-picked cases, [`every_scalar_model`] checks every Unicode scalar value,
 //! as UTF-8 and as its GB 18030 code, under every profile, against a model of the contract
 //! built from those sources alone.
 
-mod common;
-
 use std::collections::HashSet;
 use std::sync::OnceLock;
 
-use common::{
+use crate::support::oracle::{
     code_of_pointer4, edition_table, encoding_rs_decode_one, encoding_rs_encode_one, every_scalar, hex,
     level_ranges, strict_2022_bytes, tsv_level_of, u, EditionTable, ED_2000, ED_2005, ED_2022, ED_GLIBC_236,
     ED_WHATWG,
@@ -1271,7 +1269,7 @@ fn every_scalar_doc() -> &'static EveryScalar {
 }
 
 /// What a profile's converter does, from the oracles: encoding_rs for whatwg and gbk; the
-/// difference table for 2005 (which `tests/profiles.rs` shows is ICU 72 exactly); strict 2022
+/// difference table for 2005 (which `tests/library/profiles.rs` shows is ICU 72 exactly); strict 2022
 /// is the bijection the oracle's encoding is.
 fn model_decode(profile: Profile, code: &[u8], strict: char) -> Option<char> {
     match profile {

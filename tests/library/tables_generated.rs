@@ -2,8 +2,8 @@
 
 use std::path::Path;
 
-#[path = "../tools/gen_tables.rs"]
-#[allow(dead_code)]
+#[path = "../../tools/gen_tables.rs"]
+#[allow(dead_code)] // the generator program: its `main` is not used by these tests
 mod gen_tables;
 
 fn generated_and_committed() -> (String, String) {

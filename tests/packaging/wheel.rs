@@ -12,10 +12,8 @@
 //! repository, that is builds the wheel from source with maturin as the PEP 517 backend.
 //!
 //! Each build compiles gbcheck itself (a few tens of seconds); the dependencies are kept
-//! built in the target directory shared with `tests/precommit.rs` (`tests/hooks/mod.rs`). The
+//! built in the target directory shared with `tests/packaging/precommit.rs` (`tests/support/hooks.rs`). The
 //! two that build run with `GBCHECK_SLOW_TESTS=1` only.
-
-mod hooks;
 
 use std::collections::BTreeMap;
 use std::fs;
@@ -25,7 +23,10 @@ use std::sync::Mutex;
 
 use serde_json::{Map, Value};
 
-use hooks::{base, git, ok, python_tool, release_build_env, sample_repo, skip, snapshot, text, try_repo};
+use crate::support::hooks::{
+    base, git, ok, python_tool, release_build_env, sample_repo, skip, snapshot, text, try_repo,
+};
+use crate::support::slow;
 
 const VERSION: &str = env!("CARGO_PKG_VERSION");
 
@@ -110,7 +111,7 @@ fn expected_corpus_findings() -> Vec<Canonical> {
 
 #[test]
 fn the_sdist_builds_a_wheel_whose_gbcheck_checks_the_corpus() {
-    if !hooks::slow::asked_for("the wheel build") {
+    if !slow::asked_for("the wheel build") {
         return;
     }
     let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
@@ -260,7 +261,7 @@ fn wheel_as_local_hook_needs_no_cargo(base: &Path, wheel: &Path) {
 
 #[test]
 fn pre_commit_python_hook_passes_good_files_and_fails_bad_ones() {
-    if !hooks::slow::asked_for("the gbcheck pre-commit hook") {
+    if !slow::asked_for("the gbcheck pre-commit hook") {
         return;
     }
     let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());

@@ -8,25 +8,18 @@
 //! (`target/tmp/spark/venv`), kept between runs; it needs Java 17 or later. A slow test: it runs with `GBCHECK_SLOW_TESTS=1` (`tests/support/slow.rs`), and then
 //! Java 17, Python and PyPI must be there.
 
-#[path = "support/command.rs"]
-mod command;
-#[path = "support/defect_tree.rs"]
-mod defect_tree;
-#[path = "support/records.rs"]
-mod records;
-#[path = "support/slow.rs"]
-mod slow;
-
 use std::collections::BTreeSet;
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
-use command::gbcheck;
-use defect_tree::DefectTree;
-use records::{records, timeless};
 use serde_json::Value;
+
+use crate::support::command::run;
+use crate::support::defect_tree::DefectTree;
+use crate::support::records::{records, timeless};
+use crate::support::slow;
 
 /// Hang detection only: a Spark run here takes well under a minute.
 const SPARK_TIMEOUT: Duration = Duration::from_secs(600);
@@ -156,7 +149,7 @@ fn spark_recipe_gives_the_single_run_report() {
     }
     let mut args = vec!["merge"];
     args.extend(parts.iter().map(String::as_str));
-    let merged_out = gbcheck(&args);
+    let merged_out = run(&args, Path::new("."));
     assert_eq!(merged_out.status.code(), Some(2), "{}", String::from_utf8_lossy(&merged_out.stderr));
     let merged = lines(&merged_out.stdout);
 
@@ -182,13 +175,15 @@ fn spark_recipe_gives_the_single_run_report() {
     // Against one process on the same list: every record, in order (skipped files named in
     // a list are `skipped` records).
     let started = Instant::now();
-    let single_list = gbcheck(&["check", "--format", "jsonl", "--files-from", list.to_str().unwrap()]);
+    let single_list =
+        run(&["check", "--format", "jsonl", "--files-from", list.to_str().unwrap()], Path::new("."));
     let single_seconds = started.elapsed().as_secs_f64();
     assert_eq!(timeless(merged.clone()), timeless(lines(&single_list.stdout)));
 
     // Against one process on the tree: the same findings and errors, in the same order, and
     // the same summary (a walk counts binary files without naming them).
-    let single_tree = lines(&gbcheck(&["check", "--format", "jsonl", tree.root.to_str().unwrap()]).stdout);
+    let single_tree =
+        lines(&run(&["check", "--format", "jsonl", tree.root.to_str().unwrap()], Path::new(".")).stdout);
     let without_skipped = |records: Vec<Value>| -> Vec<Value> {
         timeless(records).into_iter().filter(|r| r["type"] != "skipped").collect()
     };
@@ -202,8 +197,9 @@ fn spark_recipe_gives_the_single_run_report() {
         log["runs"][0]["invocations"][0]["properties"].as_object_mut().unwrap().remove("elapsedMs");
         log
     };
-    let sarif_single = gbcheck(&["check", "--format", "sarif", "--files-from", list.to_str().unwrap()]);
-    assert_eq!(untimed(&gbcheck(&sarif_args).stdout), untimed(&sarif_single.stdout));
+    let sarif_single =
+        run(&["check", "--format", "sarif", "--files-from", list.to_str().unwrap()], Path::new("."));
+    assert_eq!(untimed(&run(&sarif_args, Path::new(".")).stdout), untimed(&sarif_single.stdout));
 
     let files = (tree.text_files + tree.binary_files) as f64;
     eprintln!(

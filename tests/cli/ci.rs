@@ -10,15 +10,7 @@ use std::process::{Command, Output, Stdio};
 
 use serde_json::Value;
 
-fn gbcheck() -> Command {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_gbcheck"));
-    command.env_remove("NO_COLOR").env_remove("GITHUB_ACTIONS");
-    command
-}
-
-fn run(args: &[&str], dir: &Path) -> Output {
-    gbcheck().args(args).current_dir(dir).stdin(Stdio::null()).output().expect("run gbcheck")
-}
+use crate::support::command::{gbcheck, run};
 
 fn stdout(output: &Output) -> String {
     String::from_utf8(output.stdout.clone()).expect("UTF-8 output")
@@ -95,7 +87,7 @@ fn run_corpus(format: &str) -> (Output, Vec<String>, Vec<Expected>) {
     (output, samples, expected)
 }
 
-/// The messages of the corpus's findings, from `--format jsonl` (pinned by tests/corpus.rs).
+/// The messages of the corpus's findings, from `--format jsonl` (pinned by tests/cli/corpus.rs).
 fn messages() -> Vec<((String, u64, String), String)> {
     let (output, _, _) = run_corpus("jsonl");
     let mut out: Vec<_> = stdout(&output)

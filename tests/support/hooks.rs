@@ -1,4 +1,4 @@
-//! What the packaging tests share (`tests/precommit.rs`, `tests/wheel.rs`): Python tools
+//! What the packaging tests share (`tests/packaging/precommit.rs`, `tests/packaging/wheel.rs`): Python tools
 //! installed from PyPI into one virtual environment under Cargo's target directory, Git with a
 //! fixed identity and dates, a committed snapshot of this working tree, and the environment
 //! for the release builds that pre-commit and maturin start.
@@ -8,11 +8,11 @@
 //! These tests run only when `GBCHECK_SLOW_TESTS=1` asks for them (`tests/support/slow.rs`),
 //! and then Python, Git and PyPI must be there.
 
-#![allow(dead_code)]
-
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
+
+use super::slow;
 
 /// The directory the packaging tests keep their state in.
 pub fn base() -> PathBuf {
@@ -20,9 +20,6 @@ pub fn base() -> PathBuf {
     fs::create_dir_all(&base).expect("create the test state directory");
     base
 }
-
-#[path = "../support/slow.rs"]
-pub mod slow;
 
 /// A prerequisite of a packaging test is missing: a failure (the test was asked for).
 pub fn skip(why: &str) {

@@ -2,24 +2,24 @@
 //!
 //! - the fast GB 18030 scanner (whole, and fed in random pieces, with both visitors) against
 //!   encoding_rs plus the documented strict GB 18030-2022 differences
-//!   ([`common::oracle_events`]: spans, rules and scalars);
+//!   ([`crate::support::oracle::oracle_events`]: spans, rules and scalars);
 //! - the UTF-8 scanner (whole, and fed in random pieces) against std's validator, std's lossy
-//!   decoding and encoding_rs's UTF-8 decoder ([`common::check_utf8_whole`]).
+//!   decoding and encoding_rs's UTF-8 decoder ([`crate::support::oracle::check_utf8_whole`]).
 //!
 //! The normal run checks a small number of inputs. The big run is ignored by default:
 //!
 //! ```sh
-//! GBCHECK_DIFFERENTIAL=10000000 cargo test --release --test differential -- --ignored --nocapture
+//! GBCHECK_DIFFERENTIAL=10000000 cargo test --release --test library differential:: -- --ignored --nocapture
 //! ```
 //!
 //! checks that many inputs of each kind (GB 18030 and UTF-8). The seed is printed;
 //! `GBCHECK_DIFFERENTIAL_SEED` replays a run.
 
-mod common;
-
 use std::time::{Instant, SystemTime, UNIX_EPOCH};
 
-use common::{check_utf8_whole, fast_chunks, hex, oracle_events, strict_differences, utf8_chunks_at};
+use crate::support::oracle::{
+    check_utf8_whole, fast_chunks, hex, oracle_events, strict_differences, utf8_chunks_at,
+};
 use gbcheck::finding::Finding;
 use gbcheck::scan::Events;
 

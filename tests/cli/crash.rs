@@ -9,6 +9,8 @@ use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Instant, SystemTime, UNIX_EPOCH};
 
+use crate::support::command::gbcheck;
+
 /// A small xorshift generator: the moments are random, and the seed is printed to replay.
 struct Rng(u64);
 
@@ -30,7 +32,7 @@ fn temp_files(dir: &Path) -> Vec<String> {
 }
 
 fn convert_in_place(dir: &Path) -> Command {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_gbcheck"));
+    let mut command = gbcheck();
     command
         .args(["convert", "--to", "utf-8", "--in-place", "big.txt"])
         .current_dir(dir)

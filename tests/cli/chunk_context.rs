@@ -3,40 +3,12 @@
 //! space in a long line of CJK text), in every format; and a GB008 finding's human line.
 
 use std::fs;
-use std::io::Write;
 use std::path::Path;
-use std::process::{Command, Output, Stdio};
+use std::process::Output;
 
 use serde_json::Value;
 
-fn gbcheck() -> Command {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_gbcheck"));
-    command.env_remove("NO_COLOR").env_remove("GITHUB_ACTIONS").env_remove("CI");
-    command
-}
-
-fn run(args: &[&str], dir: &Path) -> Output {
-    gbcheck().args(args).current_dir(dir).stdin(Stdio::null()).output().expect("run gbcheck")
-}
-
-fn run_stdin(args: &[&str], dir: &Path, input: &[u8]) -> Output {
-    let mut child = gbcheck()
-        .args(args)
-        .current_dir(dir)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("spawn gbcheck");
-    let mut stdin = child.stdin.take().expect("stdin");
-    let input = input.to_vec();
-    let writer = std::thread::spawn(move || {
-        let _ = stdin.write_all(&input);
-    });
-    let output = child.wait_with_output().expect("wait");
-    writer.join().unwrap();
-    output
-}
+use crate::support::command::{run, run_stdin};
 
 /// Standard output without what differs from run to run (times) or by how the input was
 /// named (`<stdin>` for `path`).

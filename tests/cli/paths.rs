@@ -14,11 +14,7 @@ use std::time::Duration;
 
 use serde_json::Value;
 
-fn gbcheck() -> Command {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_gbcheck"));
-    command.env_remove("NO_COLOR").env_remove("CI").stdin(Stdio::null());
-    command
-}
+use crate::support::command::gbcheck;
 
 /// Runs gbcheck in `dir`, failing the test (instead of hanging) if it takes over 60 s.
 fn run(args: &[&str], dir: &Path) -> Output {
@@ -101,7 +97,7 @@ fn ignore_files_and_hidden_entries_are_respected_unless_asked() {
     bad(&root.join(".hidden/x.txt"));
     bad(&root.join(".dotfile"));
     // A Git repository, where .gitignore counts (outside one it does not, as for ripgrep:
-    // tests/discovery.rs); .ignore counts everywhere.
+    // tests/cli/discovery.rs); .ignore counts everywhere.
     let git = Command::new("git").args(["init", "-q", "."]).current_dir(root).status().expect("git runs");
     assert!(git.success());
     fs::write(root.join(".gitignore"), "build/\n*.log\n").unwrap();

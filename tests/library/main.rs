@@ -1,0 +1,20 @@
+//! Tests of the library API: the scanners against independent oracles, the mapping tables,
+//! the profiles, the rules, conversion, and the saved fuzz cases. Nothing here runs the
+//! `gbcheck` binary (that is `tests/cli/`). One module per area; the shared helpers are in
+//! `tests/support/`, of which this binary includes only what it uses.
+
+/// The shared test helpers this binary uses (`tests/support/`).
+#[path = "../support"]
+mod support {
+    pub mod oracle;
+}
+
+mod differential;
+mod exhaustive;
+mod fuzz_regressions;
+mod mojibake_real_text;
+mod profiles;
+mod properties;
+mod rules;
+mod scanners;
+mod tables_generated;
