@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Files per second of the Spark recipe (docs/spark.md) against one gbcheck process, on a
 # generated tree of small files (1 in 10 with a defect). Needs the PySpark virtual environment
-# that tests/spark.rs makes (target/tmp/spark/venv) and a release build.
+# that tests/packaging/spark.rs makes (target/tmp/spark/venv) and a release build.
 #
-#   cargo build --release && GBCHECK_SLOW_TESTS=1 cargo test --test spark && benches/spark.sh [FILES] [PARTITIONS]
+#   cargo build --release && GBCHECK_SLOW_TESTS=1 cargo test --test packaging spark:: && benches/spark.sh [FILES] [PARTITIONS]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 files=${1:-60000}

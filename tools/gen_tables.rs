@@ -2,7 +2,7 @@
 //! index files and the edition-difference table in `oracle/`.
 //!
 //! Run it with `cargo run --example gen-tables -- src/scan/tables.rs`. The test
-//! `tests/tables_generated.rs` runs the same code and fails if the committed file differs.
+//! `tests/library/tables_generated.rs` runs the same code and fails if the committed file differs.
 //!
 //! How strict 2022 is derived from WHATWG (see `oracle/gb18030-edition-differences.tsv`):
 //! the WHATWG two-byte index and four-byte ranges describe the same mapping as strict 2022
@@ -153,7 +153,7 @@ pub fn render(tables: &Tables) -> String {
          //! `oracle/whatwg/index-gb18030.txt`, `oracle/whatwg/index-gb18030-ranges.txt`,\n\
          //! `oracle/gb18030-edition-differences.tsv` and `oracle/gb18030-2022-levels.tsv`.\n\
          //! Do not edit by hand:\n\
-         //! `tests/tables_generated.rs` fails when this file and the generator disagree.\n\n",
+         //! `tests/library/tables_generated.rs` fails when this file and the generator disagree.\n\n",
     );
     out.push_str("/// Two-byte pointer (`(lead - 0x81) * 190 + trail index`) to BMP code point.\n");
     let _ = writeln!(out, "#[rustfmt::skip]\npub static TWO_BYTE: [u16; {}] = [", tables.two_byte.len());

@@ -4,7 +4,7 @@
 //! `oracle/whatwg/index-gb18030.txt`, `oracle/whatwg/index-gb18030-ranges.txt`,
 //! `oracle/gb18030-edition-differences.tsv` and `oracle/gb18030-2022-levels.tsv`.
 //! Do not edit by hand:
-//! `tests/tables_generated.rs` fails when this file and the generator disagree.
+//! `tests/library/tables_generated.rs` fails when this file and the generator disagree.
 
 /// Two-byte pointer (`(lead - 0x81) * 190 + trail index`) to BMP code point.
 #[rustfmt::skip]
