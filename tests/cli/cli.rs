@@ -9,18 +9,7 @@ use std::process::{Command, Output, Stdio};
 use serde_json::Value;
 
 use crate::support::command::{gbcheck, run, run_stdin};
-
-fn json_lines(output: &Output) -> Vec<Value> {
-    String::from_utf8(output.stdout.clone())
-        .expect("JSON Lines output is UTF-8")
-        .lines()
-        .map(|line| serde_json::from_str(line).unwrap_or_else(|e| panic!("not JSON: {line}: {e}")))
-        .collect()
-}
-
-fn stderr(output: &Output) -> String {
-    String::from_utf8_lossy(&output.stderr).into_owned()
-}
+use crate::support::output::{json_lines, stderr};
 
 fn assert_no_panic(output: &Output) {
     let text = format!("{}{}", String::from_utf8_lossy(&output.stdout), stderr(output));

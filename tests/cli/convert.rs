@@ -20,10 +20,7 @@ use gbcheck::convert::{convert_bytes, Bom};
 use gbcheck::profile::Profile;
 
 use crate::support::command::{gbcheck, output_with_stdin, run};
-
-fn stderr(output: &Output) -> String {
-    String::from_utf8_lossy(&output.stderr).into_owned()
-}
+use crate::support::output::stderr;
 
 fn assert_status(output: &Output, code: i32) {
     assert_eq!(output.status.code(), Some(code), "stderr: {}", stderr(output));

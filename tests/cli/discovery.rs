@@ -12,25 +12,11 @@ use std::process::{Command, Output, Stdio};
 use serde_json::Value;
 
 use crate::support::command::{gbcheck, run};
-
-fn stdout(output: &Output) -> String {
-    String::from_utf8_lossy(&output.stdout).into_owned()
-}
-
-fn stderr(output: &Output) -> String {
-    String::from_utf8_lossy(&output.stderr).into_owned()
-}
-
-fn records(output: &Output) -> Vec<Value> {
-    stdout(output)
-        .lines()
-        .map(|line| serde_json::from_str(line).unwrap_or_else(|e| panic!("not JSON: {line}: {e}")))
-        .collect()
-}
+use crate::support::output::{json_lines, stderr, stdout};
 
 /// The paths with findings, sorted, each once.
 fn found(output: &Output) -> Vec<String> {
-    let mut paths: Vec<String> = records(output)
+    let mut paths: Vec<String> = json_lines(output)
         .iter()
         .filter(|r| r["type"] == "finding")
         .map(|r| r["path"].as_str().unwrap().to_string())
@@ -40,7 +26,7 @@ fn found(output: &Output) -> Vec<String> {
 }
 
 fn summary(output: &Output) -> Value {
-    let all = records(output);
+    let all = json_lines(output);
     let last = all.last().cloned().unwrap_or_else(|| panic!("no summary: {}", stderr(output)));
     assert_eq!(last["type"], "summary", "{last}");
     last

@@ -12,6 +12,7 @@ use std::process::{Command, Output, Stdio};
 use serde_json::Value;
 
 use crate::support::command;
+use crate::support::output::{json_lines, stderr};
 
 /// gbcheck as a CI job runs it: the shared command ([`command::gbcheck`]) with `CI=1`, the
 /// setting whose defaults the gate tests check (a test that wants it otherwise says so).
@@ -31,18 +32,6 @@ fn run_stdin(args: &[&str], dir: &Path, input: &[u8]) -> Output {
     let mut command = gbcheck();
     command.args(args).current_dir(dir);
     command::output_with_stdin(command, input)
-}
-
-fn stderr(output: &Output) -> String {
-    String::from_utf8_lossy(&output.stderr).into_owned()
-}
-
-fn json_lines(output: &Output) -> Vec<Value> {
-    String::from_utf8(output.stdout.clone())
-        .expect("UTF-8")
-        .lines()
-        .map(|line| serde_json::from_str(line).unwrap_or_else(|e| panic!("not JSON: {line}: {e}")))
-        .collect()
 }
 
 fn hex(bytes: &[u8]) -> String {

@@ -19,6 +19,7 @@ use base64::Engine as _;
 use serde_json::Value;
 
 use crate::support::command;
+use crate::support::output::{stderr, stdout};
 
 /// Longer than any of these runs takes on a busy machine; only a hang gets near it.
 const TIMEOUT: Duration = Duration::from_secs(120);
@@ -61,14 +62,6 @@ fn run(dir: &Path, args: &[&str]) -> Output {
 
 fn status(output: &Output) -> i32 {
     output.status.code().expect("gbcheck exited, not killed by a signal")
-}
-
-fn stdout(output: &Output) -> String {
-    String::from_utf8(output.stdout.clone()).expect("stdout is UTF-8")
-}
-
-fn stderr(output: &Output) -> String {
-    String::from_utf8_lossy(&output.stderr).into_owned()
 }
 
 fn json(output: &Output) -> Vec<Value> {

@@ -8,6 +8,7 @@
 mod support {
     pub mod command;
     pub mod defect_tree;
+    pub mod output;
     pub mod records;
     pub mod slow;
 }

@@ -15,6 +15,7 @@ use std::time::Duration;
 use serde_json::Value;
 
 use crate::support::command::gbcheck;
+use crate::support::output::{json_lines, stderr};
 
 /// Runs gbcheck in `dir`, failing the test (instead of hanging) if it takes over 60 s.
 fn run(args: &[&str], dir: &Path) -> Output {
@@ -37,18 +38,6 @@ fn with_timeout(mut command: Command) -> Output {
         panic!("gbcheck did not finish in 60 s (blocked on a path?)");
     }
     waiter.join().unwrap().expect("wait for gbcheck")
-}
-
-fn json_lines(output: &Output) -> Vec<Value> {
-    String::from_utf8(output.stdout.clone())
-        .expect("JSON Lines output is UTF-8")
-        .lines()
-        .map(|line| serde_json::from_str(line).unwrap_or_else(|e| panic!("not JSON: {line}: {e}")))
-        .collect()
-}
-
-fn stderr(output: &Output) -> String {
-    String::from_utf8_lossy(&output.stderr).into_owned()
 }
 
 /// The paths of the files that had findings, in output order (one each).

@@ -13,17 +13,8 @@ use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use serde_json::Value;
-
 use crate::support::command::{gbcheck, run};
-
-fn json_lines(stdout: &[u8]) -> Vec<Value> {
-    String::from_utf8(stdout.to_vec())
-        .expect("JSON Lines output is UTF-8")
-        .lines()
-        .map(|line| serde_json::from_str(line).unwrap_or_else(|e| panic!("not JSON: {line}: {e}")))
-        .collect()
-}
+use crate::support::records::records as json_lines;
 
 /// A small deterministic generator (xorshift), so that failures can be replayed by seed.
 struct Rng(u64);

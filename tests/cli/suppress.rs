@@ -9,14 +9,7 @@ use std::process::Output;
 use serde_json::Value;
 
 use crate::support::command::{run, run_stdin};
-
-fn json_lines(output: &Output) -> Vec<Value> {
-    String::from_utf8(output.stdout.clone())
-        .expect("JSON Lines output is UTF-8")
-        .lines()
-        .map(|line| serde_json::from_str(line).unwrap_or_else(|e| panic!("not JSON: {line}: {e}")))
-        .collect()
-}
+use crate::support::output::json_lines;
 
 /// A finding as `(rule, line, column, byte_offset, byte_len)`.
 type Found = (String, u64, u64, u64, u64);
