@@ -5,7 +5,7 @@
 //! encoding is known, in bounded memory.
 
 pub use crate::encoding::{detect, is_non_ascii_utf8, Encoding, EncodingChoice, UTF8_BOM};
-use crate::finding::{Cause, Finding, Rule, Severity};
+use crate::finding::{Cause, Finding, Rule};
 use crate::profile::Profile;
 use crate::report::{Counts, FileReport};
 use crate::rules::{CompiledRules, FindingSink, Judge, RuleSet};
@@ -39,11 +39,7 @@ struct Collector {
 
 impl FindingSink for Collector {
     fn push(&mut self, finding: Finding) {
-        self.counts.findings += 1;
-        match finding.severity {
-            Severity::Error => self.counts.errors += 1,
-            Severity::Warning => self.counts.warnings += 1,
-        }
+        self.counts.count(finding.severity);
         if self.kept < self.limit {
             self.kept += 1;
             self.findings.push(finding);

@@ -15,6 +15,15 @@ pub struct Counts {
 }
 
 impl Counts {
+    /// Counts one more finding of `severity`.
+    pub fn count(&mut self, severity: Severity) {
+        self.findings += 1;
+        match severity {
+            Severity::Error => self.errors += 1,
+            Severity::Warning => self.warnings += 1,
+        }
+    }
+
     /// Whether any finding is at or above `level`.
     pub fn reaches(&self, level: Severity) -> bool {
         match level {

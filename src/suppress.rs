@@ -188,11 +188,7 @@ pub fn report_invalid_directives(
     for finding in invalid_directives(text, limit, offset, severity) {
         let at = report.findings.partition_point(|f| f.span.start <= finding.span.start);
         report.findings.insert(at, finding);
-        report.counts.findings += 1;
-        match severity {
-            Severity::Error => report.counts.errors += 1,
-            Severity::Warning => report.counts.warnings += 1,
-        }
+        report.counts.count(severity);
     }
 }
 

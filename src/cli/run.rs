@@ -595,12 +595,9 @@ struct ChunksOut {
 
 /// Part of a stretch, ready to report: its located findings out of all it settled.
 fn stretch_part(located: Vec<Located>, findings: &[Finding], bytes: u64) -> Checked {
-    let mut counts = Counts { findings: findings.len() as u64, ..Counts::default() };
+    let mut counts = Counts::default();
     for finding in findings {
-        match finding.severity {
-            Severity::Error => counts.errors += 1,
-            Severity::Warning => counts.warnings += 1,
-        }
+        counts.count(finding.severity);
     }
     Checked { findings: located, suppressions: None, counts, by_rule: RuleCounts::of(findings), bytes }
 }
