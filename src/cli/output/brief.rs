@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use gbcheck::report::Summary;
 
-use super::human::{stats_block, summary_line};
+use super::human::write_summary;
 use super::{DisplayPath, Located, Reporter};
 use crate::cli::escape::escape_str;
 use crate::cli::stats::Stats;
@@ -57,12 +57,6 @@ impl<O: Write, E: Write> Reporter for Brief<O, E> {
 
     fn summary(&mut self, summary: &Summary, stats: &Stats, elapsed: Duration) -> io::Result<()> {
         self.out.flush()?;
-        if !self.quiet {
-            writeln!(self.err, "gbcheck: {}", summary_line(summary, elapsed))?;
-        }
-        if stats.show {
-            write!(self.err, "{}", stats_block(summary, stats, elapsed))?;
-        }
-        self.err.flush()
+        write_summary(&mut self.err, summary, stats, elapsed, self.quiet)
     }
 }

@@ -110,14 +110,26 @@ impl<O: Write, E: Write> Reporter for Human<O, E> {
 
     fn summary(&mut self, summary: &Summary, stats: &Stats, elapsed: Duration) -> io::Result<()> {
         self.out.flush()?;
-        if !self.quiet {
-            writeln!(self.err, "gbcheck: {}", summary_line(summary, elapsed))?;
-        }
-        if stats.show {
-            write!(self.err, "{}", stats_block(summary, stats, elapsed))?;
-        }
-        self.err.flush()
+        write_summary(&mut self.err, summary, stats, elapsed, self.quiet)
     }
+}
+
+/// The end of a run on standard error, for every format that writes its summary there: the
+/// summary line (unless `--quiet`) and the `--stats` block (when asked).
+pub fn write_summary(
+    err: &mut impl Write,
+    summary: &Summary,
+    stats: &Stats,
+    elapsed: Duration,
+    quiet: bool,
+) -> io::Result<()> {
+    if !quiet {
+        writeln!(err, "gbcheck: {}", summary_line(summary, elapsed))?;
+    }
+    if stats.show {
+        write!(err, "{}", stats_block(summary, stats, elapsed))?;
+    }
+    err.flush()
 }
 
 fn plural(n: u64, one: &str, many: &str) -> String {
