@@ -9,7 +9,8 @@
 //! - [`profile`]: the editions and implementations (2022, 2005, GBK, WHATWG) as codecs.
 //! - [`rules`]: what a decoded character means (GB004-GB007, GB009-GB014).
 //! - [`check`]: one input, checked as a chosen or detected encoding.
-//! - [`finding`], [`report`]: the data the checker produces.
+//! - [`finding`], [`report`]: the data the checker produces; [`Finding::message`](finding::Finding::message)
+//!   says in a sentence what a finding means.
 //! - [`lines`]: byte offsets to lines and columns, for reporting.
 //! - [`suppress`]: inline `gbcheck: ignore-...` comments.
 //! - [`convert`]: exact transcoding between GB 18030 and UTF-8, refusing anything lossy.
@@ -34,6 +35,7 @@ pub mod encoding;
 pub mod finding;
 pub mod lines;
 pub mod mapping;
+mod message;
 pub mod profile;
 pub mod report;
 pub mod rules;

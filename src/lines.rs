@@ -5,7 +5,7 @@
 //! after it a GB 18030 decoder is always in its initial state, so the text between two known
 //! boundaries can be scanned on its own.
 
-use crate::check::Encoding;
+use crate::encoding::Encoding;
 use crate::finding::Finding;
 use crate::scan::{fast, utf8::scan_utf8, Visitor};
 

@@ -1,6 +1,6 @@
 //! Results as plain data: what one file gave, and what a whole run adds up to.
 
-use crate::check::Encoding;
+use crate::encoding::Encoding;
 use crate::finding::{Finding, Severity};
 
 /// Finding counts by severity.

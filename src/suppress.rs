@@ -210,10 +210,7 @@ pub fn invalid_message(bytes: &[u8]) -> String {
     } else {
         String::new()
     };
-    format!(
-        "`{shown}` is not a rule id or name{hint}{cut}: this suppression comment suppresses nothing \
-         (see `gbcheck rules`)"
-    )
+    format!("`{shown}` is not a rule id or name{hint}{cut}: this suppression comment suppresses nothing")
 }
 
 /// Whether `bytes` hold the marker every directive starts with: text without one has no

@@ -805,7 +805,7 @@ fn print_refusal(
             finding.severity,
             finding.rule.id(),
             finding.rule.name(),
-            escape_str(&finding.message(&bytes)),
+            escape_str(&super::advice::message(finding, &bytes)),
         );
     }
     let hidden = report.counts.findings.saturating_sub(report.findings.len() as u64);

@@ -117,7 +117,7 @@ pub fn locate(window: &Window, report: &FileReport, limit: usize, snippets: bool
                 finding: *finding,
                 line: position.line,
                 column: position.column,
-                message: finding.message(&bytes),
+                message: super::advice::message(finding, &bytes),
                 snippet: snippets.then(|| snippet(window, at, finding, report.encoding, &mut recent)),
                 bytes,
             }
@@ -501,7 +501,7 @@ impl<'a> StretchLocator<'a> {
             finding: *finding,
             line: 1,
             column: placed.column,
-            message: finding.message(&bytes),
+            message: super::advice::message(finding, &bytes),
             snippet: self.snippets.then(|| {
                 let from = memchr::memrchr(b'\n', &data[..at]).map_or(0, |lf| lf + 1);
                 let cut_before = from == 0 && !starts_line;

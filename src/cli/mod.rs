@@ -1,5 +1,6 @@
 //! The binary side: arguments, inputs, output formats and the exit status.
 
+mod advice;
 mod args;
 mod chunks;
 mod config;

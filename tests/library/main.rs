@@ -12,6 +12,7 @@ mod support {
 mod differential;
 mod exhaustive;
 mod fuzz_regressions;
+mod layers;
 mod mojibake_real_text;
 mod profiles;
 mod properties;

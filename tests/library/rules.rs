@@ -1477,3 +1477,34 @@ fn every_scalar_model_levels() {
         }
     }
 }
+
+// ---------------------------------------------------------------------------------------------
+// Messages
+// ---------------------------------------------------------------------------------------------
+
+/// The library's sentences name no command and no option: what to run next is the binary's
+/// to say (`src/cli/advice.rs`), and a library user may have no `gbcheck` command at all.
+#[test]
+fn messages_name_no_command_or_option() {
+    let utf8_as_gb = check("标题 = 你好\n".as_bytes(), &opts(Encoding::Gb18030, Profile::Gb18030_2022));
+    let gb_as_utf8 = check(&gb("标题 = 你好\n"), &opts(Encoding::Utf8, Profile::Gb18030_2022));
+    let directive = b"gbcheck: ignore-line GB003.";
+    let gb015 = gbcheck::suppress::invalid_directives(directive, 1, 0, Severity::Warning);
+    let mut messages = Vec::new();
+    for (report, bytes) in [(&utf8_as_gb, &[][..]), (&gb_as_utf8, &[][..])] {
+        assert_eq!(report.findings.len(), 1, "{:?}", report.findings);
+        assert_eq!(report.findings[0].rule, Rule::WrongEncoding);
+        messages.push(report.findings[0].message(bytes));
+    }
+    assert_eq!(gb015.len(), 1);
+    messages.push(gb015[0].message(directive));
+    assert_eq!(
+        messages,
+        [
+            "the file must be GB 18030 but it is valid UTF-8 (first non-ASCII byte at 0)",
+            "the file must be UTF-8 but it is GB 18030 (first non-ASCII byte at 0)",
+            "`GB003.` is not a rule id or name (did you mean `GB003`?): this suppression comment \
+             suppresses nothing",
+        ]
+    );
+}
