@@ -2,6 +2,16 @@
 //! and why (a [`Cause`]). A finding is a small value; it never owns a copy of the bytes. Its
 //! sentence, [`Finding::message`], is written in `message.rs`, above the scanner and the
 //! rules that this vocabulary serves.
+//!
+//! ```
+//! use gbcheck::finding::{Cause, Finding, Rule, Severity};
+//!
+//! let rule = Rule::lookup("private-use").unwrap();
+//! assert_eq!((rule.id(), rule.default_severity()), ("GB007", Severity::Warning));
+//! let finding = Finding::bytes(Rule::InvalidSequence, 10, 1, Cause::BadLead(0xFF));
+//! assert_eq!(finding.span.end(), 11);
+//! assert_eq!(finding.message(b"\xFF"), "byte 0xff cannot start a character in GB 18030");
+//! ```
 
 use std::fmt;
 
@@ -57,6 +67,7 @@ macro_rules! rules {
     ($($variant:ident = $id:literal, $name:literal, $severity:ident, $summary:literal;)*) => {
         /// A rule of the contract (`docs/output.md`, "Rules"): a stable id, a stable name and a default
         /// severity.
+        #[non_exhaustive]
         #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
         pub enum Rule {
             $(#[doc = $summary] $variant,)*
@@ -136,6 +147,7 @@ impl fmt::Display for Rule {
 }
 
 /// Why a byte-level finding fired: enough to write a precise message without keeping the bytes.
+#[non_exhaustive]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Cause {
     /// A byte that can never start a sequence (`80` or `FF` in GB 18030).

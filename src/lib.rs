@@ -26,6 +26,42 @@
 //! assert_eq!(report.findings[0].span.start, 2);
 //! ```
 
+//!
+//! # What the API promises
+//!
+//! - The enums that grow with the standard and the product are `#[non_exhaustive]`: a match
+//!   on [`Rule`](finding::Rule), [`Cause`](finding::Cause), [`Profile`](profile::Profile) or
+//!   [`MojibakeKind`](rules::mojibake::MojibakeKind) needs a `_` arm, so that a new rule or
+//!   profile is not a breaking change. [`Severity`](finding::Severity) (warning, error) and
+//!   [`Event`](scan::Event) are closed: a new severity would change the output contract
+//!   (`docs/output.md`). [`Encoding`](check::Encoding) and
+//!   [`EncodingChoice`](check::EncodingChoice) will grow (UTF-16) and become
+//!   `#[non_exhaustive]` with it.
+//!
+//!   ```compile_fail,E0004
+//!   use gbcheck::profile::Profile;
+//!
+//!   // Every profile there is today, and still an error: a later one must be handled.
+//!   fn year(profile: Profile) -> u16 {
+//!       match profile {
+//!           Profile::Gb18030_2022 => 2022,
+//!           Profile::Gb18030_2005 => 2005,
+//!           Profile::Gbk | Profile::Whatwg => 0,
+//!       }
+//!   }
+//!   ```
+//! - Items hidden from this documentation (the fast and reference scanners, the compiled
+//!   rule tables and their judge, the vector path in use) are public only for gbcheck's own
+//!   binary, tests, benches and fuzz targets, which hold the fast paths to their slow twins.
+//!   They carry no compatibility promise.
+//!   The generated tables, the byte grammar and the vector code are not public at all:
+//!
+//!   ```compile_fail,E0603
+//!   let first = gbcheck::scan::tables::TWO_BYTE[0];
+//!   ```
+//! - Without default features (`default-features = false`) the crate is this library alone,
+//!   with `memchr` as its only dependency; the `cli` feature (on by default) is the binary's.
+
 // The rest of the lint policy is the `[lints]` table of Cargo.toml.
 #![deny(clippy::print_stdout, clippy::print_stderr)]
 

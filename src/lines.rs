@@ -4,6 +4,17 @@
 //! malformed span counts as one. LF never occurs inside a sequence in GB 18030 or UTF-8, and
 //! after it a GB 18030 decoder is always in its initial state, so the text between two known
 //! boundaries can be scanned on its own.
+//!
+//! ```
+//! use gbcheck::check::{check_bytes, Encoding, EncodingChoice, Options};
+//! use gbcheck::lines::Locator;
+//!
+//! // A lone 0x81 on line 2, after "中" (two bytes, one character).
+//! let bytes = b"ok\n\xD6\xD0\x81\n";
+//! let report = check_bytes(bytes, &Options { encoding: EncodingChoice::Gb18030, ..Options::default() });
+//! let position = Locator::new(bytes, Encoding::Gb18030).locate(report.findings[0].span.start);
+//! assert_eq!((position.line, position.column), (2, 2));
+//! ```
 
 use crate::encoding::Encoding;
 use crate::finding::Finding;

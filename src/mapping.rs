@@ -3,6 +3,17 @@
 //! Every valid code decodes to exactly one scalar and every scalar encodes to exactly one code
 //! (`docs/gb18030.md`, "Mapping"). Decoding and encoding are table lookups; the encoder's table
 //! is the decode tables inverted at compile time.
+//!
+//! ```
+//! use gbcheck::mapping::{decode_four_byte, decode_two_byte, encode};
+//!
+//! assert_eq!(encode('中').as_bytes(), b"\xD6\xD0");
+//! assert_eq!(encode('\u{10000}').as_bytes(), b"\x90\x30\x81\x30");
+//! // Pointers as the WHATWG index numbers them: (lead - 0x81) * 190 + (trail - 0x40) for
+//! // a trail below 0x7F, and so on (docs/gb18030.md, "Mapping").
+//! assert_eq!(decode_two_byte((0xD6 - 0x81) * 190 + (0xD0 - 0x41)), '中');
+//! assert_eq!(decode_four_byte(0), Some('\u{80}'));
+//! ```
 
 use crate::scan::grammar::{
     four_byte_code, two_byte_code, BMP_POINTER_LAST, SUPPLEMENTARY_POINTER_FIRST, SUPPLEMENTARY_POINTER_LAST,

@@ -3,6 +3,19 @@
 //! Every profile shares the byte grammar (`docs/gb18030.md`, "Byte grammar") and the strict
 //! 2022 mapping except on the few codes and scalars of `oracle/gb18030-edition-differences.tsv`,
 //! which the generated tables carry.
+//!
+//! ```
+//! use gbcheck::profile::Profile;
+//!
+//! // A3 A0: the WHATWG decoder reads U+3000 IDEOGRAPHIC SPACE, strict GB 18030-2022 a
+//! // private-use character; neither encodes U+3000 back as A3 A0.
+//! assert_eq!(Profile::Whatwg.decode(b"\xA3\xA0"), Some('\u{3000}'));
+//! assert_eq!(Profile::Gb18030_2022.decode(b"\xA3\xA0"), Some('\u{E5E5}'));
+//! assert_eq!(Profile::Whatwg.encode('\u{3000}').map(|e| e.as_bytes().to_vec()), Some(b"\xA1\xA1".to_vec()));
+//! // GBK has no four-byte codes.
+//! assert_eq!(Profile::Gbk.encode('\u{10000}'), None);
+//! assert_eq!(Profile::from_name("gb18030-2005"), Some(Profile::Gb18030_2005));
+//! ```
 
 use std::fmt;
 use std::sync::OnceLock;
@@ -12,6 +25,7 @@ use crate::scan::grammar::{four_byte_pointer, two_byte_pointer};
 use crate::scan::tables::{DECODE_DIFFERENCES, ENCODE_DIFFERENCES};
 
 /// A standard, or what a real converter does.
+#[non_exhaustive]
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 pub enum Profile {
     /// GB 18030-2022, strict: a bijection between codes and scalars (Java 17, glibc >= 2.39).

@@ -6,11 +6,28 @@
 //! Every character rule is decided by [`RuleSet::judge_char`] and nowhere else. The fast path asks a
 //! precomputed bit per BMP scalar, "would `judge_char` say anything?", built once per rule set
 //! from the rules' own small sets, with `judge_char` itself run on the few hundred scalars
-//! where the profiles differ ([`CompiledRules::new`]); tests compare it, bit for bit, with the
-//! table made by running `judge_char` over the whole BMP ([`CompiledRules::by_judging`]).
+//! where the profiles differ (`CompiledRules::new`, internal); tests compare it, bit for bit, with the
+//! table made by running `judge_char` over the whole BMP (`CompiledRules::by_judging`).
 //! Ordinary text costs one lookup per character.
+//!
+//! ```
+//! use gbcheck::check::Encoding;
+//! use gbcheck::finding::{Rule, Severity};
+//! use gbcheck::profile::Profile;
+//! use gbcheck::rules::RuleSet;
+//!
+//! let mut rules = RuleSet::new(Profile::Gb18030_2022);
+//! rules.set_severity(Rule::ControlCharacter, None);
+//! rules.set_severity(Rule::PrivateUse, Some(Severity::Error));
+//! let mut found = Vec::new();
+//! for c in ['a', '\u{7}', '\u{E000}'] {
+//!     rules.judge_char(Encoding::Utf8, c, &mut |rule, _, c| found.push((rule, c)));
+//! }
+//! assert_eq!(found, [(Rule::PrivateUse, '\u{E000}')]);
+//! assert_eq!(rules.severity(Rule::PrivateUse), Some(Severity::Error));
+//! ```
 
-pub mod chars;
+pub(crate) mod chars;
 pub mod mojibake;
 mod utf8_prefix;
 
@@ -166,6 +183,7 @@ impl RuleSet {
     }
 }
 
+#[doc(hidden)]
 /// A rule set made ready for one input encoding: the bit per BMP scalar that says whether the
 /// character needs [`RuleSet::judge_char`] at all.
 #[derive(Debug)]
@@ -567,6 +585,7 @@ impl CompiledRules {
     }
 }
 
+#[doc(hidden)]
 /// Where the judge's findings go.
 pub trait FindingSink {
     /// One finding, with its severity set.
@@ -579,6 +598,7 @@ impl FindingSink for Vec<Finding> {
     }
 }
 
+#[doc(hidden)]
 /// The visitor that applies the rules while the scanner runs: byte-level findings pass
 /// through (with their configured severity), characters are judged. `C` is how it holds the
 /// compiled rules (a reference or an `Arc`).

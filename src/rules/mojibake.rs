@@ -14,6 +14,7 @@ use crate::mapping;
 use crate::scan::grammar::two_byte_pointer;
 
 /// What went wrong, as far as the repair can tell.
+#[non_exhaustive]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum MojibakeKind {
     /// UTF-8 read as GBK: "浣犲ソ" for "你好".
@@ -99,7 +100,7 @@ const FILL_RUN: usize = 3;
 const MAX_RUN: usize = 48;
 
 /// Whether `c` can start a run of mojibake.
-pub fn can_start(c: char) -> bool {
+pub(crate) fn can_start(c: char) -> bool {
     start_family(c).is_some()
 }
 
@@ -107,7 +108,7 @@ pub fn can_start(c: char) -> bool {
 /// [`can_start`] tried on the only candidates it can accept, the characters below U+2123
 /// (`single_byte`), the fill characters and the two-byte codes with a lead `E2`-`E9` or `EF`
 /// and a trail `80`-`BF`.
-pub fn starters() -> impl Iterator<Item = char> {
+pub(crate) fn starters() -> impl Iterator<Item = char> {
     let low = (0..0x2123u32).filter_map(char::from_u32);
     let two_byte = [0xE2..=0xE9, 0xEF..=0xEF].into_iter().flatten().flat_map(|lead| {
         (0x80..=0xBFu8).map(move |trail| mapping::decode_two_byte(two_byte_pointer(lead, trail)))
@@ -195,7 +196,7 @@ impl Read {
 
 /// A run of mojibake found: where, and what kind.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Detected {
+pub(crate) struct Detected {
     /// Offset of the run's first byte in the input.
     pub start: u64,
     /// Length of the run in the input, in bytes.
@@ -208,7 +209,7 @@ pub struct Detected {
 
 /// Watches the characters of an input go by and reports runs of mojibake.
 #[derive(Default)]
-pub struct Tracker {
+pub(crate) struct Tracker {
     family: Option<Family>,
     start: u64,
     /// The lengths in the input of the run's characters.

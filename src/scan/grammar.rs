@@ -60,6 +60,7 @@ pub const fn two_byte_code(pointer: usize) -> [u8; 2] {
 }
 
 /// Number of well-formed four-byte codes: 126 * 10 * 126 * 10.
+#[cfg(test)]
 pub const FOUR_BYTE_COUNT: u32 = 1_587_600;
 
 /// The last four-byte pointer that maps into the BMP (`8431A439` is U+FFFF).

@@ -1,9 +1,21 @@
 //! The hot path: bytes in, byte-level findings (GB001-GB003) and decoded scalars out.
 //!
-//! Two GB 18030 scanners give one answer: [`reference::Reference`], a plain state machine
-//! written to be obviously right, and [`fast::Scanner`], the one the checker runs. The tests
-//! run every case through both. Both are streaming: feed chunks of any size, then finish.
-//! [`utf8`] does the same for UTF-8 input, with std's validator.
+//! Two GB 18030 scanners give one answer: `reference::Reference`, a plain state machine
+//! written to be obviously right, and `fast::Scanner`, the one the checker runs (both
+//! internal). The tests run every case through both. Both are streaming: feed chunks of any
+//! size, then finish. [`scan_gb18030`] scans a whole input with the fast one; [`utf8`] does
+//! the same for UTF-8 input, with std's validator.
+//!
+//! ```
+//! use gbcheck::finding::Rule;
+//! use gbcheck::scan::{scan_gb18030, Event, Events};
+//!
+//! // "中" (D6 D0), then a lead byte with no trail.
+//! let mut events = Events::default();
+//! scan_gb18030(b"\xD6\xD0\x81", &mut events);
+//! assert_eq!(events.0[0], Event::Char { start: 0, len: 2, c: '中' });
+//! assert!(matches!(events.0[1], Event::Finding(f) if f.rule == Rule::TruncatedSequence));
+//! ```
 //!
 //! Error recovery follows the WHATWG decoder, as encoding_rs implements it (`docs/gb18030.md`,
 //! "Malformed input"): after a lead, an ASCII byte that cannot continue the sequence is read
@@ -11,14 +23,21 @@
 //! lead malformed. Unlike encoding_rs, a lone `80` is malformed (GB001).
 
 mod block;
+// The scanners themselves are the library's internals: a library user scans through
+// [`scan_gb18030`], [`utf8::scan_utf8`] or `check`. They stay reachable, hidden from the
+// documentation and outside any compatibility promise, for the binary and for the tests and
+// fuzz targets that hold the fast scanner to its slow twin.
+#[doc(hidden)]
 pub mod fast;
-pub mod grammar;
+pub(crate) mod grammar;
+#[doc(hidden)]
 pub mod reference;
 pub(crate) mod simd;
-pub mod tables;
+pub(crate) mod tables;
 pub mod utf8;
 
 use crate::finding::Finding;
+#[doc(hidden)]
 pub use simd::{vector_path, FourByteRows, PlainRows};
 
 /// Receives what a scanner finds, in input order.

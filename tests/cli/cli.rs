@@ -358,3 +358,17 @@ fn rules_lists_every_rule() {
     assert_eq!(listed, documented, "`gbcheck rules` against the rules table of docs/output.md");
     assert!(documented.len() >= 15, "{documented:?}");
 }
+
+/// `Rule` is `#[non_exhaustive]`, so the binary's table of explanations cannot be checked
+/// for completeness by the compiler: every rule the library has must have its text.
+#[test]
+fn explain_has_a_text_for_every_rule() {
+    for rule in gbcheck::finding::Rule::ALL {
+        let output = run(&["explain", rule.id()], Path::new("."));
+        let text = String::from_utf8_lossy(&output.stdout);
+        assert_eq!(output.status.code(), Some(0), "{}: {}", rule.id(), stderr(&output));
+        let first = format!("{} {} ({} by default)\n\n", rule.id(), rule.name(), rule.default_severity());
+        assert!(text.starts_with(&first), "{text}");
+        assert!(text.contains("\n\nExample: ") && text.contains("\n\nFix: "), "{text}");
+    }
+}

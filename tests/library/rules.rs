@@ -172,6 +172,7 @@ fn column(profile: Profile) -> usize {
         Profile::Gb18030_2005 => ED_2005,
         Profile::Gb18030_2022 => ED_2022,
         Profile::Whatwg | Profile::Gbk => ED_WHATWG,
+        other => panic!("no column of the difference table for {other}"),
     }
 }
 
@@ -1281,6 +1282,7 @@ fn model_decode(profile: Profile, code: &[u8], strict: char) -> Option<char> {
         Profile::Whatwg => encoding_rs_decode_one(encoding_rs::GB18030, code),
         Profile::Gbk if code.len() == 4 => None,
         Profile::Gbk => encoding_rs_decode_one(encoding_rs::GBK, code),
+        other => panic!("no model of {other}"),
     }
 }
 
@@ -1294,6 +1296,7 @@ fn model_encode(profile: Profile, c: char) -> Option<Vec<u8>> {
         },
         Profile::Whatwg => encoding_rs_encode_one(encoding_rs::GB18030, c),
         Profile::Gbk => encoding_rs_encode_one(encoding_rs::GBK, c),
+        other => panic!("no model of {other}"),
     }
 }
 

@@ -263,7 +263,8 @@ pub fn rule_descriptors() -> Vec<Value> {
     Rule::ALL
         .iter()
         .map(|&rule| {
-            let (meaning, example, fix) = explain::text(rule);
+            // A rule the table lacks (tests/cli/cli.rs fails on it) gets its summary.
+            let (meaning, example, fix) = explain::text(rule).unwrap_or((rule.summary(), "", ""));
             json!({
                 "id": rule.id(),
                 "name": rule.name(),
