@@ -30,7 +30,7 @@ use clap::ValueEnum;
 use gbcheck::finding::{Rule, Severity};
 use ignore::gitignore::{Gitignore, GitignoreBuilder};
 
-use crate::cli::args::CheckArgs;
+use crate::cli::args::{CheckArgs, EncodingArg, FailLevelArg, ProfileArg};
 use crate::cli::settings;
 pub use crate::cli::settings::{parse, Choice, Config, Level, Override, MAX_OVERRIDES};
 
@@ -191,11 +191,33 @@ fn read_text(file: &Path) -> Result<String, String> {
     })
 }
 
-/// The arguments a file is checked with: the command line's, with the configuration's top
-/// level and then its overrides in `mask` where the command line gave no value. A new value:
-/// the command line's arguments are left as they are.
-pub fn resolve(args: &CheckArgs, given: Given, loaded: Option<&Loaded>, mask: u64) -> CheckArgs {
-    let mut own = args.clone();
+/// The settings that a configuration file can also give, as they apply to one path: final
+/// values, each from the first layer that has it (flag, last matching override, the file's
+/// top level, built-in default). Made once for a (file, overrides) pair and never changed;
+/// clap's argument structs are never changed either.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Resolved {
+    /// `encoding`.
+    pub encoding: EncodingArg,
+    /// `profile`.
+    pub profile: ProfileArg,
+    /// `level`; `None` when no layer gives one (GB010 is then off).
+    pub level: Option<u8>,
+    /// `fail-level`: the run's, from the file's top level only (an override cannot set it).
+    pub fail_level: FailLevelArg,
+}
+
+/// The settings of the files that `loaded` applies to with the overrides in `mask`: the
+/// command line's where it gave them (`given`), else the overrides', the file's top level's
+/// and clap's defaults (in `args` when not given), in that order.
+pub fn resolve(args: &CheckArgs, given: Given, loaded: Option<&Loaded>, mask: u64) -> Resolved {
+    // The built-in defaults, and the flags where given: clap leaves its defaults in `args`.
+    let mut own = Resolved {
+        encoding: args.encoding,
+        profile: args.profile,
+        level: args.level,
+        fail_level: args.fail_level,
+    };
     let Some(loaded) = loaded else { return own };
     let top = &loaded.config;
     let layers = std::iter::once((top.encoding, top.profile, top.level))
@@ -227,8 +249,8 @@ pub struct Effective<'a> {
     pub mask: u64,
     /// Whether `exclude` globs pass the path over (it, or a directory above it).
     pub excluded: bool,
-    /// The arguments after the file's settings.
-    pub args: &'a CheckArgs,
+    /// The settings after the file's.
+    pub settings: &'a Resolved,
     /// The rule set they give.
     pub rules: &'a gbcheck::rules::RuleSet,
 }
@@ -250,13 +272,13 @@ impl fmt::Display for Effective<'_> {
         for o in self.loaded.into_iter().flat_map(|loaded| loaded.overrides(self.mask)) {
             writeln!(f, "# matching override: glob = \"{}\"", o.glob.text)?;
         }
-        writeln!(f, "encoding = \"{}\"", possible_name(self.args.encoding))?;
-        writeln!(f, "profile = \"{}\"", possible_name(self.args.profile))?;
-        match self.args.level {
+        writeln!(f, "encoding = \"{}\"", possible_name(self.settings.encoding))?;
+        writeln!(f, "profile = \"{}\"", possible_name(self.settings.profile))?;
+        match self.settings.level {
             Some(level) => writeln!(f, "level = {level}")?,
             None => writeln!(f, "# level: not checked (GB010 needs a level)")?,
         }
-        writeln!(f, "fail-level = \"{}\"", possible_name(self.args.fail_level))?;
+        writeln!(f, "fail-level = \"{}\"", possible_name(self.settings.fail_level))?;
         let globs = self.loaded.map_or(&[][..], |loaded| &loaded.config.exclude[..]);
         let excludes: Vec<String> = globs.iter().map(|g| format!("\"{}\"", g.0)).collect();
         match self.loaded {
@@ -295,5 +317,50 @@ mod tests {
         assert_eq!(loaded.matching(Path::new("src/a.po")), 0);
         assert!(loaded.excludes(Path::new("vendor/x.txt"), false));
         assert!(!loaded.excludes(Path::new("src/vendor.txt"), false));
+    }
+
+    /// Each setting from the first layer that has it: flag, last matching override, the
+    /// file's top level, default; the arguments themselves stay as clap parsed them.
+    #[test]
+    fn settings_resolve_flag_over_override_over_file_over_default() {
+        use crate::cli::args::{Cli, Command};
+        use clap::Parser;
+
+        let text = "profile = \"gbk\"\nlevel = 1\nfail-level = \"warning\"\n\
+                    [[overrides]]\nglob = \"*.po\"\nencoding = \"utf-8\"\nlevel = 2\n\
+                    [[overrides]]\nglob = \"po/*\"\nlevel = 3\n";
+        let loaded =
+            Loaded::new(PathBuf::from("/repo/gbcheck.toml"), parse(text, Path::new("x.toml")).unwrap())
+                .unwrap();
+        let Ok(Cli { command: Command::Check(args) }) =
+            Cli::try_parse_from(["gbcheck", "check", "--level", "2"])
+        else {
+            panic!("check arguments")
+        };
+        let before = format!("{args:?}");
+        let flags = Given { level: true, ..Given::default() };
+        let defaults = Given::default();
+        let both = loaded.matching(Path::new("po/a.po"));
+        assert_eq!(both, 0b11);
+        // No file: clap's defaults, and the flag.
+        assert_eq!(
+            resolve(&args, flags, None, 0),
+            Resolved {
+                encoding: EncodingArg::Auto,
+                profile: ProfileArg::Gb18030_2022,
+                level: Some(2),
+                fail_level: FailLevelArg::Error
+            }
+        );
+        // The file's top level, then the last matching override; the flag wins over both.
+        let top = resolve(&args, defaults, Some(&loaded), 0);
+        assert_eq!(
+            (top.encoding, top.profile, top.level, top.fail_level),
+            (EncodingArg::Auto, ProfileArg::Gbk, Some(1), FailLevelArg::Warning)
+        );
+        let po = resolve(&args, defaults, Some(&loaded), both);
+        assert_eq!((po.encoding, po.profile, po.level), (EncodingArg::Utf8, ProfileArg::Gbk, Some(3)));
+        assert_eq!(resolve(&args, flags, Some(&loaded), both).level, Some(2));
+        assert_eq!(format!("{args:?}"), before);
     }
 }

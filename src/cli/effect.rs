@@ -13,7 +13,7 @@ use gbcheck::finding::Rule;
 use gbcheck::rules::RuleSet;
 
 use crate::cli::args::{CheckArgs, EncodingArg, ProfileArg};
-use crate::cli::config::{Given, Loaded};
+use crate::cli::config::{Given, Loaded, Resolved};
 use crate::cli::settings::{Choice, RuleKey, RuleSetting};
 
 /// Settings that some files may be checked with instead of the run's: a configuration file's
@@ -53,15 +53,16 @@ fn variants<'a>(configs: &'a [std::sync::Arc<Loaded>], run: Option<&'a Loaded>) 
 /// the configuration files the run found, `run` the one its own settings come from.
 pub fn refusal(
     args: &CheckArgs,
+    settings: &Resolved,
     rules: &RuleSet,
     configs: &[std::sync::Arc<Loaded>],
     run: Option<&Loaded>,
     given: Given,
 ) -> Option<String> {
     let variants = variants(configs, run);
-    level_refusal(args, rules, &variants, given)
+    level_refusal(args, settings, rules, &variants, given)
         .or_else(|| no_rule_refusal(args, rules, &variants))
-        .or_else(|| selection_refusal(args, rules, &variants))
+        .or_else(|| selection_refusal(args, settings, rules, &variants))
 }
 
 /// Whether `names` (of `--select` or `--ignore`) name GB010. Without a level the rule set has
@@ -71,8 +72,14 @@ fn names_gb010(names: &[String]) -> bool {
 }
 
 /// GB010 and `--level`: each is nothing without the other.
-fn level_refusal(args: &CheckArgs, rules: &RuleSet, variants: &[Variant], given: Given) -> Option<String> {
-    let any_level = args.level.is_some() || variants.iter().any(|v| v.level);
+fn level_refusal(
+    args: &CheckArgs,
+    settings: &Resolved,
+    rules: &RuleSet,
+    variants: &[Variant],
+    given: Given,
+) -> Option<String> {
+    let any_level = settings.level.is_some() || variants.iter().any(|v| v.level);
     if names_gb010(&args.select) && !names_gb010(&args.ignore) && !any_level {
         return Some(
             "--select GB010 (outside-level) checks nothing without an implementation level: give \
@@ -107,19 +114,24 @@ fn no_rule_refusal(args: &CheckArgs, rules: &RuleSet, variants: &[Variant]) -> O
 }
 
 /// A rule named in `--select` that the encoding or the profile keeps from ever firing.
-fn selection_refusal(args: &CheckArgs, rules: &RuleSet, variants: &[Variant]) -> Option<String> {
+fn selection_refusal(
+    args: &CheckArgs,
+    settings: &Resolved,
+    rules: &RuleSet,
+    variants: &[Variant],
+) -> Option<String> {
     let selected: Vec<Rule> = args.select.iter().filter_map(|name| Rule::lookup(name.trim())).collect();
     let chosen = |rule: Rule| selected.contains(&rule) && rules.severity(rule).is_some();
 
     let encoding_fixed = variants.iter().all(|v| v.encoding.is_none());
-    if encoding_fixed && args.encoding == EncodingArg::Auto && chosen(Rule::WrongEncoding) {
+    if encoding_fixed && settings.encoding == EncodingArg::Auto && chosen(Rule::WrongEncoding) {
         return Some(
             "--select GB008 (wrong-encoding) checks nothing with --encoding auto, which takes each \
              file as the encoding it is in: give --encoding gb18030 or --encoding utf-8"
                 .to_string(),
         );
     }
-    if encoding_fixed && args.encoding == EncodingArg::Utf8 && chosen(Rule::UnassignedCode) {
+    if encoding_fixed && settings.encoding == EncodingArg::Utf8 && chosen(Rule::UnassignedCode) {
         return Some(
             "--select GB003 (unassigned-code) checks nothing with --encoding utf-8: reserved codes \
              exist only in GB 18030 input"
@@ -127,7 +139,7 @@ fn selection_refusal(args: &CheckArgs, rules: &RuleSet, variants: &[Variant]) ->
         );
     }
     let profile_fixed = variants.iter().all(|v| v.profile.is_none());
-    if !profile_fixed || args.profile != ProfileArg::Gb18030_2022 {
+    if !profile_fixed || settings.profile != ProfileArg::Gb18030_2022 {
         return None;
     }
     [Rule::RoundTripMismatch, Rule::Unencodable].into_iter().find(|&rule| chosen(rule)).map(|rule| {

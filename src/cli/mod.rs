@@ -15,6 +15,7 @@ mod job;
 mod locate;
 mod merge;
 mod output;
+mod path_settings;
 mod progress;
 mod run;
 mod settings;
@@ -29,12 +30,11 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use clap::{CommandFactory, FromArgMatches, Parser};
-use gbcheck::check::{EncodingChoice, Options};
+use gbcheck::check::Options;
 use gbcheck::finding::{Rule, Severity};
-use gbcheck::profile::Profile;
 use gbcheck::rules::RuleSet;
 
-use args::{CheckArgs, Cli, ColorArg, Command, ConfigArgs, EncodingArg, FailLevelArg, FormatArg, ProfileArg};
+use args::{CheckArgs, Cli, ColorArg, Command, ConfigArgs, FailLevelArg, FormatArg};
 use input::describe_io_error;
 use output::{brief::Brief, github::Github, human::Human, jsonl::JsonLines, sarif::Sarif, Reporter};
 
@@ -108,74 +108,26 @@ fn use_color(choice: ColorArg) -> bool {
     }
 }
 
-/// Turns rule ids or names into rules; an unknown one is an error that names it.
-fn parse_rules(names: &[String]) -> Result<Vec<Rule>, String> {
-    names
-        .iter()
-        .filter(|name| !name.trim().is_empty())
-        .map(|name| {
-            Rule::lookup(name.trim()).ok_or_else(|| format!("unknown rule '{name}' (see `gbcheck rules`)"))
-        })
-        .collect()
-}
-
-/// The rule set the arguments ask for, after the config file's rule severities.
-fn rule_set(args: &CheckArgs, severities: &[(Rule, Option<Severity>)]) -> Result<RuleSet, String> {
-    let mut rules = RuleSet::new(match args.profile {
-        ProfileArg::Gb18030_2022 => Profile::Gb18030_2022,
-        ProfileArg::Gb18030_2005 => Profile::Gb18030_2005,
-        ProfileArg::Gbk => Profile::Gbk,
-        ProfileArg::Whatwg => Profile::Whatwg,
-    });
-    rules.level = args.level;
-    for &(rule, severity) in severities {
-        rules.set_severity(rule, severity);
-    }
-    let selected = parse_rules(&args.select)?;
-    if !selected.is_empty() {
-        for &rule in Rule::ALL {
-            if !selected.contains(&rule) {
-                rules.set_severity(rule, None);
-            } else if rules.severity(rule).is_none() {
-                rules.set_severity(rule, Some(rule.default_severity()));
-            }
-        }
-    }
-    for rule in parse_rules(&args.ignore)? {
-        rules.set_severity(rule, None);
-    }
-    Ok(rules)
-}
-
-/// The check options the arguments ask for.
-fn options(args: &CheckArgs, severities: &[(Rule, Option<Severity>)]) -> Result<Options, String> {
-    Ok(Options {
-        encoding: match args.encoding {
-            EncodingArg::Auto => EncodingChoice::Auto,
-            EncodingArg::Gb18030 => EncodingChoice::Gb18030,
-            EncodingArg::Utf8 => EncodingChoice::Utf8,
-        },
-        max_findings: args.max_findings.unwrap_or(usize::MAX),
-        rules: rule_set(args, severities)?,
-    })
-}
-
 /// The name clap gives a value of an argument.
 fn value_name(value: impl clap::ValueEnum) -> String {
     value.to_possible_value().map_or_else(String::new, |v| v.get_name().to_string())
 }
 
 /// The settings the JSON Lines summary records, for `gbcheck merge`.
-fn run_settings(args: &CheckArgs, rules: &RuleSet) -> output::jsonl::RunSettings {
+fn run_settings(
+    args: &CheckArgs,
+    settings: &config::Resolved,
+    rules: &RuleSet,
+) -> output::jsonl::RunSettings {
     output::jsonl::RunSettings {
-        encoding: value_name(args.encoding),
-        profile: value_name(args.profile),
-        level: args.level,
+        encoding: value_name(settings.encoding),
+        profile: value_name(settings.profile),
+        level: settings.level,
         rules: Rule::ALL
             .iter()
             .filter_map(|&rule| rules.severity(rule).map(|s| (rule.id().to_string(), s.as_str().to_string())))
             .collect(),
-        fail_level: value_name(args.fail_level),
+        fail_level: value_name(settings.fail_level),
         max_findings: args.max_findings,
         binary: args.binary,
         max_filesize: args.max_filesize,
@@ -222,12 +174,14 @@ fn print_config(args: &ConfigArgs) -> io::Result<u8> {
         _ => return Err(io::Error::other("internal error: default check arguments")),
     };
     let loaded = place.loaded.as_deref();
-    let check = config::resolve(&defaults, config::Given::default(), loaded, mask);
-    let rules = match rule_set(&check, &loaded.map(|l| l.severities(mask)).unwrap_or_default()) {
+    let settings = config::resolve(&defaults, config::Given::default(), loaded, mask);
+    let rules = match path_settings::rule_set(&defaults, &settings, &path_settings::severities(loaded, mask))
+    {
         Ok(rules) => rules,
         Err(message) => return fail(&message),
     };
-    let effective = config::Effective { loaded, path: &path, mask, excluded, args: &check, rules: &rules };
+    let effective =
+        config::Effective { loaded, path: &path, mask, excluded, settings: &settings, rules: &rules };
     write!(io::stdout().lock(), "{effective}")?;
     Ok(EXIT_CLEAN)
 }
@@ -259,72 +213,6 @@ fn read_all_configs(configs: &discovery::Discovery, entries: &[input::Entry]) ->
     configs.errors().into_iter().next().map_or(Ok(()), Err)
 }
 
-/// The settings of the files whose configuration file or matching overrides differ from the
-/// run's, made once for each (configuration file, matching overrides); `None` when every
-/// file is checked alike.
-fn per_file_settings(
-    configs: &Arc<discovery::Discovery>,
-    run: &Arc<discovery::Place>,
-    cli: &CheckArgs,
-    given: config::Given,
-    base: Options,
-    threads: usize,
-) -> Option<job::ForPath> {
-    if !configs.varies() {
-        return None;
-    }
-    let (configs, run, cli) = (Arc::clone(configs), Arc::clone(run), cli.clone());
-    let cache = std::sync::Mutex::new(std::collections::HashMap::<(PathBuf, u64), Arc<job::Settings>>::new());
-    Some(Box::new(move |path| {
-        if configs.uniform(&run) {
-            return None;
-        }
-        // Standard input (an empty path) gets the configuration of the current directory.
-        let (place, mask) = match path.file_name() {
-            Some(name) => {
-                let place = configs.of_entry(path);
-                let mask = place.matching(name);
-                (place, mask)
-            }
-            None => (configs.of_dir(Path::new(".")), 0),
-        };
-        if mask == 0 && place.same_config(&run) {
-            return None;
-        }
-        let loaded = place.loaded.as_deref();
-        let key = (loaded.map(|l| l.file.clone()).unwrap_or_default(), mask);
-        let mut cache = cache.lock().unwrap_or_else(|e| e.into_inner());
-        let settings = cache.entry(key).or_insert_with(|| {
-            let own = config::resolve(&cli, given, loaded, mask);
-            // The base options were made from the same --select/--ignore, so this cannot fail.
-            let options =
-                options(&own, &loaded.map(|l| l.severities(mask)).unwrap_or_default()).unwrap_or(base);
-            Arc::new(check_settings(&own, options, threads, None))
-        });
-        Some(Arc::clone(settings))
-    }))
-}
-
-/// How the workers check, from the arguments (after a path's overrides) and their options.
-fn check_settings(
-    args: &CheckArgs,
-    options: Options,
-    threads: usize,
-    for_path: Option<job::ForPath>,
-) -> job::Settings {
-    job::Settings {
-        options: Options { max_findings: usize::MAX, ..options },
-        // The filter applies --max-findings after suppressions and the baseline.
-        max_shown: usize::MAX,
-        snippets: args.format == FormatArg::Human,
-        binary: args.binary,
-        max_filesize: args.max_filesize,
-        chunk: args.chunk_size.max(1),
-        threads,
-        for_path,
-    }
-}
-
 /// The paths to check: named, listed in `--files-from`, or `.`.
 fn input_paths(args: &CheckArgs) -> Result<Vec<PathBuf>, String> {
     let mut paths = args.paths.clone();
@@ -341,46 +229,50 @@ fn input_paths(args: &CheckArgs) -> Result<Vec<PathBuf>, String> {
     Ok(paths)
 }
 
-fn run_check(mut args: CheckArgs, given: config::Given, format_given: bool) -> io::Result<u8> {
+/// What a run settles before it walks: where its configuration comes from and the settings
+/// that gives, every value final.
+struct RunPlan {
+    configs: Arc<discovery::Discovery>,
+    paths: Vec<PathBuf>,
+    /// Where the run's own settings come from.
+    run: Arc<discovery::Place>,
+    /// The run's layered settings (those of the files `run` applies to, with no override).
+    settings: config::Resolved,
+    options: Options,
+    /// `--baseline`, read.
+    baseline: Option<std::collections::HashMap<(String, String, String), u64>>,
+}
+
+/// Finds the configuration, the paths and the baseline, and resolves the run's settings; an
+/// error message names the first thing that is wrong.
+fn plan_run(args: &CheckArgs, given: config::Given) -> Result<RunPlan, String> {
+    let configs = Arc::new(discovery::Discovery::new(args.config.as_deref(), args.no_config)?);
+    let paths = input_paths(args)?;
+    let run = run_place(&configs, &paths)?;
+    let run_config = run.loaded.as_deref();
+    let settings = config::resolve(args, given, run_config, 0);
+    let baseline = args.baseline.as_deref().map(filter::read_baseline).transpose()?;
+    let options = path_settings::options(args, &settings, &path_settings::severities(run_config, 0))?;
+    Ok(RunPlan { configs, paths, run, settings, options, baseline })
+}
+
+fn run_check(args: CheckArgs, given: config::Given, format_given: bool) -> io::Result<u8> {
     let started = Instant::now();
     let fail = |message: &str| -> io::Result<u8> {
         writeln!(io::stderr(), "gbcheck: error: {message}")?;
         Ok(EXIT_ERROR)
     };
-    if !format_given && std::env::var_os("GITHUB_ACTIONS").is_some_and(|v| v == "true") {
-        args.format = FormatArg::Github;
-    }
-    let cli = &args;
-    let configs = match discovery::Discovery::new(cli.config.as_deref(), cli.no_config) {
-        Ok(configs) => Arc::new(configs),
+    let format = if !format_given && std::env::var_os("GITHUB_ACTIONS").is_some_and(|v| v == "true") {
+        FormatArg::Github
+    } else {
+        args.format
+    };
+    let plan = match plan_run(&args, given) {
+        Ok(plan) => plan,
         Err(message) => return fail(&message),
     };
-    let paths = match input_paths(cli) {
-        Ok(paths) => paths,
-        Err(message) => return fail(&message),
-    };
-    let run = match run_place(&configs, &paths) {
-        Ok(run) => run,
-        Err(message) => return fail(&message),
-    };
-    let run_config = run.loaded.as_deref();
-    let args = &config::resolve(cli, given, run_config, 0);
-    let baseline = match &args.baseline {
-        Some(file) => match filter::read_baseline(file) {
-            Ok(baseline) => Some(baseline),
-            Err(message) => return fail(&message),
-        },
-        None => None,
-    };
-    let options = match options(args, &run_config.map(|l| l.severities(0)).unwrap_or_default()) {
-        Ok(options) => options,
-        Err(message) => return fail(&message),
-    };
-    let fail_level = match args.fail_level {
-        FailLevelArg::Error => Severity::Error,
-        FailLevelArg::Warning => Severity::Warning,
-    };
-    let threads = thread_count(args);
+    let (configs, paths, options) = (&plan.configs, &plan.paths, plan.options);
+    let threads = thread_count(&args);
     let progress = progress::Progress::start(!args.quiet && !args.no_progress);
 
     if args.shard.is_some() && paths.iter().any(|p| p.as_os_str() == "-") {
@@ -394,34 +286,55 @@ fn run_check(mut args: CheckArgs, given: config::Given, format_given: bool) -> i
         force_exclude: args.force_exclude,
         threads,
         shard: args.shard,
-        configs: configs.varies().then(|| Arc::clone(&configs)),
+        configs: configs.varies().then(|| Arc::clone(configs)),
     };
-    let for_path = per_file_settings(&configs, &run, cli, given, options, threads);
-    let settings = Arc::new(check_settings(args, options, threads, for_path));
+    let per_path =
+        path_settings::PathSettings::new(configs, &plan.run, &args, given, format, options, threads);
+    let for_path = per_path.map(|per_path| Box::new(move |path: &Path| per_path.of(path)) as job::ForPath);
+    let settings = Arc::new(path_settings::check_settings(&args, format, options, threads, for_path));
     // The walk's threads check the files as they find them (for the run's first second).
     let walk_check = job::WalkCheck::new(Arc::clone(&settings), started);
-    let walked = match walk::collect(&paths, &walk_options, Some(&|path| walk_check.check(path))) {
+    let walked = match walk::collect(paths, &walk_options, Some(&|path| walk_check.check(path))) {
         Ok(walked) => walked,
         Err(message) => return fail(&message),
     };
-    if let Err(message) = read_all_configs(&configs, &walked.entries) {
+    if let Err(message) = read_all_configs(configs, &walked.entries) {
         return fail(&message);
     }
-    if let Some(message) = effect::refusal(args, &options.rules, &configs.files(), run_config, given) {
+    let run_config = plan.run.loaded.as_deref();
+    let refusal = effect::refusal(&args, &plan.settings, &options.rules, &configs.files(), run_config, given);
+    if let Some(message) = refusal {
         return fail(&message);
     }
-    let entries = walked.entries;
-    progress.set_total(entries.len() as u64);
+    progress.set_total(walked.entries.len() as u64);
+    report_run(&args, format, plan, settings, walked, &progress, started)
+}
 
+/// Checks the walked entries with `settings` and reports them; the exit status.
+fn report_run(
+    args: &CheckArgs,
+    format: FormatArg,
+    plan: RunPlan,
+    settings: Arc<job::Settings>,
+    walked: walk::Walked,
+    progress: &progress::Progress,
+    started: Instant,
+) -> io::Result<u8> {
+    let fail = |message: &str| -> io::Result<u8> {
+        writeln!(io::stderr(), "gbcheck: error: {message}")?;
+        Ok(EXIT_ERROR)
+    };
+    let rules = &plan.options.rules;
     let stdout = progress.writer(io::stdout().lock());
     let stderr = progress.writer(io::stderr());
-    let mut reporter: Box<dyn Reporter> = match args.format {
+    let mut reporter: Box<dyn Reporter> = match format {
         FormatArg::Human => {
             Box::new(Human::new(io::BufWriter::new(stdout), stderr, use_color(args.color), args.quiet))
         }
-        FormatArg::Jsonl => {
-            Box::new(JsonLines::new(io::BufWriter::new(stdout), Some(run_settings(args, &options.rules))))
-        }
+        FormatArg::Jsonl => Box::new(JsonLines::new(
+            io::BufWriter::new(stdout),
+            Some(run_settings(args, &plan.settings, rules)),
+        )),
         FormatArg::Sarif => Box::new(Sarif::new(io::BufWriter::new(stdout))),
         FormatArg::Github => Box::new(Github::new(io::BufWriter::new(stdout), stderr, args.quiet)),
         FormatArg::Brief => Box::new(Brief::new(io::BufWriter::new(stdout), stderr, args.quiet)),
@@ -429,14 +342,14 @@ fn run_check(mut args: CheckArgs, given: config::Given, format_given: bool) -> i
     let mut filter = filter::Filter::new(
         reporter.as_mut(),
         filter::FilterOptions {
-            max_shown: options.max_findings,
-            baseline,
+            max_shown: plan.options.max_findings,
+            baseline: plan.baseline,
             record: args.write_baseline.is_some(),
-            fingerprints: args.format == FormatArg::Sarif,
+            fingerprints: format == FormatArg::Sarif,
         },
     );
-    let runner = run::Runner::new(settings, &mut filter, &progress, stats::Stats::new(args.stats))?;
-    let (summary, stats, written) = runner.run(entries);
+    let runner = run::Runner::new(settings, &mut filter, progress, stats::Stats::new(args.stats))?;
+    let (summary, stats, written) = runner.run(walked.entries);
     progress.finish();
     let summary = gbcheck::report::Summary { ignored: walked.ignored, ..summary };
     let written = written.and_then(|()| filter.summary(&summary, &stats, started.elapsed()));
@@ -458,6 +371,10 @@ fn run_check(mut args: CheckArgs, given: config::Given, format_given: bool) -> i
             return fail(&format!("cannot write baseline {}: {}", file.display(), describe_io_error(&e)));
         }
     }
+    let fail_level = match plan.settings.fail_level {
+        FailLevelArg::Error => Severity::Error,
+        FailLevelArg::Warning => Severity::Warning,
+    };
     Ok(if summary.operational_errors > 0 {
         EXIT_ERROR
     } else if !args.exit_zero && args.write_baseline.is_none() && summary.counts.reaches(fail_level) {
