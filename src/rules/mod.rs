@@ -245,15 +245,8 @@ impl Bits {
     }
 }
 
-/// The BMP scalars for which [`RuleSet::judge_char`] reports something, from the rules' own
-/// sets (see [`CompiledRules::new`]).
-fn fires_by_sets(rules: &RuleSet, input: Encoding) -> Bits {
-    let gbk = rules.profile == Profile::Gbk;
-    let unencodable = rules.on(Rule::Unencodable);
-    let (private_use, bom) = (rules.on(Rule::PrivateUse), rules.on(Rule::ByteOrderMark));
-    let (controls, replacement) = (rules.on(Rule::ControlCharacter), rules.on(Rule::ReplacementCharacter));
-    let removed = rules.on(Rule::RemovedCharacter);
-    // GB010: the scalars outside the level (none when the rule is off).
+/// GB010: the BMP scalars outside the rule set's level (none when the rule is off).
+fn outside_level(rules: &RuleSet) -> Bits {
     let mut outside = Bits::new(0x1_0000);
     if let (Some(level), true) = (rules.level, rules.on(Rule::OutsideLevel)) {
         outside.0.fill(u64::MAX);
@@ -264,7 +257,12 @@ fn fires_by_sets(rules: &RuleSet, input: Encoding) -> Bits {
             }
         }
     }
-    // The scalars whose meaning or code differs between profiles: judged one by one.
+    outside
+}
+
+/// The BMP scalars whose meaning or code differs between profiles, which
+/// [`fires_by_sets`] judges one by one.
+fn profile_differences() -> Bits {
     let mut special = Bits::new(0x1_0000);
     special.set(0x20AC);
     for (code, row) in DECODE_DIFFERENCES.iter() {
@@ -285,6 +283,19 @@ fn fires_by_sets(rules: &RuleSet, input: Encoding) -> Bits {
     for &(scalar, _) in ENCODE_DIFFERENCES.iter() {
         special.set(scalar as usize);
     }
+    special
+}
+
+/// The BMP scalars for which [`RuleSet::judge_char`] reports something, from the rules' own
+/// sets (see [`CompiledRules::new`]).
+fn fires_by_sets(rules: &RuleSet, input: Encoding) -> Bits {
+    let gbk = rules.profile == Profile::Gbk;
+    let unencodable = rules.on(Rule::Unencodable);
+    let (private_use, bom) = (rules.on(Rule::PrivateUse), rules.on(Rule::ByteOrderMark));
+    let (controls, replacement) = (rules.on(Rule::ControlCharacter), rules.on(Rule::ReplacementCharacter));
+    let removed = rules.on(Rule::RemovedCharacter);
+    let outside = outside_level(rules);
+    let special = profile_differences();
     // GB006 under GBK: the BMP scalars without a one- or two-byte code.
     let mut no_code = Bits::new(0x1_0000);
     if gbk {
