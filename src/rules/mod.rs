@@ -823,6 +823,15 @@ impl<C: std::ops::Deref<Target = CompiledRules>, S: FindingSink> Visitor for Jud
         &self.compiled.four_byte_rows
     }
 
+    #[inline(always)]
+    fn shown_scalars(&self) -> Option<&[u64; 1024]> {
+        if self.mojibake.is_tracking() {
+            None
+        } else {
+            self.compiled.slow.0.as_ref().try_into().ok()
+        }
+    }
+
     #[inline]
     fn ascii(&mut self, start: u64, run: &[u8]) {
         // The scanners stop ASCII runs at control bytes (STOP_AT_CONTROLS) and pass those to

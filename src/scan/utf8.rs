@@ -169,10 +169,33 @@ fn emit_valid<V: Visitor>(bytes: &[u8], base: u64, visitor: &mut V) {
             i = end;
             continue;
         }
+        if let (0xE0..=0xEF, Some(shown)) = (lead, visitor.shown_scalars()) {
+            // A run of three-byte characters (most Chinese text): pass over those not shown.
+            let passed = pass_three_byte(&bytes[i..], shown);
+            if passed > 0 {
+                i += passed;
+                continue;
+            }
+        }
         let (c, len) = decode_valid(&bytes[i..]);
         visitor.char(base + i as u64, len as u8, c);
         i += len;
     }
+}
+
+/// How many bytes of three-byte characters at the start of `bytes` (valid UTF-8) have their
+/// bit clear in `shown`.
+#[inline(always)]
+fn pass_three_byte(bytes: &[u8], shown: &[u64; 1024]) -> usize {
+    let mut i = 0;
+    while let [lead @ 0xE0..=0xEF, b1, b2, ..] = bytes[i..] {
+        let scalar = usize::from(lead & 0x0F) << 12 | usize::from(b1 & 0x3F) << 6 | usize::from(b2 & 0x3F);
+        if shown[scalar / 64] & 1 << (scalar % 64) != 0 {
+            break;
+        }
+        i += 3;
+    }
+    i
 }
 
 /// The character that starts `bytes`, valid UTF-8 beginning with a non-ASCII lead, and its
