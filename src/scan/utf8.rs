@@ -187,15 +187,19 @@ fn emit_valid<V: Visitor>(bytes: &[u8], base: u64, visitor: &mut V) {
 /// bit clear in `shown`.
 #[inline(always)]
 fn pass_three_byte(bytes: &[u8], shown: &[u64; 1024]) -> usize {
-    let mut i = 0;
-    while let [lead @ 0xE0..=0xEF, b1, b2, ..] = bytes[i..] {
-        let scalar = usize::from(lead & 0x0F) << 12 | usize::from(b1 & 0x3F) << 6 | usize::from(b2 & 0x3F);
-        if shown[scalar / 64] & 1 << (scalar % 64) != 0 {
+    let mut passed = 0;
+    for char in bytes.chunks_exact(3) {
+        let (lead, b1, b2) = (usize::from(char[0]), usize::from(char[1]), usize::from(char[2]));
+        if lead & 0xF0 != 0xE0 {
             break;
         }
-        i += 3;
+        let scalar = (lead & 0x0F) << 12 | (b1 & 0x3F) << 6 | (b2 & 0x3F);
+        if shown[scalar >> 6] >> (scalar & 63) & 1 != 0 {
+            break;
+        }
+        passed += 3;
     }
-    i
+    passed
 }
 
 /// The character that starts `bytes`, valid UTF-8 beginning with a non-ASCII lead, and its
