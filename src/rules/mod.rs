@@ -28,6 +28,8 @@
 //! ```
 
 pub(crate) mod chars;
+#[rustfmt::skip]
+mod default_tables;
 pub mod mojibake;
 mod utf8_prefix;
 
@@ -197,7 +199,8 @@ pub struct CompiledRules {
     /// For each pair of bytes `first << 8 | second` (GB 18030 input): whether it is a valid
     /// two-byte code whose strict scalar is not `slow`, which the scanner may pass over
     /// without judging (see `Visitor::skips_two_byte`).
-    skip_two_byte: Box<[bool; 0x1_0000]>,
+    /// `None` for UTF-8 input, whose scanner never reads it (see [`CompiledRules::skip_two_byte`]).
+    skip_two_byte: Option<SkipTable>,
     /// The rows of `skip_two_byte` skipped whole, for the scanner's vector test.
     plain_rows: PlainRows,
     /// Whether every supplementary scalar needs judging (a level, or a profile that cannot
@@ -210,6 +213,44 @@ pub struct CompiledRules {
     four_byte_rows: FourByteRows,
 }
 
+/// The two-byte skip table: built, or built at compile time (`default_tables.rs`).
+#[derive(Debug)]
+enum SkipTable {
+    Built(Box<[bool; 0x1_0000]>),
+    Generated(&'static [bool; 0x1_0000]),
+}
+
+impl SkipTable {
+    fn get(&self) -> &[bool; 0x1_0000] {
+        match self {
+            SkipTable::Built(table) => table,
+            SkipTable::Generated(table) => table,
+        }
+    }
+}
+
+/// The default rule set's tables for one input, as `default_tables.rs` holds them.
+struct Generated {
+    fires: [u64; 1024],
+    slow: [u64; 1024],
+    skip_two_byte: Option<&'static [bool; 0x1_0000]>,
+    plain_rows: PlainRows,
+    all_supplementary: bool,
+    skip_four_byte_bmp: [u64; 616],
+    four_byte_rows: FourByteRows,
+}
+
+/// A table of bits, one per index, made into a table of `bool` at compile time.
+const fn expand_bits(words: &[u64; 1024]) -> [bool; 0x1_0000] {
+    let mut table = [false; 0x1_0000];
+    let mut i = 0;
+    while i < 0x1_0000 {
+        table[i] = words[i / 64] & (1 << (i % 64)) != 0;
+        i += 1;
+    }
+    table
+}
+
 /// A fixed-size bit set.
 #[derive(Debug)]
 struct Bits(Box<[u64]>);
@@ -217,6 +258,10 @@ struct Bits(Box<[u64]>);
 impl Bits {
     fn new(len: usize) -> Bits {
         Bits(vec![0; len.div_ceil(64)].into_boxed_slice())
+    }
+
+    fn from_words(words: &[u64]) -> Bits {
+        Bits(words.into())
     }
 
     fn set(&mut self, i: usize) {
@@ -374,6 +419,19 @@ static BMP_SETS: BmpSets = {
     sets
 };
 
+/// For each pair of bytes `first << 8 | second`: whether it is a valid two-byte code whose
+/// strict scalar is not `slow`.
+fn skip_two_byte_of(slow: &Bits) -> Box<[bool; 0x1_0000]> {
+    let mut skip = Box::new([false; 0x1_0000]);
+    for first in (0..=0xFFu8).filter(|&b| is_lead(b)) {
+        for second in (0..=0xFFu8).filter(|&b| is_two_byte_trail(b)) {
+            let scalar = mapping::decode_two_byte(two_byte_pointer(first, second));
+            skip[usize::from(first) << 8 | usize::from(second)] = !slow.get(scalar as usize);
+        }
+    }
+    skip
+}
+
 impl CompiledRules {
     /// Builds the tables (well under a millisecond); see [`CompiledRules::cached`].
     ///
@@ -383,7 +441,14 @@ impl CompiledRules {
     /// under any profile is the strict 2022 mapping (or, under GBK, no four-byte code), and
     /// what can fire is read from the rules' own small sets. A test compares the result with
     /// [`CompiledRules::by_judging`], which calls `judge_char` on every scalar.
+    ///
+    /// The default rule set's bits are built at compile time (`default_tables.rs`, generated
+    /// by `judge_char` over the BMP), so that a process checking a few small files with the
+    /// default rules builds nothing.
     pub fn new(rules: RuleSet, input: Encoding) -> CompiledRules {
+        if rules == RuleSet::default() {
+            return CompiledRules::from_generated(default_tables::of(input), input);
+        }
         let fires = fires_by_sets(&rules, input);
         let mut slow = Bits(fires.0.clone());
         if rules.on(Rule::Mojibake) {
@@ -420,8 +485,11 @@ impl CompiledRules {
             && self.input == other.input
             && self.fires.0 == other.fires.0
             && self.slow.0 == other.slow.0
-            && self.skip_two_byte[..] == other.skip_two_byte[..]
+            && self.skip_two_byte()[..] == other.skip_two_byte()[..]
             && self.all_supplementary == other.all_supplementary
+            && self.plain_rows == other.plain_rows
+            && self.skip_four_byte_bmp.0 == other.skip_four_byte_bmp.0
+            && self.four_byte_rows == other.four_byte_rows
     }
 
     /// The BMP scalars where the tables differ from another compilation's, at most `most`
@@ -436,35 +504,45 @@ impl CompiledRules {
             if self.slow.get(scalar) != other.slow.get(scalar) {
                 out.push(("slow", scalar as u32));
             }
-            if self.skip_two_byte[scalar] != other.skip_two_byte[scalar] {
+            if self.skip_two_byte()[scalar] != other.skip_two_byte()[scalar] {
                 out.push(("skip_two_byte pair", scalar as u32));
             }
         }
         if self.all_supplementary != other.all_supplementary {
             out.push(("all_supplementary", 0x1_0000));
         }
+        if self.plain_rows != other.plain_rows {
+            out.push(("plain_rows", 0));
+        }
+        if self.skip_four_byte_bmp.0 != other.skip_four_byte_bmp.0 {
+            out.push(("skip_four_byte_bmp", 0));
+        }
+        if self.four_byte_rows != other.four_byte_rows {
+            out.push(("four_byte_rows", 0));
+        }
         out.truncate(most);
         out
     }
 
+    /// The default rule set's tables, built at compile time.
+    fn from_generated(generated: &'static Generated, input: Encoding) -> CompiledRules {
+        CompiledRules {
+            rules: RuleSet::default(),
+            input,
+            fires: Bits::from_words(&generated.fires),
+            slow: Bits::from_words(&generated.slow),
+            skip_two_byte: generated.skip_two_byte.map(SkipTable::Generated),
+            plain_rows: generated.plain_rows,
+            all_supplementary: generated.all_supplementary,
+            skip_four_byte_bmp: Bits::from_words(&generated.skip_four_byte_bmp),
+            four_byte_rows: generated.four_byte_rows,
+        }
+    }
+
     /// The other tables, from the `fires` and `slow` bits.
     fn from_tables(rules: RuleSet, input: Encoding, fires: Bits, slow: Bits) -> CompiledRules {
-        // The GB 18030 scanner's table; a UTF-8 input never uses it (all false: see everything).
-        let mut skip_two_byte: Box<[bool; 0x1_0000]> = Box::new([false; 0x1_0000]);
-        if input == Encoding::Gb18030 {
-            for first in 0..=0xFFu8 {
-                if !is_lead(first) {
-                    continue;
-                }
-                for second in 0..=0xFFu8 {
-                    if is_two_byte_trail(second) {
-                        let scalar = mapping::decode_two_byte(two_byte_pointer(first, second));
-                        skip_two_byte[usize::from(first) << 8 | usize::from(second)] =
-                            !slow.get(scalar as usize);
-                    }
-                }
-            }
-        }
+        // The GB 18030 scanner's table; a UTF-8 input never uses it.
+        let skip_two_byte = (input == Encoding::Gb18030).then(|| SkipTable::Built(skip_two_byte_of(&slow)));
         // Outside the private-use planes, what can fire for a supplementary scalar is the
         // level (GB010, which depends on the scalar) and the profile's encoder (GB004, GB006),
         // which treats all of them alike; the difference tables hold none (a unit test says
@@ -473,7 +551,10 @@ impl CompiledRules {
         for probe in ['\u{10000}', '\u{20000}'] {
             rules.judge_char(input, probe, &mut |_, _, _| all_supplementary = true);
         }
-        let plain_rows = PlainRows::from_skip_table(&skip_two_byte);
+        let plain_rows = match input {
+            Encoding::Gb18030 => PlainRows::from_skip_table(CompiledRules::table_or_none(&skip_two_byte)),
+            Encoding::Utf8 => PlainRows::nothing_skipped(),
+        };
         let mut skip_four_byte_bmp = Bits::new(BMP_POINTER_LAST as usize + 1);
         if input == Encoding::Gb18030 {
             for pointer in 0..=BMP_POINTER_LAST {
@@ -527,6 +608,18 @@ impl CompiledRules {
         let [b1, b2, b3, b4] = code.to_be_bytes();
         let pointer = four_byte_pointer(b1, b2, b3, b4) as usize;
         pointer <= BMP_POINTER_LAST as usize && self.skip_four_byte_bmp.get(pointer)
+    }
+
+    /// The two-byte codes the GB 18030 scanner may pass over (indexed by `lead << 8 | trail`);
+    /// none for UTF-8 input.
+    #[inline(always)]
+    fn skip_two_byte(&self) -> &[bool; 0x1_0000] {
+        CompiledRules::table_or_none(&self.skip_two_byte)
+    }
+
+    fn table_or_none(table: &Option<SkipTable>) -> &[bool; 0x1_0000] {
+        static NONE: [bool; 0x1_0000] = [false; 0x1_0000];
+        table.as_ref().map_or(&NONE, SkipTable::get)
     }
 
     /// The compiled tables for a rule set and encoding, built once per process and kept for
@@ -742,7 +835,7 @@ impl<C: std::ops::Deref<Target = CompiledRules>, S: FindingSink> Visitor for Jud
         if self.mojibake.is_tracking() {
             None
         } else {
-            Some(&self.compiled.skip_two_byte)
+            Some(self.compiled.skip_two_byte())
         }
     }
 
@@ -759,6 +852,15 @@ impl<C: std::ops::Deref<Target = CompiledRules>, S: FindingSink> Visitor for Jud
     #[inline(always)]
     fn four_byte_rows(&self) -> &FourByteRows {
         &self.compiled.four_byte_rows
+    }
+
+    #[inline(always)]
+    fn shown_scalars(&self) -> Option<&[u64; 1024]> {
+        if self.mojibake.is_tracking() {
+            None
+        } else {
+            self.compiled.slow.0.as_ref().try_into().ok()
+        }
     }
 
     #[inline]
@@ -798,6 +900,109 @@ mod tests {
         let fast = CompiledRules::new(rules, input);
         let slow = CompiledRules::by_judging(rules, input);
         assert!(fast.same_tables(&slow), "{rules:?} {input:?}: {:X?}", fast.table_differences(&slow, 10));
+    }
+
+    /// `default_tables.rs` is what judging every BMP scalar under the default rules gives
+    /// (`GBCHECK_BLESS=1 cargo test --lib default_tables` writes it); `CompiledRules::new`
+    /// with the default rules (which reads it) is compared with judging in
+    /// `the_tables_are_those_of_judge_char`.
+    #[test]
+    fn default_tables_are_generated_by_judging() {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/src/rules/default_tables.rs");
+        let generated = default_tables_source();
+        if std::env::var_os("GBCHECK_BLESS").is_some() {
+            std::fs::write(path, &generated).expect("write default_tables.rs");
+        }
+        let committed = std::fs::read_to_string(path).expect("read default_tables.rs");
+        assert!(
+            committed == generated,
+            "src/rules/default_tables.rs is stale: run GBCHECK_BLESS=1 cargo test --lib default_tables"
+        );
+    }
+
+    /// Rust text for a list of words, four to a line.
+    fn words_text(words: &[u64]) -> String {
+        let lines: Vec<String> = words
+            .chunks(4)
+            .map(|row| {
+                format!(
+                    "        {}\n",
+                    row.iter().map(|w| format!("0x{w:016X},")).collect::<Vec<_>>().join(" ")
+                )
+            })
+            .collect();
+        format!("[\n{}    ]", lines.concat())
+    }
+
+    /// Rust text for a list of bytes, sixteen to a line.
+    fn bytes_text(bytes: &[u8]) -> String {
+        let lines: Vec<String> = bytes
+            .chunks(16)
+            .map(|row| {
+                format!(
+                    "        {}\n",
+                    row.iter().map(|b| format!("0x{b:02X},")).collect::<Vec<_>>().join(" ")
+                )
+            })
+            .collect();
+        format!("[\n{}    ]", lines.concat())
+    }
+
+    /// The text of `default_tables.rs`.
+    fn default_tables_source() -> String {
+        use std::fmt::Write;
+        let mut out = String::from(
+            "//! The default rule set's compiled tables ([`super::CompiledRules`]), built at compile\n\
+             //! time so that a process starts without building them, for GB 18030 and UTF-8 input.\n\
+             //!\n\
+             //! Generated by `CompiledRules::by_judging` (`GBCHECK_BLESS=1 cargo test --lib\n\
+             //! default_tables`); do not edit by hand: that test fails when this file is stale.\n\n\
+             use super::{expand_bits, Generated};\n\
+             use crate::encoding::Encoding;\n\
+             use crate::scan::{FourByteRows, PlainRows};\n\n\
+             /// The tables of an input encoding.\n\
+             pub(super) fn of(input: Encoding) -> &'static Generated {\n\
+             \x20   match input {\n\
+             \x20       Encoding::Gb18030 => &GB18030,\n\
+             \x20       Encoding::Utf8 => &UTF8,\n\
+             \x20   }\n\
+             }\n",
+        );
+        for (input, name) in [(Encoding::Gb18030, "GB18030"), (Encoding::Utf8, "UTF8")] {
+            let c = CompiledRules::by_judging(RuleSet::default(), input);
+            let skip = match &c.skip_two_byte {
+                Some(table) => {
+                    let mut words = vec![0u64; 1024];
+                    for (i, &skip) in table.get().iter().enumerate() {
+                        words[i / 64] |= u64::from(skip) << (i % 64);
+                    }
+                    let _ = write!(
+                        out,
+                        "\nstatic {name}_SKIP_TWO_BYTE: [bool; 0x1_0000] = expand_bits(&{});\n",
+                        words_text(&words)
+                    );
+                    format!("Some(&{name}_SKIP_TWO_BYTE)")
+                }
+                None => "None".to_string(),
+            };
+            let (map, lead_sets, trail_sets) = c.plain_rows.parts();
+            let (four_map, spans) = c.four_byte_rows.parts();
+            let _ = write!(
+                out,
+                "\nstatic {name}: Generated = Generated {{\n    fires: {},\n    slow: {},\n    skip_two_byte: {skip},\n    \
+                 plain_rows: PlainRows::from_parts(\n    {},\n    {},\n    {},\n    ),\n    all_supplementary: {},\n    \
+                 skip_four_byte_bmp: {},\n    four_byte_rows: FourByteRows::from_parts({}, 0x{spans:016X}),\n}};\n",
+                words_text(&c.fires.0),
+                words_text(&c.slow.0),
+                bytes_text(&map),
+                bytes_text(&lead_sets),
+                bytes_text(&trail_sets),
+                c.all_supplementary,
+                words_text(&c.skip_four_byte_bmp.0),
+                bytes_text(&four_map),
+            );
+        }
+        out
     }
 
     #[test]

@@ -96,6 +96,16 @@ pub trait Visitor {
         &FourByteRows::NONE
     }
 
+    /// The BMP scalars the UTF-8 scanner must show the visitor right now, one bit each
+    /// (`scalar / 64`, bit `scalar % 64`): it may pass over a three-byte character whose bit
+    /// is clear without calling [`Visitor::char`]. `None` (the default): every character is
+    /// shown. Like [`Visitor::skip_table`], the answer may change only through what the
+    /// scanner shows the visitor.
+    #[inline(always)]
+    fn shown_scalars(&self) -> Option<&[u64; 1024]> {
+        None
+    }
+
     /// Whether the scanner may pass over the assigned four-byte code `code` (its bytes as a
     /// big-endian number) without telling
     /// the visitor, while [`Visitor::skip_table`] gives a table. Asked only of a visitor that

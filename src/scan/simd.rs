@@ -286,6 +286,32 @@ impl PlainRows {
         rows
     }
 
+    /// Rows from their parts (for tables built at compile time).
+    pub(crate) const fn from_parts(map: [u8; 16], lead_sets: [u8; 128], trail_sets: [u8; 128]) -> PlainRows {
+        PlainRows { map, lead_sets, trail_sets }
+    }
+
+    /// The parts [`PlainRows::from_parts`] takes.
+    #[cfg(test)]
+    pub(crate) fn parts(&self) -> ([u8; 16], [u8; 128], [u8; 128]) {
+        (self.map, self.lead_sets, self.trail_sets)
+    }
+
+    /// What [`PlainRows::from_skip_table`] gives for a table that skips nothing, without
+    /// reading one: every row judges all its trails `A1`-`FE`, one set. For UTF-8 input, whose
+    /// scanner never reads these rows, so that a process checking a UTF-8 file does not build
+    /// them (a unit test holds the two together).
+    pub fn nothing_skipped() -> PlainRows {
+        let mut rows = PlainRows::default();
+        for lead in 0x81..=0xFEu8 {
+            rows.lead_sets[usize::from(lead & 0x7F)] = 0x81;
+        }
+        for trail in 0xA1..=0xFEu8 {
+            rows.trail_sets[usize::from(trail & 0x7F)] = 1;
+        }
+        rows
+    }
+
     /// Whether the code `lead`, `trail` is skipped, as the sets tell.
     fn sets_pass(&self, lead: u8, trail: u8) -> bool {
         let lead_sets = self.lead_sets[usize::from(lead & 0x7F)];
@@ -367,6 +393,17 @@ impl FourByteRows {
             }
         }
         rows
+    }
+
+    /// Rows from their parts (for tables built at compile time).
+    pub(crate) const fn from_parts(map: [u8; 16], spans: u64) -> FourByteRows {
+        FourByteRows { map, spans }
+    }
+
+    /// The parts [`FourByteRows::from_parts`] takes.
+    #[cfg(test)]
+    pub(crate) fn parts(&self) -> ([u8; 16], u64) {
+        (self.map, self.spans)
     }
 
     /// Whether the row of `lead` is in the map.
@@ -1258,6 +1295,11 @@ mod x86 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn nothing_skipped_is_the_rows_of_a_table_that_skips_nothing() {
+        assert_eq!(PlainRows::nothing_skipped(), PlainRows::from_skip_table(&[false; 0x1_0000]));
+    }
 
     /// The x86_64 paths this CPU can run, narrowest first. Says on stderr which it cannot run,
     /// so that a run on an older CPU does not pass for a test of every path.

@@ -1,6 +1,9 @@
-//! UTF-8 input: std's validator gives the spans (`Utf8Error::error_len`), so invalid UTF-8 is
-//! reported exactly where Rust itself would reject it. Streaming, like the GB 18030 scanners:
-//! a sequence cut by the end of a chunk is kept (at most three bytes) for the next one.
+//! UTF-8 input: the `simdutf8` crate's vector validator gives the spans (its `compat` errors
+//! are std's `Utf8Error`: `valid_up_to`, `error_len`), so invalid UTF-8 is reported exactly
+//! where Rust itself would reject it, at the speed of a vector loop. Streaming, like the GB
+//! 18030 scanners: a sequence cut by the end of a chunk is kept (at most three bytes) for the
+//! next one. The tests hold this scanner to std's validator, `from_utf8_lossy` and encoding_rs
+//! (`tests/library/properties.rs` (c), `tests/library/differential.rs`).
 
 use super::grammar::is_reported_control_byte;
 use super::simd::ascii_run_end;
@@ -115,12 +118,12 @@ fn scan<V: Visitor>(bytes: &[u8], base: u64, at_end: bool, visitor: &mut V) -> O
     let mut i = 0;
     loop {
         let rest = &bytes[i..];
-        let (valid, error) = match std::str::from_utf8(rest) {
-            Ok(text) => (text, None),
-            Err(e) => (std::str::from_utf8(&rest[..e.valid_up_to()]).unwrap_or_default(), Some(e)),
+        let (valid, error) = match simdutf8::compat::from_utf8(rest) {
+            Ok(_) => (rest.len(), None),
+            Err(e) => (e.valid_up_to(), Some(e)),
         };
         if V::WANTS_CHARS {
-            emit_text(valid, base + i as u64, visitor);
+            emit_valid(&rest[..valid], base + i as u64, visitor);
         }
         let error = error?;
         let start = i + error.valid_up_to();
@@ -149,28 +152,69 @@ fn scan<V: Visitor>(bytes: &[u8], base: u64, at_end: bool, visitor: &mut V) -> O
     }
 }
 
-/// Reports valid text: ASCII in runs (stopped at control bytes when the visitor asks for
-/// it), other characters one by one.
-fn emit_text<V: Visitor>(text: &str, base: u64, visitor: &mut V) {
-    let bytes = text.as_bytes();
+/// Reports valid UTF-8 (`bytes` has passed the validator): ASCII in runs (stopped at control
+/// bytes when the visitor asks for it), other characters one by one.
+fn emit_valid<V: Visitor>(bytes: &[u8], base: u64, visitor: &mut V) {
     let mut i = 0;
     while i < bytes.len() {
-        if V::STOP_AT_CONTROLS && is_reported_control_byte(bytes[i]) {
-            visitor.char(base + i as u64, 1, char::from(bytes[i]));
-            i += 1;
+        let lead = bytes[i];
+        if lead < 0x80 {
+            if V::STOP_AT_CONTROLS && is_reported_control_byte(lead) {
+                visitor.char(base + i as u64, 1, char::from(lead));
+                i += 1;
+                continue;
+            }
+            let end = ascii_run_end(bytes, i, V::STOP_AT_CONTROLS);
+            visitor.ascii(base + i as u64, &bytes[i..end]);
+            i = end;
             continue;
         }
-        let run = ascii_run_end(bytes, i, V::STOP_AT_CONTROLS) - i;
-        if run > 0 {
-            visitor.ascii(base + i as u64, &bytes[i..i + run]);
-            i += run;
-            continue;
+        if let (0xE0..=0xEF, Some(shown)) = (lead, visitor.shown_scalars()) {
+            // A run of three-byte characters (most Chinese text): pass over those not shown.
+            let passed = pass_three_byte(&bytes[i..], shown);
+            if passed > 0 {
+                i += passed;
+                continue;
+            }
         }
-        // `i` is at the start of a non-ASCII character of valid text.
-        let c = text[i..].chars().next().unwrap_or(char::REPLACEMENT_CHARACTER);
-        visitor.char(base + i as u64, c.len_utf8() as u8, c);
-        i += c.len_utf8();
+        let (c, len) = decode_valid(&bytes[i..]);
+        visitor.char(base + i as u64, len as u8, c);
+        i += len;
     }
+}
+
+/// How many bytes of three-byte characters at the start of `bytes` (valid UTF-8) have their
+/// bit clear in `shown`.
+#[inline(always)]
+fn pass_three_byte(bytes: &[u8], shown: &[u64; 1024]) -> usize {
+    let mut passed = 0;
+    for char in bytes.chunks_exact(3) {
+        let (lead, b1, b2) = (usize::from(char[0]), usize::from(char[1]), usize::from(char[2]));
+        if lead & 0xF0 != 0xE0 {
+            break;
+        }
+        let scalar = (lead & 0x0F) << 12 | (b1 & 0x3F) << 6 | (b2 & 0x3F);
+        if shown[scalar >> 6] >> (scalar & 63) & 1 != 0 {
+            break;
+        }
+        passed += 3;
+    }
+    passed
+}
+
+/// The character that starts `bytes`, valid UTF-8 beginning with a non-ASCII lead, and its
+/// length. Only the lead's length and the payload bits are read: validity was checked.
+#[inline(always)]
+fn decode_valid(bytes: &[u8]) -> (char, usize) {
+    let low = |b: u8| u32::from(b & 0x3F);
+    let (scalar, len) = match *bytes {
+        [lead @ ..=0xDF, b1, ..] => (u32::from(lead & 0x1F) << 6 | low(b1), 2),
+        [lead @ ..=0xEF, b1, b2, ..] => (u32::from(lead & 0x0F) << 12 | low(b1) << 6 | low(b2), 3),
+        [lead, b1, b2, b3, ..] => (u32::from(lead & 0x07) << 18 | low(b1) << 12 | low(b2) << 6 | low(b3), 4),
+        // Not reached on valid UTF-8; the replacement character keeps the scan going.
+        _ => (0xFFFD, bytes.len().max(1)),
+    };
+    (char::from_u32(scalar).unwrap_or(char::REPLACEMENT_CHARACTER), len)
 }
 
 /// Scans a whole UTF-8 input: GB001 for each invalid span, GB002 for a sequence cut by the end.
