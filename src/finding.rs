@@ -184,7 +184,8 @@ pub enum Cause {
     },
     /// GB006: the profile cannot encode the character.
     Unencodable(Profile),
-    /// GB006 in GB 18030 input: the profile has no such code (four-byte codes under `gbk`).
+    /// GB006 in GB 18030 input: the profile has no such code (four-byte codes under `gbk`,
+    /// and the codes code page 936 lacks under `cp936`).
     NotInProfile(Profile),
     /// GB010: the character is not in the chosen implementation level.
     OutsideLevel {

@@ -4,7 +4,7 @@
 //!
 //! ```toml
 //! encoding = "auto"            # auto | gb18030 | utf-8
-//! profile = "gb18030-2022"     # gb18030-2022 | gb18030-2005 | gbk | whatwg
+//! profile = "gb18030-2022"     # gb18030-2022 | gb18030-2005 | gbk | whatwg | cp936
 //! level = 2                    # 1 | 2 | 3
 //! fail-level = "error"         # error | warning
 //! exclude = ["vendor/**"]      # relative to the directory of the config file

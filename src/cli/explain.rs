@@ -44,7 +44,8 @@ pub fn text(rule: Rule) -> (&'static str, &'static str, &'static str) {
         ),
         Rule::Unencodable => (
             "The profile cannot encode the character, so a system using it must drop or replace it.",
-            "U+E5E5 under `whatwg`; any emoji under `gbk`; a four-byte code in a file checked with `gbk`.",
+            "U+E5E5 under `whatwg`; any emoji under `gbk` or `cp936`; a four-byte code in a file checked with `gbk`; \
+             `A6D9` or a user-defined code such as `AAA1` under `cp936`.",
             "Replace the character, or move the consumer to full GB 18030 (or UTF-8).",
         ),
         Rule::PrivateUse => (

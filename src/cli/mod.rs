@@ -125,6 +125,7 @@ fn rule_set(args: &CheckArgs, severities: &[(Rule, Option<Severity>)]) -> Result
         ProfileArg::Gb18030_2005 => Profile::Gb18030_2005,
         ProfileArg::Gbk => Profile::Gbk,
         ProfileArg::Whatwg => Profile::Whatwg,
+        ProfileArg::Cp936 => Profile::Cp936,
     });
     rules.level = args.level;
     for &(rule, severity) in severities {

@@ -24,6 +24,7 @@ mod gate;
 mod hostile;
 mod limits;
 mod paths;
+mod profiles;
 mod scale;
 mod shard_merge;
 mod suppress;
