@@ -4,6 +4,7 @@
 use std::fmt;
 
 use crate::encoding::Encoding;
+use crate::formats::label::{Actual, Declared, Source};
 use crate::mapping::Encoded;
 use crate::profile::{editions_of_code, editions_of_scalar, Profile, EDITION_NAMES};
 use crate::rules::mojibake::{repair, MojibakeKind};
@@ -118,6 +119,8 @@ rules! {
         "One of the 15 codes removed from the GB 18030-2022 repertoire.";
     InvalidSuppression = "GB015", "invalid-suppression", Warning,
         "A suppression comment whose rule list names something that is not a rule: it suppresses nothing.";
+    DeclaredEncodingMismatch = "GB016", "declared-encoding-mismatch", Error,
+        "A file whose bytes disagree with the encoding it declares (XML, HTML, PO, JSON, byte order mark).";
 }
 
 impl Rule {
@@ -211,6 +214,16 @@ pub enum Cause {
     /// GB015: a suppression comment naming something that is not a rule (the finding's
     /// bytes are the comment's directive, which the message reads again).
     InvalidSuppression,
+    /// GB016: the file declares one encoding and its bytes are another (the finding's bytes
+    /// are the declared name; empty where the declaration is implicit).
+    DeclaredEncoding {
+        /// What the file declares.
+        declared: Declared,
+        /// Where it declares it.
+        source: Source,
+        /// What the bytes are.
+        actual: Actual,
+    },
 }
 
 /// One finding: a rule, where it fired, and why.
@@ -301,9 +314,10 @@ impl Finding {
                 "{} cannot be encoded under {profile}",
                 self.scalar.map_or_else(String::new, |c| Scalar(c).to_string())
             ),
-            Cause::NotInProfile(profile) => {
+            Cause::NotInProfile(profile) if bytes.len() == 4 => {
                 format!("code {hex} is a four-byte GB 18030 code; {profile} has only one- and two-byte codes")
             }
+            Cause::NotInProfile(profile) => format!("code {hex} is a GB 18030 code that {profile} does not have"),
             Cause::OutsideLevel { level, actual } => format!(
                 "{} is not in GB 18030-2022 implementation level {level} ({})",
                 self.scalar.map_or_else(String::new, |c| Scalar(c).to_string()),
@@ -322,6 +336,11 @@ impl Finding {
             ),
             Cause::Mojibake { kind, input } => mojibake_message(kind, input, bytes),
             Cause::InvalidSuppression => crate::suppress::invalid_message(bytes),
+            Cause::DeclaredEncoding { declared, source, actual } => format!(
+                "{} says {declared}, but the bytes are {actual}: fix the bytes (`gbcheck convert`) or \
+                 the declaration",
+                source.phrase()
+            ),
         }
     }
 

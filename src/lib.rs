@@ -32,6 +32,7 @@ pub mod check;
 pub mod convert;
 pub mod encoding;
 pub mod finding;
+pub mod formats;
 pub mod lines;
 pub mod mapping;
 pub mod profile;

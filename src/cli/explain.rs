@@ -117,6 +117,22 @@ pub fn text(rule: Rule) -> (&'static str, &'static str, &'static str) {
             "Write the rule's id (`GB001`) or name (`invalid-sequence`) as `gbcheck rules` lists them, \
              with a space before any text that follows the list.",
         ),
+        Rule::DeclaredEncodingMismatch => (
+            "The file says which encoding it is in and its bytes disagree, so the program that reads \
+             it by its declaration (an XML parser, a browser, msgfmt, a JSON parser) fails or shows \
+             garbage. Read by file extension (docs/formats.md): the XML declaration's `encoding` \
+             (.xml .xliff .xlf .resx .svg; without one, XML is UTF-8), HTML's `<meta charset>` or \
+             `http-equiv` in the first 1024 bytes, the PO header's `Content-Type: ...; charset=`, \
+             JSON's fixed UTF-8 (RFC 8259, section 8.1), and a UTF-8 byte order mark in any of them. \
+             It fires when a file declared UTF-8 is not valid UTF-8, a file declared GB 2312, GBK or \
+             GB 18030 is UTF-8, a file declared GB 2312 holds a character outside GB 2312 or one \
+             declared GBK a four-byte code, or a file declares UTF-16 in ASCII. The finding is at the \
+             declared name (at byte 0 where the declaration is implicit). Under `--encoding auto` a \
+             declaration the bytes do not plainly contradict decides how the file is read.",
+            "`<?xml version=\"1.0\" encoding=\"UTF-8\"?>` over GBK bytes; a .po with \
+             `charset=GB2312` saved as UTF-8; a GBK `.json`.",
+            "Convert the bytes to the declared encoding (`gbcheck convert`), or correct the declaration.",
+        ),
     }
 }
 

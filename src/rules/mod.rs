@@ -41,7 +41,7 @@ pub struct RuleSet {
     pub level: Option<u8>,
     /// Each rule's severity, indexed like [`Rule::ALL`]: 0 off, 1 warning, 2 error. Plain
     /// bytes, so that two rule sets compare at once (a check compares them once per file).
-    severities: [u8; 15],
+    severities: [u8; Rule::ALL.len()],
 }
 
 impl Default for RuleSet {
@@ -53,7 +53,7 @@ impl Default for RuleSet {
 impl RuleSet {
     /// Every rule on with its default severity.
     pub fn new(profile: Profile) -> RuleSet {
-        let mut rules = RuleSet { profile, level: None, severities: [0; 15] };
+        let mut rules = RuleSet { profile, level: None, severities: [0; Rule::ALL.len()] };
         for rule in Rule::ALL {
             rules.set_severity(*rule, Some(rule.default_severity()));
         }
