@@ -214,6 +214,9 @@ pub enum Cause {
     /// GB015: a suppression comment naming something that is not a rule (the finding's
     /// bytes are the comment's directive, which the message reads again).
     InvalidSuppression,
+    /// GB001 on an escape (`\uD83D`, `&#x110000;`) whose number is no character: a lone
+    /// surrogate or a value past U+10FFFF.
+    EscapeNotAChar(u32),
     /// GB016: the file declares one encoding and its bytes are another (the finding's bytes
     /// are the declared name; empty where the declaration is implicit).
     DeclaredEncoding {
@@ -336,6 +339,15 @@ impl Finding {
             ),
             Cause::Mojibake { kind, input } => mojibake_message(kind, input, bytes),
             Cause::InvalidSuppression => crate::suppress::invalid_message(bytes),
+            Cause::EscapeNotAChar(value @ 0xD800..=0xDFFF) => format!(
+                "the escape {} denotes 0x{value:04X}, a lone surrogate, which is no character: a \
+                 decoder fails or writes U+FFFD",
+                String::from_utf8_lossy(bytes)
+            ),
+            Cause::EscapeNotAChar(value) => format!(
+                "the escape {} denotes 0x{value:X}, past U+10FFFF, which is no character",
+                String::from_utf8_lossy(bytes)
+            ),
             Cause::DeclaredEncoding { declared, source, actual } => format!(
                 "{} says {declared}, but the bytes are {actual}: fix the bytes (`gbcheck convert`) or \
                  the declaration",

@@ -165,6 +165,12 @@ impl Loaded {
         mask
     }
 
+    /// The format the last override in `mask` with a `format` gives (`Some(None)`: plain
+    /// text), or `None` when the extension decides.
+    pub fn format(&self, mask: u64) -> Option<Option<gbcheck::formats::Format>> {
+        self.overrides(mask).filter_map(|o| o.format).last().map(|f| f.0)
+    }
+
     fn overrides(&self, mask: u64) -> impl Iterator<Item = &Override> {
         self.config
             .overrides

@@ -44,6 +44,8 @@ pub struct Settings {
     pub threads: usize,
     /// The settings of a file that differ from these (the config file's overrides).
     pub for_path: Option<ForPath>,
+    /// The file format an override sets (`Some(None)`: plain text); `None`: by extension.
+    pub format: Option<Option<Format>>,
 }
 
 /// Gives the settings of a path when they differ from the shared ones.
@@ -135,7 +137,8 @@ pub fn job(path: Option<&Path>, settings: &Settings) -> Outcome {
     }
     match open_with(path, settings.chunk, settings.max_filesize, BUFFER.take()) {
         Opened::Small(bytes, len) => {
-            let outcome = check_small(&bytes[..len], settings, Format::of_path(path));
+            let format = settings.format.unwrap_or_else(|| Format::of_path(path));
+            let outcome = check_small(&bytes[..len], settings, format);
             BUFFER.set(bytes);
             outcome
         }

@@ -299,7 +299,8 @@ fn per_file_settings(
             // The base options were made from the same --select/--ignore, so this cannot fail.
             let options =
                 options(&own, &loaded.map(|l| l.severities(mask)).unwrap_or_default()).unwrap_or(base);
-            Arc::new(check_settings(&own, options, threads, None))
+            let format = loaded.and_then(|l| l.format(mask));
+            Arc::new(job::Settings { format, ..check_settings(&own, options, threads, None) })
         });
         Some(Arc::clone(settings))
     }))
@@ -322,6 +323,7 @@ fn check_settings(
         chunk: args.chunk_size.max(1),
         threads,
         for_path,
+        format: None,
     }
 }
 

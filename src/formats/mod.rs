@@ -5,17 +5,21 @@
 //! - [`declared`]: the encoding a file declares, and GB016 (`declared-encoding-mismatch`)
 //!   when its bytes disagree; under `--encoding auto` a declaration the bytes do not plainly
 //!   contradict decides how the file is read ([`encoding_choice`]).
+//! - [`escapes`]: `\uXXXX`, `&#xHHHH;` and the like are the characters they denote, judged
+//!   by the character rules ([`RuleSet::judge_char`]) at the escape's bytes; one that denotes
+//!   no character (a lone surrogate) is GB001.
 //!
 //! The checker calls [`encoding_choice`] before it reads a whole input and [`add_findings`]
 //! after; `docs/formats.md` says what is read and judged per format.
 
 pub mod declared;
+pub mod escapes;
 pub mod label;
 
 use std::path::Path;
 
 use crate::encoding::{Encoding, EncodingChoice};
-use crate::finding::{Cause, Finding, Rule};
+use crate::finding::{Cause, Finding, Rule, Span};
 use crate::report::FileReport;
 use crate::rules::RuleSet;
 
@@ -111,19 +115,59 @@ pub fn encoding_choice(
     }
 }
 
-/// The findings a format adds to the report of a whole input (GB016), counted and kept in
-/// byte order.
+/// The findings a format adds to the report of a whole input read as `report.encoding`
+/// (GB016, and the character rules on its escapes), counted and kept in byte order.
 pub fn add_findings(format: Option<Format>, bytes: &[u8], rules: &RuleSet, report: &mut FileReport) {
     let Some(format) = format else { return };
-    let Some(severity) = rules.severity(Rule::DeclaredEncodingMismatch) else { return };
-    let Some(declaration) = declared::find(format, bytes) else { return };
-    let Some(actual) = declared::mismatch(&declaration, bytes, rules.profile) else { return };
+    let mut added = Vec::new();
+    added.extend(declared_finding(format, bytes, rules));
+    escape_findings(format, bytes, report.encoding, rules, &mut added);
+    if added.is_empty() {
+        return;
+    }
+    for finding in added {
+        report.counts.count(finding.severity);
+        report.findings.push(finding);
+    }
+    report.findings.sort_by_key(|f| (f.span.start, f.rule));
+}
+
+/// GB016, when the bytes disagree with the declaration.
+fn declared_finding(format: Format, bytes: &[u8], rules: &RuleSet) -> Option<Finding> {
+    let severity = rules.severity(Rule::DeclaredEncodingMismatch)?;
+    let declaration = declared::find(format, bytes)?;
+    let actual = declared::mismatch(&declaration, bytes, rules.profile)?;
     let cause =
         Cause::DeclaredEncoding { declared: declaration.encoding, source: declaration.source, actual };
     let span = declaration.span;
-    let mut finding = Finding::bytes(Rule::DeclaredEncodingMismatch, span.start, span.len, cause);
-    finding.severity = severity;
-    report.counts.count(severity);
-    report.findings.push(finding);
-    report.findings.sort_by_key(|f| (f.span.start, f.rule));
+    let finding = Finding::bytes(Rule::DeclaredEncodingMismatch, span.start, span.len, cause);
+    Some(Finding { severity, ..finding })
+}
+
+/// The character rules on each escape's character, as on a literal one in UTF-8 (an escape
+/// denotes a Unicode scalar), at the escape's bytes; GB001 on an escape that denotes none.
+fn escape_findings(
+    format: Format,
+    bytes: &[u8],
+    encoding: Encoding,
+    rules: &RuleSet,
+    out: &mut Vec<Finding>,
+) {
+    for escape in escapes::find(format, bytes, encoding) {
+        let Span { start, len } = escape.span;
+        match escape.value {
+            escapes::Escaped::Char(c) => rules.judge_char(Encoding::Utf8, c, &mut |rule, cause, meaning| {
+                if let Some(severity) = rules.severity(rule) {
+                    out.push(Finding { severity, ..Finding::character(rule, start, len, cause, meaning) });
+                }
+            }),
+            escapes::Escaped::NotAChar(value) => {
+                if let Some(severity) = rules.severity(Rule::InvalidSequence) {
+                    let finding =
+                        Finding::bytes(Rule::InvalidSequence, start, len, Cause::EscapeNotAChar(value));
+                    out.push(Finding { severity, ..finding });
+                }
+            }
+        }
+    }
 }

@@ -113,3 +113,55 @@ fn gb016_is_a_rule_like_the_others() {
     let (code, found) = findings(&["check", "--format", "jsonl", "m.json"], dir.path());
     assert_eq!((code, found.len()), (Some(0), 0));
 }
+
+#[test]
+fn escapes_are_judged_at_the_escape() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(dir.path().join("messages_zh_CN.properties"), fixture("messages_zh_CN.properties")).unwrap();
+    fs::write(dir.path().join("escapes.json"), fixture("escapes.json")).unwrap();
+    let (code, found) =
+        findings(&["check", "--format", "jsonl", "escapes.json", "messages_zh_CN.properties"], dir.path());
+    assert_eq!(code, Some(1));
+    let at: Vec<(&str, u64, u64, u64)> =
+        found.iter().map(|(r, l, c, n, _)| (r.as_str(), *l, *c, *n)).collect();
+    assert_eq!(
+        at,
+        [
+            // escapes.json: "\uE000" (GB007) on line 4 after `  "private": "`; the lone
+            // "\ud83d" (GB001) on line 5 after `  "lone": "`.
+            ("GB007", 4, 15, 6),
+            ("GB001", 5, 12, 6),
+            // The properties: \ue000 (GB007), \ue81e (GB005 and GB007), the lone \ude00 (GB001).
+            ("GB007", 3, 9, 6),
+            ("GB005", 4, 10, 6),
+            ("GB007", 4, 10, 6),
+            ("GB001", 7, 8, 6),
+        ],
+        "{found:?}"
+    );
+    assert!(found[1].4.contains("lone surrogate"), "{}", found[1].4);
+}
+
+#[test]
+fn an_override_sets_or_turns_off_the_format() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(dir.path().join("a.properties"), "k=\\ue000\n").unwrap();
+    fs::write(dir.path().join("b.txt"), "k=\\ue000\n").unwrap();
+    // By extension: the .properties escape is GB007, the .txt is plain text.
+    let (_, found) = findings(&["check", "--format", "jsonl", "a.properties", "b.txt"], dir.path());
+    assert_eq!(found.len(), 1, "{found:?}");
+    let config = "[[overrides]]\nglob = \"*.properties\"\nformat = \"none\"\n\n\
+                  [[overrides]]\nglob = \"*.txt\"\nformat = \"properties\"\n";
+    fs::write(dir.path().join("gbcheck.toml"), config).unwrap();
+    let output = run(&["check", "--format", "jsonl", "a.properties", "b.txt"], dir.path());
+    let text = stdout(&output);
+    // GB007 is a warning: exit 0.
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert_eq!(text.matches("\"type\":\"finding\"").count(), 1, "{text}");
+    assert!(text.contains("\"path\":\"b.txt\",\"rule\":\"GB007\""), "{text}");
+    // A format gbcheck does not know is an error in the configuration.
+    fs::write(dir.path().join("gbcheck.toml"), "[[overrides]]\nglob = \"*\"\nformat = \"yaml\"\n").unwrap();
+    let output = run(&["check", "a.properties"], dir.path());
+    assert_eq!(output.status.code(), Some(2));
+    assert!(stderr(&output).contains("invalid format \"yaml\""), "{}", stderr(&output));
+}

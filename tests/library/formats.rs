@@ -238,3 +238,167 @@ fn formats_by_extension() {
         assert_eq!(Format::from_name(format.name()), Some(format));
     }
 }
+
+// ---------------------------------------------------------------------------------------------
+// Escapes
+// ---------------------------------------------------------------------------------------------
+
+use gbcheck::check::Encoding;
+use gbcheck::formats::escapes::{self, Escaped};
+
+/// (escape text, what it denotes) for each escape `escapes::find` gives.
+fn escapes_in(format: Format, bytes: &[u8], encoding: Encoding) -> Vec<(String, Escaped)> {
+    escapes::find(format, bytes, encoding)
+        .into_iter()
+        .map(|e| {
+            (
+                String::from_utf8(bytes[e.span.start as usize..e.span.end() as usize].to_vec()).unwrap(),
+                e.value,
+            )
+        })
+        .collect()
+}
+
+fn ch(c: char) -> Escaped {
+    Escaped::Char(c)
+}
+
+#[test]
+fn json_escapes_are_what_python_decodes() {
+    // RFC 8259 section 7: \uXXXX, and a surrogate pair as two escapes; `\\u0041` is a
+    // backslash and text. python3's json module decodes the fixture the same way (below).
+    let bytes = fixture("escapes.json");
+    let expected = [
+        ("\\u4f60", ch('你')),
+        ("\\u597d", ch('好')),
+        ("\\ud83d\\ude00", ch('😀')),
+        ("\\uE000", ch('\u{E000}')),
+        ("\\ud83d", Escaped::NotAChar(0xD83D)),
+    ];
+    let expected: Vec<(String, Escaped)> = expected.iter().map(|(t, v)| (t.to_string(), *v)).collect();
+    assert_eq!(escapes_in(Format::Json, &bytes, Encoding::Utf8), expected);
+    let script = "import json,sys\nfor v in json.load(sys.stdin).values():\n print(' '.join('%X' % ord(c) for c in v if ord(c) > 0x7F))";
+    let Ok(mut child) =
+        Command::new("python3").args(["-c", script]).stdin(Stdio::piped()).stdout(Stdio::piped()).spawn()
+    else {
+        return;
+    };
+    std::io::Write::write_all(&mut child.stdin.take().unwrap(), &bytes).unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(String::from_utf8(out.stdout).unwrap(), "4F60 597D\n1F600\nE000\nD83D\n\n");
+}
+
+#[test]
+fn properties_strings_script_and_xml_escapes() {
+    let properties = fixture("messages_zh_CN.properties");
+    let got = escapes_in(Format::Properties, &properties, Encoding::Utf8);
+    let texts: Vec<&str> = got.iter().map(|(t, _)| t.as_str()).collect();
+    // `C:\\u0041\\temp` holds no escape (Properties.load: `\\` is a backslash).
+    assert_eq!(
+        texts,
+        ["\\u4f60", "\\u597d", "\\ue000", "\\ue81e", "\\ud83d\\ude00", "\\ude00"],
+        "the comment's `\\uXXXX` has no digits"
+    );
+    assert_eq!(got[4].1, ch('😀'));
+    assert_eq!(got[5].1, Escaped::NotAChar(0xDE00));
+    // Apple .strings: \U with four digits too; JavaScript's \u{...}; no \U in JSON.
+    assert_eq!(escapes_in(Format::Strings, br#""a" = "\U2026\u4F60";"#, Encoding::Utf8).len(), 2);
+    assert_eq!(escapes_in(Format::Json, br#""\U2026""#, Encoding::Utf8), []);
+    assert_eq!(
+        escapes_in(Format::Script, br"'\u{1F600}' + '\u{110000}' + '\u{}'", Encoding::Utf8),
+        [("\\u{1F600}".to_string(), ch('😀')), ("\\u{110000}".to_string(), Escaped::NotAChar(0x11_0000))]
+    );
+    // XML: hexadecimal and decimal character references; `&amp;#x41;` is text.
+    let xml = "<a>&#xE000;&#20320;&amp;#x41;&#xD800;</a>";
+    let got = escapes_in(Format::Xml, xml.as_bytes(), Encoding::Utf8);
+    assert_eq!(
+        got,
+        [
+            ("&#xE000;".to_string(), ch('\u{E000}')),
+            ("&#20320;".to_string(), ch('你')),
+            ("&#xD800;".to_string(), Escaped::NotAChar(0xD800))
+        ]
+    );
+    // expat agrees on the first two and refuses the surrogate.
+    assert_ne!(xml_parses(b"<a>&#xE000;&#20320;</a>"), Some(false));
+    assert_ne!(xml_parses(xml.as_bytes()), Some(true));
+}
+
+#[test]
+fn a_backslash_inside_a_gb18030_code_starts_no_escape() {
+    // `95 5C` is a two-byte code (U+6D9C) whose second byte is `\`; then `u4F60` is text.
+    let bytes = b"k=\x95\x5Cu4F60 \\u4F60";
+    let got = escapes_in(Format::Properties, bytes, Encoding::Gb18030);
+    assert_eq!(got, [("\\u4F60".to_string(), ch('你'))]);
+    // Read as UTF-8 (where 95 is invalid and ASCII is never inside a sequence) it is one.
+    assert_eq!(escapes_in(Format::Properties, bytes, Encoding::Utf8).len(), 2);
+}
+
+#[test]
+fn escapes_are_judged_at_their_bytes() {
+    let bytes = fixture("messages_zh_CN.properties");
+    let rules = RuleSet::new(Profile::default());
+    let mut report = check_bytes(&bytes, &Options { encoding: EncodingChoice::Utf8, ..Options::default() });
+    assert!(report.findings.is_empty(), "the literal text is plain ASCII");
+    add_findings(Some(Format::Properties), &bytes, &rules, &mut report);
+    let text = String::from_utf8(bytes).unwrap();
+    let at = |needle: &str| text.find(needle).unwrap() as u64;
+    let got: Vec<(Rule, u64, u32, Option<char>)> =
+        report.findings.iter().map(|f| (f.rule, f.span.start, f.span.len, f.scalar)).collect();
+    // U+E000 and U+E81E are private use (GB007); U+E81E is also edition-sensitive (GB005: the
+    // 2005 edition's stand-in for 龴, FE59); the lone \ude00 is GB001.
+    assert_eq!(
+        got,
+        [
+            (Rule::PrivateUse, at("\\ue000"), 6, Some('\u{E000}')),
+            (Rule::EditionSensitive, at("\\ue81e"), 6, Some('\u{E81E}')),
+            (Rule::PrivateUse, at("\\ue81e"), 6, Some('\u{E81E}')),
+            (Rule::InvalidSequence, at("broken=") + 7, 6, None),
+        ]
+    );
+    assert_eq!(report.counts.findings, 4);
+    // Under gbk the emoji cannot be encoded (GB006), escaped or not.
+    let mut report =
+        check_bytes(&text.as_bytes(), &Options { encoding: EncodingChoice::Utf8, ..Options::default() });
+    add_findings(Some(Format::Properties), text.as_bytes(), &RuleSet::new(Profile::Gbk), &mut report);
+    assert!(report.findings.iter().any(|f| f.rule == Rule::Unencodable && f.span.start == at("\\ud83d")));
+}
+
+mod escape_properties {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// The rules `judge_char` fires on `c` written literally in a UTF-8 JSON string.
+    fn literal_rules(c: char, rules: &RuleSet) -> Vec<Rule> {
+        let text = format!("{{\"k\": \"a{c}\"}}\n");
+        let options = Options { encoding: EncodingChoice::Utf8, rules: *rules, ..Options::default() };
+        let report = check_bytes(text.as_bytes(), &options);
+        report.findings.iter().map(|f| f.rule).filter(|&r| r != Rule::Mojibake).collect()
+    }
+
+    /// The same, for `c` as a JSON escape.
+    fn escaped_rules(c: char, rules: &RuleSet) -> Vec<Rule> {
+        let mut units = [0u16; 2];
+        let escape: String = c.encode_utf16(&mut units).iter().map(|u| format!("\\u{u:04x}")).collect();
+        let text = format!("{{\"k\": \"a{escape}\"}}\n");
+        let options = Options { encoding: EncodingChoice::Utf8, rules: *rules, ..Options::default() };
+        let mut report = check_bytes(text.as_bytes(), &options);
+        assert!(report.findings.is_empty());
+        add_findings(Some(Format::Json), text.as_bytes(), rules, &mut report);
+        report.findings.iter().map(|f| f.rule).collect()
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(2000))]
+        #[test]
+        fn an_escape_and_its_character_give_the_same_rules(
+            c in any::<char>(),
+            profile in proptest::sample::select(Profile::ALL.to_vec()),
+            level in proptest::option::of(1u8..=3),
+        ) {
+            let mut rules = RuleSet::new(profile);
+            rules.level = level;
+            prop_assert_eq!(escaped_rules(c, &rules), literal_rules(c, &rules), "{:?}", c);
+        }
+    }
+}
