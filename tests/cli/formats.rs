@@ -18,8 +18,11 @@ fn gbk(text: &str) -> Vec<u8> {
     encoding_rs::GBK.encode(text).0.into_owned()
 }
 
-/// The findings of a JSON Lines run: (rule, line, column, byte length, message).
-fn findings(args: &[&str], dir: &Path) -> (Option<i32>, Vec<(String, u64, u64, u64, String)>) {
+/// One finding of a JSON Lines run: (rule, line, column, byte length, message).
+type Found = (String, u64, u64, u64, String);
+
+/// The exit status and findings of a JSON Lines run.
+fn findings(args: &[&str], dir: &Path) -> (Option<i32>, Vec<Found>) {
     let output = run(args, dir);
     let found = stdout(&output)
         .lines()

@@ -359,7 +359,7 @@ fn escapes_are_judged_at_their_bytes() {
     assert_eq!(report.counts.findings, 4);
     // Under gbk the emoji cannot be encoded (GB006), escaped or not.
     let mut report =
-        check_bytes(&text.as_bytes(), &Options { encoding: EncodingChoice::Utf8, ..Options::default() });
+        check_bytes(text.as_bytes(), &Options { encoding: EncodingChoice::Utf8, ..Options::default() });
     add_findings(Some(Format::Properties), text.as_bytes(), &RuleSet::new(Profile::Gbk), &mut report);
     assert!(report.findings.iter().any(|f| f.rule == Rule::Unencodable && f.span.start == at("\\ud83d")));
 }
