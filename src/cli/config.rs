@@ -28,6 +28,7 @@ use std::path::{Component, Path, PathBuf};
 
 use clap::ValueEnum;
 use gbcheck::finding::{Rule, Severity};
+use gbcheck::formats::Format;
 use ignore::gitignore::{Gitignore, GitignoreBuilder};
 
 use crate::cli::args::CheckArgs;
@@ -167,7 +168,7 @@ impl Loaded {
 
     /// The format the last override in `mask` with a `format` gives (`Some(None)`: plain
     /// text), or `None` when the extension decides.
-    pub fn format(&self, mask: u64) -> Option<Option<gbcheck::formats::Format>> {
+    pub fn format(&self, mask: u64) -> Option<Option<Format>> {
         self.overrides(mask).filter_map(|o| o.format).last().map(|f| f.0)
     }
 
@@ -258,6 +259,13 @@ impl fmt::Display for Effective<'_> {
         }
         writeln!(f, "encoding = \"{}\"", possible_name(self.args.encoding))?;
         writeln!(f, "profile = \"{}\"", possible_name(self.args.profile))?;
+        match (self.loaded.and_then(|l| l.format(self.mask)), Format::of_path(self.path)) {
+            (Some(set), _) => {
+                writeln!(f, "# format: {} (set by an override)", set.map_or("none", Format::name))?
+            }
+            (None, Some(format)) => writeln!(f, "# format: {} (by extension)", format.name())?,
+            (None, None) => {}
+        }
         match self.args.level {
             Some(level) => writeln!(f, "level = {level}")?,
             None => writeln!(f, "# level: not checked (GB010 needs a level)")?,

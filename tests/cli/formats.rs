@@ -162,6 +162,14 @@ fn an_override_sets_or_turns_off_the_format() {
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
     assert_eq!(text.matches("\"type\":\"finding\"").count(), 1, "{text}");
     assert!(text.contains("\"path\":\"b.txt\",\"rule\":\"GB007\""), "{text}");
+    // `gbcheck config` says which format a file gets, and why.
+    let config = stdout(&run(&["config", "b.txt"], dir.path()));
+    assert!(config.contains("# format: properties (set by an override)"), "{config}");
+    let config = stdout(&run(&["config", "a.properties"], dir.path()));
+    assert!(config.contains("# format: none (set by an override)"), "{config}");
+    fs::remove_file(dir.path().join("gbcheck.toml")).unwrap();
+    let config = stdout(&run(&["config", "a.properties"], dir.path()));
+    assert!(config.contains("# format: properties (by extension)"), "{config}");
     // A format gbcheck does not know is an error in the configuration.
     fs::write(dir.path().join("gbcheck.toml"), "[[overrides]]\nglob = \"*\"\nformat = \"yaml\"\n").unwrap();
     let output = run(&["check", "a.properties"], dir.path());
