@@ -388,6 +388,67 @@ mod escape_properties {
         report.findings.iter().map(|f| f.rule).collect()
     }
 
+    /// Bytes that look like the formats' syntax, so that the parsers go deep.
+    fn format_like() -> impl Strategy<Value = Vec<u8>> {
+        let pieces = proptest::sample::select(vec![
+            &b"<?xml "[..],
+            b"encoding=",
+            b"\"",
+            b"'",
+            b"?>",
+            b"<meta ",
+            b"charset=",
+            b">",
+            b"Content-Type:",
+            b"\\",
+            b"\\u",
+            b"\\U",
+            b"\\u{",
+            b"}",
+            b"&#",
+            b"&#x",
+            b";",
+            b"D83D",
+            b"DE00",
+            b"110000",
+            b"utf-8",
+            b"gb2312",
+            b"\x81",
+            b"\x5C",
+            b"\xFF\xFE",
+            b"\xEF\xBB\xBF",
+            b"\xD6\xD0",
+            b"\xE4\xBD\xA0",
+            b"\n",
+        ]);
+        proptest::collection::vec(
+            prop_oneof![pieces.prop_map(<[u8]>::to_vec), any::<u8>().prop_map(|b| vec![b])],
+            0..40,
+        )
+        .prop_map(|parts| parts.concat())
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(3000))]
+        #[test]
+        fn any_bytes_are_read_without_panic_and_escapes_stay_inside(bytes in format_like()) {
+            for format in Format::ALL {
+                if let Some(declaration) = find(format, &bytes) {
+                    prop_assert!(declaration.span.end() <= bytes.len() as u64);
+                    let _ = mismatch(&declaration, &bytes, Profile::Cp936);
+                }
+                for encoding in [Encoding::Utf8, Encoding::Gb18030] {
+                    let mut end = 0;
+                    for escape in escapes::find(format, &bytes, encoding) {
+                        // In order, apart, inside the input.
+                        prop_assert!(escape.span.start >= end && escape.span.end() <= bytes.len() as u64);
+                        end = escape.span.end();
+                    }
+                }
+            }
+        }
+    }
+
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(2000))]
         #[test]
