@@ -11,8 +11,10 @@ pub fn text(rule: Rule) -> (&'static str, &'static str, &'static str) {
             "The bytes are not a valid sequence of the file's encoding. In GB 18030 a character is one byte \
              00-7F, two bytes (lead 81-FE, trail 40-7E or 80-FE) or four bytes (81-FE 30-39 81-FE 30-39). \
              Bytes 80 and FF never start a character; a lead byte must be followed by a valid second byte. \
-             In UTF-8, the spans are those Rust's std rejects.",
-            "`81 0A`: a lead byte followed by a line feed. `FF`: never valid.",
+             In UTF-8, the spans are those Rust's std rejects. In a format with escapes (docs/formats.md), \
+             also an escape that denotes no character: a lone surrogate such as `\\uD83D` without its \
+             pair, or `&#x110000;`.",
+            "`81 0A`: a lead byte followed by a line feed. `FF`: never valid. `\\uDE00` alone in a .json file.",
             "Find where the bytes came from: usually text in another encoding was pasted in, or a file was \
              cut or concatenated at a byte boundary. Restore the original text; do not delete bytes blindly.",
         ),
