@@ -155,7 +155,8 @@ impl std::error::Error for Lossy {}
 /// is a bijection.
 struct Special {
     bits: Box<[u64]>,
-    /// Whether supplementary scalars are special too (GBK has no four-byte codes).
+    /// Whether supplementary scalars are special too (GBK and code page 936 have no four-byte
+    /// codes).
     supplementary: bool,
     /// Whether no scalar is special (strict 2022): then nothing needs looking up.
     empty: bool,
@@ -163,8 +164,8 @@ struct Special {
 
 impl Special {
     fn of(profile: Profile) -> &'static Special {
-        static TABLES: [OnceLock<Special>; 4] =
-            [OnceLock::new(), OnceLock::new(), OnceLock::new(), OnceLock::new()];
+        static TABLES: [OnceLock<Special>; Profile::ALL.len()] =
+            [const { OnceLock::new() }; Profile::ALL.len()];
         let index = Profile::ALL.iter().position(|&p| p == profile).unwrap_or(0);
         TABLES[index].get_or_init(|| Special::build(profile))
     }
@@ -194,7 +195,7 @@ impl Special {
                 bits[scalar as usize / 64] |= 1 << (scalar % 64);
             }
         }
-        let supplementary = profile == Profile::Gbk;
+        let supplementary = !profile.has_four_byte_codes();
         let empty = !supplementary && bits.iter().all(|&word| word == 0);
         Special { bits, supplementary, empty }
     }
@@ -463,12 +464,9 @@ fn utf8_len(entry: u32) -> usize {
 
 impl FastTables {
     fn of(profile: Profile) -> &'static FastTables {
-        static TABLES: [FastTables; 4] = [
-            FastTables { utf8_of_pair: OnceLock::new(), utf8: OnceLock::new() },
-            FastTables { utf8_of_pair: OnceLock::new(), utf8: OnceLock::new() },
-            FastTables { utf8_of_pair: OnceLock::new(), utf8: OnceLock::new() },
-            FastTables { utf8_of_pair: OnceLock::new(), utf8: OnceLock::new() },
-        ];
+        static TABLES: [FastTables; Profile::ALL.len()] =
+            [const { FastTables { utf8_of_pair: OnceLock::new(), utf8: OnceLock::new() } };
+                Profile::ALL.len()];
         &TABLES[Profile::ALL.iter().position(|&p| p == profile).unwrap_or(0)]
     }
 

@@ -16,6 +16,7 @@
 use std::fmt;
 
 use crate::encoding::Encoding;
+use crate::formats::label::{Actual, Declared, Source};
 use crate::mapping::Encoded;
 use crate::profile::Profile;
 use crate::rules::mojibake::MojibakeKind;
@@ -131,6 +132,8 @@ rules! {
         "One of the 15 codes removed from the GB 18030-2022 repertoire.";
     InvalidSuppression = "GB015", "invalid-suppression", Warning,
         "A suppression comment whose rule list names something that is not a rule: it suppresses nothing.";
+    DeclaredEncodingMismatch = "GB016", "declared-encoding-mismatch", Error,
+        "A file whose bytes disagree with the encoding it declares (XML, HTML, PO, JSON, byte order mark).";
 }
 
 impl Rule {
@@ -198,7 +201,8 @@ pub enum Cause {
     },
     /// GB006: the profile cannot encode the character.
     Unencodable(Profile),
-    /// GB006 in GB 18030 input: the profile has no such code (four-byte codes under `gbk`).
+    /// GB006 in GB 18030 input: the profile has no such code (four-byte codes under `gbk`,
+    /// and the codes code page 936 lacks under `cp936`).
     NotInProfile(Profile),
     /// GB010: the character is not in the chosen implementation level.
     OutsideLevel {
@@ -224,6 +228,19 @@ pub enum Cause {
     /// GB015: a suppression comment naming something that is not a rule (the finding's
     /// bytes are the comment's directive, which the message reads again).
     InvalidSuppression,
+    /// GB001 on an escape (`\uD83D`, `&#x110000;`) whose number is no character: a lone
+    /// surrogate or a value past U+10FFFF.
+    EscapeNotAChar(u32),
+    /// GB016: the file declares one encoding and its bytes are another (the finding's bytes
+    /// are the declared name; empty where the declaration is implicit).
+    DeclaredEncoding {
+        /// What the file declares.
+        declared: Declared,
+        /// Where it declares it.
+        source: Source,
+        /// What the bytes are.
+        actual: Actual,
+    },
 }
 
 /// One finding: a rule, where it fired, and why.

@@ -69,6 +69,7 @@ pub mod check;
 pub mod convert;
 pub mod encoding;
 pub mod finding;
+pub mod formats;
 pub mod lines;
 pub mod mapping;
 mod message;

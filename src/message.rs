@@ -62,9 +62,10 @@ impl Finding {
                 "{} cannot be encoded under {profile}",
                 self.scalar.map_or_else(String::new, |c| Scalar(c).to_string())
             ),
-            Cause::NotInProfile(profile) => {
+            Cause::NotInProfile(profile) if bytes.len() == 4 => {
                 format!("code {hex} is a four-byte GB 18030 code; {profile} has only one- and two-byte codes")
             }
+            Cause::NotInProfile(profile) => format!("code {hex} is a GB 18030 code that {profile} does not have"),
             Cause::OutsideLevel { level, actual } => format!(
                 "{} is not in GB 18030-2022 implementation level {level} ({})",
                 self.scalar.map_or_else(String::new, |c| Scalar(c).to_string()),
@@ -81,6 +82,18 @@ impl Finding {
             ),
             Cause::Mojibake { kind, input } => mojibake_message(kind, input, bytes),
             Cause::InvalidSuppression => crate::suppress::invalid_message(bytes),
+            Cause::EscapeNotAChar(value @ 0xD800..=0xDFFF) => format!(
+                "the escape {} denotes 0x{value:04X}, a lone surrogate, which is no character: a \
+                 decoder fails or writes U+FFFD",
+                String::from_utf8_lossy(bytes)
+            ),
+            Cause::EscapeNotAChar(value) => format!(
+                "the escape {} denotes 0x{value:X}, past U+10FFFF, which is no character",
+                String::from_utf8_lossy(bytes)
+            ),
+            Cause::DeclaredEncoding { declared, source, actual } => {
+                format!("{} says {declared}, but the bytes are {actual}: fix the bytes or the declaration", source.phrase())
+            }
         }
     }
 

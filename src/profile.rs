@@ -2,15 +2,17 @@
 //!
 //! Every profile shares the byte grammar (`docs/gb18030.md`, "Byte grammar") and the strict
 //! 2022 mapping except on the few codes and scalars of `oracle/gb18030-edition-differences.tsv`,
-//! which the generated tables carry.
+//! which the generated tables carry. Code page 936 is strict 2022's one- and two-byte part less
+//! the codes glibc's GBK charmap leaves unmapped (`CP936_UNMAPPED`), plus `80` = U+20AC.
 //!
 //! ```
 //! use gbcheck::profile::Profile;
 //!
 //! // A3 A0: the WHATWG decoder reads U+3000 IDEOGRAPHIC SPACE, strict GB 18030-2022 a
-//! // private-use character; neither encodes U+3000 back as A3 A0.
+//! // private-use character; neither encodes U+3000 back as A3 A0. Code page 936 has no A3 A0.
 //! assert_eq!(Profile::Whatwg.decode(b"\xA3\xA0"), Some('\u{3000}'));
 //! assert_eq!(Profile::Gb18030_2022.decode(b"\xA3\xA0"), Some('\u{E5E5}'));
+//! assert_eq!(Profile::Cp936.decode(b"\xA3\xA0"), None);
 //! assert_eq!(Profile::Whatwg.encode('\u{3000}').map(|e| e.as_bytes().to_vec()), Some(b"\xA1\xA1".to_vec()));
 //! // GBK has no four-byte codes.
 //! assert_eq!(Profile::Gbk.encode('\u{10000}'), None);
@@ -21,8 +23,8 @@ use std::fmt;
 use std::sync::OnceLock;
 
 use crate::mapping::{self, Encoded};
-use crate::scan::grammar::{four_byte_pointer, two_byte_pointer};
-use crate::scan::tables::{DECODE_DIFFERENCES, ENCODE_DIFFERENCES};
+use crate::scan::grammar::{four_byte_pointer, is_lead, is_two_byte_trail, two_byte_pointer};
+use crate::scan::tables::{CP936_UNMAPPED, DECODE_DIFFERENCES, ENCODE_DIFFERENCES};
 
 /// A standard, or what a real converter does.
 #[non_exhaustive]
@@ -33,16 +35,21 @@ pub enum Profile {
     Gb18030_2022,
     /// GB 18030-2005 (ICU 72): 36 codes map to and from the Private Use Area instead.
     Gb18030_2005,
-    /// GBK, code page 936: the two-byte part plus `80` = U+20AC; no four-byte codes.
+    /// WHATWG's GBK (browsers, encoding_rs's `GBK`): the WHATWG two-byte part plus `80` =
+    /// U+20AC; no four-byte codes. Named `gbk`, also `gbk-whatwg`.
     Gbk,
     /// The WHATWG Encoding Standard: browsers, Node, encoding_rs, ICU >= 76.
     Whatwg,
+    /// Microsoft's code page 936 as glibc's `GBK` charmap has it (Python's `cp936`/`gbk`
+    /// codec is the same but for `80`): no user-defined areas, no codes GBK never had (such
+    /// as `A6D9` or `FE51`), `80` = U+20AC, no four-byte codes.
+    Cp936,
 }
 
 impl Profile {
     /// Every profile.
-    pub const ALL: [Profile; 4] =
-        [Profile::Gb18030_2022, Profile::Gb18030_2005, Profile::Gbk, Profile::Whatwg];
+    pub const ALL: [Profile; 5] =
+        [Profile::Gb18030_2022, Profile::Gb18030_2005, Profile::Gbk, Profile::Whatwg, Profile::Cp936];
 
     /// The name used on the command line and in messages.
     pub fn name(self) -> &'static str {
@@ -51,12 +58,21 @@ impl Profile {
             Profile::Gb18030_2005 => "gb18030-2005",
             Profile::Gbk => "gbk",
             Profile::Whatwg => "whatwg",
+            Profile::Cp936 => "cp936",
         }
     }
 
-    /// The profile of a name, as [`Profile::name`] gives it.
+    /// The profile of a name, as [`Profile::name`] gives it, or `gbk-whatwg` (`gbk`).
     pub fn from_name(name: &str) -> Option<Profile> {
+        if name == "gbk-whatwg" {
+            return Some(Profile::Gbk);
+        }
         Profile::ALL.into_iter().find(|p| p.name() == name)
+    }
+
+    /// Whether the profile has four-byte codes (GBK and code page 936 have none).
+    pub fn has_four_byte_codes(self) -> bool {
+        !matches!(self, Profile::Gbk | Profile::Cp936)
     }
 
     /// The column of the difference tables that holds this profile's mapping.
@@ -64,15 +80,18 @@ impl Profile {
         match self {
             Profile::Gb18030_2005 => 1,
             Profile::Gb18030_2022 => 2,
-            Profile::Gbk | Profile::Whatwg => 3,
+            Profile::Gbk | Profile::Whatwg | Profile::Cp936 => 3,
         }
     }
 
     /// What a code means under this profile: `bytes` is one sequence that the grammar accepts
     /// (1, 2 or 4 bytes), or the lone byte `80`. `None` when the profile has no such code.
     pub fn decode(self, bytes: &[u8]) -> Option<char> {
-        if self == Profile::Gbk && bytes.len() == 4 {
+        if !self.has_four_byte_codes() && bytes.len() == 4 {
             return None;
+        }
+        if self == Profile::Cp936 {
+            return cp936_decode(bytes);
         }
         if let Some(row) = editions_of_code(bytes) {
             return row[self.column()];
@@ -87,18 +106,39 @@ impl Profile {
 
     /// The code of a scalar under this profile, or `None` when the profile cannot encode it.
     pub fn encode(self, c: char) -> Option<Encoded> {
-        if self == Profile::Gbk && c == '\u{20AC}' {
+        if matches!(self, Profile::Gbk | Profile::Cp936) && c == '\u{20AC}' {
             return Some(Encoded::from_bytes(&[0x80]));
         }
         let encoded = match editions_of_scalar(c) {
-            Some(row) => Encoded::from_bytes(row[self.column()]?),
-            None => mapping::encode(c),
+            Some(row) if self != Profile::Cp936 => Encoded::from_bytes(row[self.column()]?),
+            _ => mapping::encode(c),
         };
-        if self == Profile::Gbk && encoded.as_bytes().len() == 4 {
-            return None;
+        match *encoded.as_bytes() {
+            [_, _, _, _] if !self.has_four_byte_codes() => None,
+            [lead, trail] if self == Profile::Cp936 && cp936_lacks(lead, trail) => None,
+            _ => Some(encoded),
         }
-        Some(encoded)
     }
+}
+
+/// A code under code page 936: strict 2022's one- and two-byte codes but those it lacks, and
+/// `80` = U+20AC.
+fn cp936_decode(bytes: &[u8]) -> Option<char> {
+    match *bytes {
+        [b] if b < 0x80 => Some(char::from(b)),
+        [0x80] => Some('\u{20AC}'),
+        [lead, trail] if is_lead(lead) && is_two_byte_trail(trail) && !cp936_lacks(lead, trail) => {
+            Some(mapping::decode_two_byte(two_byte_pointer(lead, trail)))
+        }
+        _ => None,
+    }
+}
+
+/// Whether a valid two-byte code is one that code page 936 leaves unmapped.
+fn cp936_lacks(lead: u8, trail: u8) -> bool {
+    let pointer = two_byte_pointer(lead, trail) as u16;
+    let i = CP936_UNMAPPED.partition_point(|&(_, last)| last < pointer);
+    CP936_UNMAPPED.get(i).is_some_and(|&(first, _)| first <= pointer)
 }
 
 impl fmt::Display for Profile {
@@ -165,6 +205,13 @@ mod tests {
         for (code, _) in DECODE_DIFFERENCES.iter() {
             assert!(matches!(code[0], 0x80 | 0x81 | 0x82 | 0x84 | 0xA3 | 0xA6 | 0xA8 | 0xFE), "{code:02X?}");
         }
+    }
+
+    #[test]
+    fn the_cp936_ranges_are_sorted_and_apart() {
+        // `cp936_lacks` searches them by their ends.
+        assert!(CP936_UNMAPPED.iter().all(|&(first, last)| first <= last));
+        assert!(CP936_UNMAPPED.windows(2).all(|w| w[0].1 + 1 < w[1].0));
     }
 
     #[test]

@@ -171,6 +171,8 @@ const PROFILES: &[Value] = &[
     ("\"gb18030-2005\"", Some("gb18030-2005")),
     ("\"gbk\"", Some("gbk")),
     ("\"whatwg\"", Some("whatwg")),
+    ("\"cp936\"", Some("cp936")),
+    ("\"gbk-whatwg\"", Some("gbk")),
     ("\"GBK\"", None),
     ("\"gb18030\"", None),
     ("2022", None),

@@ -22,6 +22,7 @@ fn advice(cause: Cause) -> &'static str {
             "; convert it with `gbcheck convert --to utf-8`, or check it with `--encoding gb18030`"
         }
         Cause::InvalidSuppression => " (see `gbcheck rules`)",
+        Cause::DeclaredEncoding { .. } => " (`gbcheck convert` converts the bytes)",
         _ => "",
     }
 }

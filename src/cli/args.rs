@@ -83,8 +83,9 @@ pub struct CheckArgs {
     #[arg(long, value_enum, default_value_t = EncodingArg::Auto)]
     pub encoding: EncodingArg,
 
-    /// The standard characters are judged against: strict GB 18030-2022, GB 18030-2005, GBK
-    /// (code page 936), or WHATWG (browsers, Node, encoding_rs).
+    /// The standard characters are judged against: strict GB 18030-2022, GB 18030-2005,
+    /// WHATWG's GBK (`gbk`, alias `gbk-whatwg`: browsers' GBK encoder), WHATWG (browsers, Node,
+    /// encoding_rs), or Microsoft's code page 936 (`cp936`: as glibc's GBK and Python's cp936).
     #[arg(long, value_enum, default_value_t = ProfileArg::Gb18030_2022)]
     pub profile: ProfileArg,
 
@@ -336,6 +337,8 @@ pub enum ProfileArg {
     Gb18030_2022,
     #[value(name = "gb18030-2005")]
     Gb18030_2005,
+    #[value(alias = "gbk-whatwg")]
     Gbk,
     Whatwg,
+    Cp936,
 }

@@ -4,7 +4,7 @@
 //!
 //! ```toml
 //! encoding = "auto"            # auto | gb18030 | utf-8
-//! profile = "gb18030-2022"     # gb18030-2022 | gb18030-2005 | gbk | whatwg
+//! profile = "gb18030-2022"     # gb18030-2022 | gb18030-2005 | gbk | whatwg | cp936
 //! level = 2                    # 1 | 2 | 3
 //! fail-level = "error"         # error | warning
 //! exclude = ["vendor/**"]      # relative to the directory of the config file
@@ -28,6 +28,7 @@ use std::path::{Component, Path, PathBuf};
 
 use clap::ValueEnum;
 use gbcheck::finding::{Rule, Severity};
+use gbcheck::formats::Format;
 use ignore::gitignore::{Gitignore, GitignoreBuilder};
 
 use crate::cli::args::{CheckArgs, EncodingArg, FailLevelArg, ProfileArg};
@@ -165,6 +166,12 @@ impl Loaded {
         mask
     }
 
+    /// The format the last override in `mask` with a `format` gives (`Some(None)`: plain
+    /// text), or `None` when the extension decides.
+    pub fn format(&self, mask: u64) -> Option<Option<Format>> {
+        self.overrides(mask).filter_map(|o| o.format).last().map(|f| f.0)
+    }
+
     fn overrides(&self, mask: u64) -> impl Iterator<Item = &Override> {
         self.config
             .overrides
@@ -274,6 +281,13 @@ impl fmt::Display for Effective<'_> {
         }
         writeln!(f, "encoding = \"{}\"", possible_name(self.settings.encoding))?;
         writeln!(f, "profile = \"{}\"", possible_name(self.settings.profile))?;
+        match (self.loaded.and_then(|l| l.format(self.mask)), Format::of_path(self.path)) {
+            (Some(set), _) => {
+                writeln!(f, "# format: {} (set by an override)", set.map_or("none", Format::name))?
+            }
+            (None, Some(format)) => writeln!(f, "# format: {} (by extension)", format.name())?,
+            (None, None) => {}
+        }
         match self.settings.level {
             Some(level) => writeln!(f, "level = {level}")?,
             None => writeln!(f, "# level: not checked (GB010 needs a level)")?,

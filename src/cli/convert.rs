@@ -117,6 +117,7 @@ pub fn run(args: &ConvertArgs) -> io::Result<u8> {
             ProfileArg::Gb18030_2005 => Profile::Gb18030_2005,
             ProfileArg::Gbk => Profile::Gbk,
             ProfileArg::Whatwg => Profile::Whatwg,
+            ProfileArg::Cp936 => Profile::Cp936,
         },
         bom: if args.keep_bom { Bom::Keep } else { Bom::Drop },
         chunk: usize::try_from(args.chunk_size).unwrap_or(usize::MAX).clamp(4, 64 << 20),

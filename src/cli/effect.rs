@@ -145,7 +145,7 @@ fn selection_refusal(
     [Rule::RoundTripMismatch, Rule::Unencodable].into_iter().find(|&rule| chosen(rule)).map(|rule| {
         format!(
             "--select {} ({}) checks nothing under --profile gb18030-2022, where every code maps to \
-             one character and back: choose --profile gb18030-2005, gbk or whatwg",
+             one character and back: choose --profile gb18030-2005, gbk, whatwg or cp936",
             rule.id(),
             rule.name()
         )

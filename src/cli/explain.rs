@@ -12,8 +12,10 @@ pub fn text(rule: Rule) -> Option<(&'static str, &'static str, &'static str)> {
             "The bytes are not a valid sequence of the file's encoding. In GB 18030 a character is one byte \
              00-7F, two bytes (lead 81-FE, trail 40-7E or 80-FE) or four bytes (81-FE 30-39 81-FE 30-39). \
              Bytes 80 and FF never start a character; a lead byte must be followed by a valid second byte. \
-             In UTF-8, the spans are those Rust's std rejects.",
-            "`81 0A`: a lead byte followed by a line feed. `FF`: never valid.",
+             In UTF-8, the spans are those Rust's std rejects. In a format with escapes (docs/formats.md), \
+             also an escape that denotes no character: a lone surrogate such as `\\uD83D` without its \
+             pair, or `&#x110000;`.",
+            "`81 0A`: a lead byte followed by a line feed. `FF`: never valid. `\\uDE00` alone in a .json file.",
             "Find where the bytes came from: usually text in another encoding was pasted in, or a file was \
              cut or concatenated at a byte boundary. Restore the original text; do not delete bytes blindly.",
         ),
@@ -45,7 +47,8 @@ pub fn text(rule: Rule) -> Option<(&'static str, &'static str, &'static str)> {
         ),
         Rule::Unencodable => (
             "The profile cannot encode the character, so a system using it must drop or replace it.",
-            "U+E5E5 under `whatwg`; any emoji under `gbk`; a four-byte code in a file checked with `gbk`.",
+            "U+E5E5 under `whatwg`; any emoji under `gbk` or `cp936`; a four-byte code in a file checked with `gbk`; \
+             `A6D9` or a user-defined code such as `AAA1` under `cp936`.",
             "Replace the character, or move the consumer to full GB 18030 (or UTF-8).",
         ),
         Rule::PrivateUse => (
@@ -116,6 +119,22 @@ pub fn text(rule: Rule) -> Option<(&'static str, &'static str, &'static str)> {
              full stop is part of the word).",
             "Write the rule's id (`GB001`) or name (`invalid-sequence`) as `gbcheck rules` lists them, \
              with a space before any text that follows the list.",
+        ),
+        Rule::DeclaredEncodingMismatch => (
+            "The file says which encoding it is in and its bytes disagree, so the program that reads \
+             it by its declaration (an XML parser, a browser, msgfmt, a JSON parser) fails or shows \
+             garbage. Read by file extension (docs/formats.md): the XML declaration's `encoding` \
+             (.xml .xliff .xlf .resx .svg; without one, XML is UTF-8), HTML's `<meta charset>` or \
+             `http-equiv` in the first 1024 bytes, the PO header's `Content-Type: ...; charset=`, \
+             JSON's fixed UTF-8 (RFC 8259, section 8.1), and a UTF-8 byte order mark in any of them. \
+             It fires when a file declared UTF-8 is not valid UTF-8, a file declared GB 2312, GBK or \
+             GB 18030 is UTF-8, a file declared GB 2312 holds a character outside GB 2312 or one \
+             declared GBK a four-byte code, or a file declares UTF-16 in ASCII. The finding is at the \
+             declared name (at byte 0 where the declaration is implicit). Under `--encoding auto` a \
+             declaration the bytes do not plainly contradict decides how the file is read.",
+            "`<?xml version=\"1.0\" encoding=\"UTF-8\"?>` over GBK bytes; a .po with \
+             `charset=GB2312` saved as UTF-8; a GBK `.json`.",
+            "Convert the bytes to the declared encoding (`gbcheck convert`), or correct the declaration.",
         ),
         _ => return None,
     };

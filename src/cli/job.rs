@@ -14,6 +14,7 @@ use std::time::{Duration, Instant};
 
 use gbcheck::check::{check_bytes, Options};
 use gbcheck::finding::Rule;
+use gbcheck::formats::{self, Format};
 use gbcheck::report::{Counts, FileReport};
 use gbcheck::suppress::{report_invalid_directives, Suppressions};
 
@@ -43,6 +44,8 @@ pub struct Settings {
     pub threads: usize,
     /// The settings of a file that differ from these (the config file's overrides).
     pub for_path: Option<ForPath>,
+    /// The file format an override sets (`Some(None)`: plain text); `None`: by extension.
+    pub format: Option<Option<Format>>,
 }
 
 /// Gives the settings of a path when they differ from the shared ones.
@@ -88,11 +91,15 @@ impl Outcome {
 
 /// Checks a whole input held in memory (a small file, or standard input); for one with
 /// findings, also reads its suppression comments. Its invalid ones are findings (GB015).
-pub fn check_small(bytes: &[u8], settings: &Settings) -> Outcome {
+pub fn check_small(bytes: &[u8], settings: &Settings, format: Option<Format>) -> Outcome {
     if !settings.binary && looks_binary(bytes) {
         return Outcome::Skipped(SkipReason::Binary, BINARY.to_string());
     }
-    let mut report = check_bytes(bytes, &settings.options);
+    // A format's declaration can decide the encoding (under `auto`) and add GB016.
+    let mut options = settings.options;
+    options.encoding = formats::encoding_choice(format, bytes, options.encoding, &options.rules);
+    let mut report = check_bytes(bytes, &options);
+    formats::add_findings(format, bytes, &options.rules, &mut report);
     let gb015 = settings.options.rules.severity(Rule::InvalidSuppression);
     report_invalid_directives(&mut report, bytes, bytes.len(), 0, gb015);
     if report.findings.is_empty() {
@@ -120,7 +127,7 @@ pub fn job(path: Option<&Path>, settings: &Settings) -> Outcome {
             Ok(bytes) if settings.max_filesize.is_some_and(|max| bytes.len() as u64 > max) => {
                 Outcome::Skipped(SkipReason::TooLarge, "larger than --max-filesize".to_string())
             }
-            Ok(bytes) => check_small(&bytes, settings),
+            Ok(bytes) => check_small(&bytes, settings, None),
             Err(e) => Outcome::Error(describe_io_error(&e)),
         };
     };
@@ -130,7 +137,8 @@ pub fn job(path: Option<&Path>, settings: &Settings) -> Outcome {
     }
     match open_with(path, settings.chunk, settings.max_filesize, BUFFER.take()) {
         Opened::Small(bytes, len) => {
-            let outcome = check_small(&bytes[..len], settings);
+            let format = settings.format.unwrap_or_else(|| Format::of_path(path));
+            let outcome = check_small(&bytes[..len], settings, format);
             BUFFER.set(bytes);
             outcome
         }

@@ -88,7 +88,7 @@ fn print_rules() -> io::Result<u8> {
     for rule in Rule::ALL {
         writeln!(
             out,
-            "{}  {:<22} {:<8} {}",
+            "{}  {:<26} {:<8} {}",
             rule.id(),
             rule.name(),
             rule.default_severity(),

@@ -41,6 +41,7 @@ pub fn rule_set(
         ProfileArg::Gb18030_2005 => Profile::Gb18030_2005,
         ProfileArg::Gbk => Profile::Gbk,
         ProfileArg::Whatwg => Profile::Whatwg,
+        ProfileArg::Cp936 => Profile::Cp936,
     });
     rules.level = settings.level;
     for &(rule, severity) in severities {
@@ -102,6 +103,7 @@ pub fn check_settings(
         chunk: args.chunk_size.max(1),
         threads,
         for_path,
+        format: None,
     }
 }
 
@@ -175,6 +177,7 @@ impl PathSettings {
         let own = config::resolve(&self.args, self.given, loaded, mask);
         // The run's options came from the same --select and --ignore: this cannot fail.
         let options = options(&self.args, &own, &severities(loaded, mask)).unwrap_or(self.run_options);
-        check_settings(&self.args, self.format, options, self.threads, None)
+        let format = loaded.and_then(|l| l.format(mask));
+        job::Settings { format, ..check_settings(&self.args, self.format, options, self.threads, None) }
     }
 }

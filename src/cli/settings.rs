@@ -8,6 +8,7 @@ use std::path::Path;
 
 use clap::ValueEnum;
 use gbcheck::finding::{Rule, Severity};
+use gbcheck::formats::Format;
 use globset::{GlobBuilder, GlobMatcher};
 use serde::de::{self, Deserializer};
 use serde::Deserialize;
@@ -28,6 +29,28 @@ impl<'de, T: ValueEnum> Deserialize<'de> for Choice<T> {
                 .collect();
             de::Error::custom(format!("invalid value \"{text}\", expected one of {}", names.join(", ")))
         })
+    }
+}
+
+/// A file format named in an override: one of gbcheck's (`docs/formats.md`), or `"none"`
+/// (plain text: no declaration read, no escapes).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct FormatName(pub Option<Format>);
+
+impl<'de> Deserialize<'de> for FormatName {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(d)?;
+        match Format::from_name(&text) {
+            Some(format) => Ok(FormatName(Some(format))),
+            None if text == "none" => Ok(FormatName(None)),
+            None => {
+                let names: Vec<String> = Format::ALL.iter().map(|f| format!("\"{}\"", f.name())).collect();
+                Err(de::Error::custom(format!(
+                    "invalid format \"{text}\", expected one of {} or \"none\"",
+                    names.join(", ")
+                )))
+            }
+        }
     }
 }
 
@@ -152,6 +175,8 @@ pub struct Override {
     pub profile: Option<Choice<ProfileArg>>,
     /// Their implementation level.
     pub level: Option<Level>,
+    /// Their file format, instead of the one their extension gives.
+    pub format: Option<FormatName>,
     /// Rule severities for them.
     #[serde(default)]
     pub rules: BTreeMap<RuleKey, RuleSetting>,

@@ -44,7 +44,7 @@ use crate::scan::grammar::{
     four_byte_code, four_byte_pointer, is_lead, is_two_byte_trail, two_byte_pointer, BMP_POINTER_LAST,
     SUPPLEMENTARY_POINTER_FIRST, TWO_BYTE_COUNT,
 };
-use crate::scan::tables::{DECODE_DIFFERENCES, ENCODE_DIFFERENCES, LEVEL_RANGES};
+use crate::scan::tables::{CP936_UNMAPPED, DECODE_DIFFERENCES, ENCODE_DIFFERENCES, LEVEL_RANGES};
 use crate::scan::{FourByteRows, PlainRows, Visitor};
 use chars::{
     is_private_use, is_removed_code, is_reported_control, is_reported_control_byte, level_of, REMOVED_CODES,
@@ -60,7 +60,7 @@ pub struct RuleSet {
     pub level: Option<u8>,
     /// Each rule's severity, indexed like [`Rule::ALL`]: 0 off, 1 warning, 2 error. Plain
     /// bytes, so that two rule sets compare at once (a check compares them once per file).
-    severities: [u8; 15],
+    severities: [u8; Rule::ALL.len()],
 }
 
 impl Default for RuleSet {
@@ -72,7 +72,7 @@ impl Default for RuleSet {
 impl RuleSet {
     /// Every rule on with its default severity.
     pub fn new(profile: Profile) -> RuleSet {
-        let mut rules = RuleSet { profile, level: None, severities: [0; 15] };
+        let mut rules = RuleSet { profile, level: None, severities: [0; Rule::ALL.len()] };
         for rule in Rule::ALL {
             rules.set_severity(*rule, Some(rule.default_severity()));
         }
@@ -334,16 +334,24 @@ fn profile_differences() -> Bits {
 /// The BMP scalars for which [`RuleSet::judge_char`] reports something, from the rules' own
 /// sets (see [`CompiledRules::new`]).
 fn fires_by_sets(rules: &RuleSet, input: Encoding) -> Bits {
-    let gbk = rules.profile == Profile::Gbk;
+    let two_byte_only = !rules.profile.has_four_byte_codes();
     let unencodable = rules.on(Rule::Unencodable);
     let (private_use, bom) = (rules.on(Rule::PrivateUse), rules.on(Rule::ByteOrderMark));
     let (controls, replacement) = (rules.on(Rule::ControlCharacter), rules.on(Rule::ReplacementCharacter));
     let removed = rules.on(Rule::RemovedCharacter);
     let outside = outside_level(rules);
-    let special = profile_differences();
-    // GB006 under GBK: the BMP scalars without a one- or two-byte code.
+    let mut special = profile_differences();
+    // Under code page 936, the strict scalars of the two-byte codes it lacks.
+    if rules.profile == Profile::Cp936 {
+        for &(first, last) in CP936_UNMAPPED.iter() {
+            for pointer in first..=last {
+                special.set(mapping::decode_two_byte(usize::from(pointer)) as usize);
+            }
+        }
+    }
+    // GB006 under GBK and code page 936: the BMP scalars without a one- or two-byte code.
     let mut no_code = Bits::new(0x1_0000);
-    if gbk {
+    if two_byte_only {
         no_code.0.fill(u64::MAX);
         (0..0x80).for_each(|scalar| no_code.clear(scalar));
         for pointer in 0..TWO_BYTE_COUNT {
@@ -374,8 +382,8 @@ fn fires_by_sets(rules: &RuleSet, input: Encoding) -> Bits {
             | removed_scalars.0[word]
             | outside.0[word];
         let no_code = no_code.0[word];
-        // Every profile decodes and encodes a scalar as strict 2022 does, except that GBK has
-        // no four-byte codes: GB006, and a GB 18030 input stops there.
+        // Every profile decodes and encodes a scalar as strict 2022 does, except that GBK and
+        // code page 936 have no four-byte codes: GB006, and a GB 18030 input stops there.
         let other = if input == Encoding::Gb18030 { other & !no_code } else { other };
         *out = (no_code & all_if(unencodable)) | other;
     }
@@ -437,8 +445,9 @@ impl CompiledRules {
     ///
     /// The bit of a BMP scalar is what [`RuleSet::judge_char`] would say, but `judge_char`
     /// runs only on the few hundred scalars where the profiles differ (the difference tables,
-    /// and U+20AC, which GBK encodes as `80`); for every other scalar, decoding and encoding
-    /// under any profile is the strict 2022 mapping (or, under GBK, no four-byte code), and
+    /// U+20AC, which GBK encodes as `80`, and under code page 936 the codes it lacks); for
+    /// every other scalar, decoding and encoding under any profile is the strict 2022 mapping
+    /// (or, under GBK and code page 936, no four-byte code), and
     /// what can fire is read from the rules' own small sets. A test compares the result with
     /// [`CompiledRules::by_judging`], which calls `judge_char` on every scalar.
     ///
@@ -1042,7 +1051,9 @@ mod tests {
     #[test]
     fn four_byte_rows_are_the_leads_whose_codes_all_pass() {
         let with_level = RuleSet { level: Some(2), ..RuleSet::default() };
-        for rules in [RuleSet::default(), with_level, RuleSet::new(Profile::Gbk)] {
+        for rules in
+            [RuleSet::default(), with_level, RuleSet::new(Profile::Gbk), RuleSet::new(Profile::Cp936)]
+        {
             let compiled = CompiledRules::new(rules, Encoding::Gb18030);
             // Whether every code of the span `lead b2` is assigned and passed over.
             let span_passes = |lead: u8, b2: u8| {

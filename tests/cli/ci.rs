@@ -317,7 +317,7 @@ fn sarif_format_on_the_corpus_is_valid_and_complete() {
     let run = &log["runs"][0];
     assert_eq!(run["columnKind"], "unicodeCodePoints");
     let rules = run["tool"]["driver"]["rules"].as_array().unwrap();
-    assert_eq!(rules.len(), 15);
+    assert_eq!(rules.len(), 16);
     for (i, rule) in rules.iter().enumerate() {
         assert_eq!(rule["id"], format!("GB{:03}", i + 1));
         assert!(rule["name"].as_str().is_some_and(|s| !s.is_empty()), "{rule}");

@@ -11,6 +11,7 @@ mod support {
 
 mod differential;
 mod exhaustive;
+mod formats;
 mod fuzz_regressions;
 mod layers;
 mod mojibake_real_text;

@@ -5,7 +5,9 @@
 //! - `gb18030-2005` against ICU 72's table (`oracle/icu-data/gb-18030-2000.ucm`, which holds
 //!   the 2005 mapping), with ICU's own algorithmic ranges for the codes the file leaves out;
 //! - `whatwg` against encoding_rs 0.8.44's GB18030 decoder and encoder;
-//! - `gbk` against encoding_rs 0.8.44's GBK decoder and encoder.
+//! - `gbk` against encoding_rs 0.8.44's GBK decoder and encoder;
+//! - `cp936` against glibc's GBK charmap (`oracle/glibc/GBK.gz`), and against Python's `cp936`
+//!   codec, which differs from it only on `80` (docs/gb18030.md, "Code page 936").
 //!
 //! Then the round-trip facts of docs/gb18030.md, "WHATWG and encoding_rs", as explicit
 //! assertions.
@@ -16,7 +18,7 @@ use std::sync::OnceLock;
 
 use crate::support::oracle::{
     all_two_byte_codes, code_of_pointer4, edition_table, encoding_rs_decode_one, encoding_rs_encode_one,
-    every_scalar, hex, pointer4, u, EditionTable, ED_2022, ED_WHATWG,
+    every_scalar, glibc_gbk, hex, pointer4, u, EditionTable, ED_2022, ED_WHATWG,
 };
 use gbcheck::profile::Profile;
 
@@ -479,6 +481,111 @@ fn gbk_encodes_every_scalar_as_encoding_rs() {
     });
     assert_none("gbk encode against encoding_rs", &mismatches);
     assert_eq!(Profile::Gbk.encode('\u{20AC}').map(|e| e.as_bytes().to_vec()), Some(vec![0x80]));
+}
+
+// ---------------------------------------------------------------------------------------------
+// cp936 against glibc's GBK charmap and Python's codec
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn cp936_decodes_every_code_as_glibc() {
+    let map = &glibc_gbk().decode;
+    let profile = Profile::Cp936;
+    let mut mismatches = Vec::new();
+    for [b] in one_byte_codes() {
+        mismatches.extend(decode_mismatch(profile, &[b], map.get(&vec![b]).copied(), "glibc GBK"));
+    }
+    for code in all_two_byte_codes() {
+        mismatches.extend(decode_mismatch(profile, &code, map.get(&code[..]).copied(), "glibc GBK"));
+    }
+    // The charmap has no four-byte codes.
+    mismatches.extend(over_four_byte_pointers(|p| {
+        decode_mismatch(profile, &code_of_pointer4(p), None, "glibc GBK (no four-byte codes)")
+    }));
+    assert_none("cp936 decode against glibc's GBK charmap", &mismatches);
+    // The facts the issue names: no A3A0, A6D9 or FE51, and 80 is the euro sign.
+    for code in [[0xA3, 0xA0], [0xA6, 0xD9], [0xFE, 0x51]] {
+        assert_eq!(profile.decode(&code), None, "[{}]", hex(&code));
+    }
+    assert_eq!(profile.decode(&[0x80]), Some('\u{20AC}'));
+}
+
+#[test]
+fn cp936_encodes_every_scalar_as_glibc() {
+    let map = &glibc_gbk().encode;
+    let mismatches =
+        over_scalars(|c| encode_mismatch(Profile::Cp936, c, map.get(&c).map(Vec::as_slice), "glibc GBK"));
+    assert_none("cp936 encode against glibc's GBK charmap", &mismatches);
+}
+
+/// Python's `cp936` codec, asked by a real `python3`: each one- and two-byte code it decodes
+/// (`HEX U+XXXX`) and each BMP scalar it encodes (`U+XXXX HEX`).
+const PYTHON_CP936: &str = r#"
+import sys
+out = []
+codes = [bytes([b]) for b in range(0x81)]
+codes += [bytes([l, t]) for l in range(0x81, 0xFF) for t in range(0x40, 0xFF) if t != 0x7F]
+for b in codes:
+    try:
+        out.append("D %s %X" % (b.hex(), ord(b.decode("cp936"))))
+    except UnicodeDecodeError:
+        pass
+for s in range(0x10000):
+    if 0xD800 <= s < 0xE000:
+        continue
+    try:
+        out.append("E %X %s" % (s, chr(s).encode("cp936").hex()))
+    except UnicodeEncodeError:
+        pass
+sys.stdout.write("\n".join(out))
+"#;
+
+#[test]
+fn cp936_is_pythons_codec_but_for_80() {
+    let output = match std::process::Command::new("python3").args(["-c", PYTHON_CP936]).output() {
+        Ok(output) if output.status.success() => output,
+        other => {
+            // As tests/support/slow.rs: where CI asks for everything, a missing python3 fails.
+            assert!(std::env::var_os("GBCHECK_SLOW_TESTS").is_none(), "python3 could not run: {other:?}");
+            eprintln!("note: python3 not found; skipping the comparison with its cp936 codec");
+            return;
+        }
+    };
+    let text = String::from_utf8(output.stdout).expect("UTF-8");
+    let (mut decoded, mut encoded) = (HashMap::new(), HashMap::new());
+    for line in text.lines() {
+        let fields: Vec<&str> = line.split(' ').collect();
+        let scalar = |f: &str| char::from_u32(u32::from_str_radix(f, 16).expect("hex")).expect("a scalar");
+        let bytes = |f: &str| {
+            (0..f.len())
+                .step_by(2)
+                .map(|i| u8::from_str_radix(&f[i..i + 2], 16).expect("hex"))
+                .collect::<Vec<u8>>()
+        };
+        match fields[..] {
+            ["D", code, c] => decoded.insert(bytes(code), scalar(c)),
+            ["E", c, code] => encoded.insert(scalar(c), bytes(code)).map(|_| '?'),
+            _ => panic!("python printed {line:?}"),
+        };
+    }
+    assert!(decoded.len() > 21_000 && encoded.len() > 21_000, "python3 gave too little");
+    let profile = Profile::Cp936;
+    let mut mismatches = Vec::new();
+    for code in one_byte_codes().map(|b| b.to_vec()).chain(all_two_byte_codes().map(|c| c.to_vec())) {
+        // Python's codec has no 80; glibc's charmap and Windows map it to the euro sign.
+        let expected = if code == [0x80] { Some('\u{20AC}') } else { decoded.get(&code).copied() };
+        mismatches.extend(decode_mismatch(profile, &code, expected, "python3 cp936"));
+    }
+    mismatches.extend(over_scalars(|c| {
+        let expected = if c == '\u{20AC}' { Some(vec![0x80]) } else { encoded.get(&c).cloned() };
+        if u32::from(c) >= 0x1_0000 {
+            return encode_mismatch(profile, c, None, "python3 cp936 (no four-byte codes)");
+        }
+        encode_mismatch(profile, c, expected.as_deref(), "python3 cp936")
+    }));
+    assert_none("cp936 against python3's codec", &mismatches);
+    assert_eq!(decoded.get(&vec![0x80]), None, "python3 decodes 80 now: update docs/gb18030.md");
+    assert_eq!(encoded.get(&'\u{20AC}'), None, "python3 encodes U+20AC now: update docs/gb18030.md");
 }
 
 // ---------------------------------------------------------------------------------------------

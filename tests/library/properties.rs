@@ -354,7 +354,7 @@ proptest! {
         use gbcheck::scan::{fast::Scanner, reference::Reference, utf8::Utf8Scanner};
         // The same text as UTF-8 (invalid bytes as U+FFFD), for the UTF-8 scanner.
         let utf8 = encoding_rs::GB18030.decode_without_bom_handling(&input).0.into_owned().into_bytes();
-        for profile in [Profile::Gb18030_2022, Profile::Gb18030_2005, Profile::Gbk, Profile::Whatwg] {
+        for profile in Profile::ALL {
             for level in [None, Some(1)] {
                 let mut rules = RuleSet::new(profile);
                 rules.level = level;
@@ -399,7 +399,7 @@ proptest! {
         let mut splits: Vec<usize> = splits.iter().map(|s| s % (input.len() + 1)).collect();
         splits.sort_unstable();
         let chunks = chunks_at(&input, &splits);
-        for profile in [Profile::Gb18030_2022, Profile::Gb18030_2005, Profile::Gbk, Profile::Whatwg] {
+        for profile in Profile::ALL {
             for level in [None, Some(1), Some(3)] {
                 let mut rules = RuleSet::new(profile);
                 rules.level = level;

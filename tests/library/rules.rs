@@ -18,9 +18,9 @@ use std::collections::HashSet;
 use std::sync::OnceLock;
 
 use crate::support::oracle::{
-    code_of_pointer4, edition_table, encoding_rs_decode_one, encoding_rs_encode_one, every_scalar, hex,
-    level_ranges, strict_2022_bytes, tsv_level_of, u, EditionTable, ED_2000, ED_2005, ED_2022, ED_GLIBC_236,
-    ED_WHATWG,
+    code_of_pointer4, edition_table, encoding_rs_decode_one, encoding_rs_encode_one, every_scalar, glibc_gbk,
+    hex, level_ranges, strict_2022_bytes, tsv_level_of, u, EditionTable, ED_2000, ED_2005, ED_2022,
+    ED_GLIBC_236, ED_WHATWG,
 };
 use gbcheck::check::{check_bytes, Encoding, EncodingChoice, Options};
 use gbcheck::finding::{Cause, Finding, Rule, Severity, Span};
@@ -108,7 +108,7 @@ fn char_finding(rule: Rule, span: Span, cause: Cause, c: char) -> Finding {
     Finding::character(rule, span.start, span.len, cause, c)
 }
 
-const ALL_PROFILES: [Profile; 4] = Profile::ALL;
+const ALL_PROFILES: [Profile; 5] = Profile::ALL;
 const BOTH_INPUTS: [Encoding; 2] = [Encoding::Gb18030, Encoding::Utf8];
 
 /// The 15 codes removed from the 2022 repertoire (docs/gb18030.md, "Editions").
@@ -172,6 +172,7 @@ fn column(profile: Profile) -> usize {
         Profile::Gb18030_2005 => ED_2005,
         Profile::Gb18030_2022 => ED_2022,
         Profile::Whatwg | Profile::Gbk => ED_WHATWG,
+        Profile::Cp936 => unreachable!("code page 936 is not a column of the table: see glibc_gbk"),
         other => panic!("no column of the difference table for {other}"),
     }
 }
@@ -338,7 +339,16 @@ fn gb005_every_differing_code_in_gb_input() {
             if profile == Profile::Gbk && code.len() == 4 {
                 continue;
             }
-            let meaning = row[column(profile)];
+            // Code page 936 has none of the codes the editions disagree on but `80` (U+20AC):
+            // the others are GB006 there (`every_scalar_model`).
+            if profile == Profile::Cp936 && code[..] != [0x80] {
+                assert_eq!(glibc_gbk().decode.get(code), None, "[{}]", hex(code));
+                continue;
+            }
+            let meaning = match profile {
+                Profile::Cp936 => glibc_gbk().decode.get(code).copied(),
+                _ => row[column(profile)],
+            };
             let mut doc = Doc::default();
             doc.push(b"(");
             let span = doc.push(code);
@@ -444,7 +454,11 @@ fn gb005_a_few_rows_by_hand() {
     // it is edition-sensitive under every profile.
     let row = edition_table().decode_row(&[0xA8, 0xBC]).expect("A8BC row");
     assert_eq!((row[ED_2000], row[ED_2005]), (Some('\u{E7C7}'), Some('\u{1E3F}')));
-    for profile in ALL_PROFILES {
+    // Code page 936 has no A8BC (glibc's GBK charmap, Python's codec): GB006 there.
+    assert_eq!(glibc_gbk().decode.get(&vec![0xA8, 0xBC]), None);
+    let findings = check(b"\xA8\xBC", &opts(Encoding::Gb18030, Profile::Cp936)).findings;
+    assert_eq!(seen(&findings), [(Rule::Unencodable, Span { start: 0, len: 2 }, Some('\u{1E3F}'))]);
+    for profile in ALL_PROFILES.into_iter().filter(|&p| p != Profile::Cp936) {
         let findings = check(b"\xA8\xBC", &opts(Encoding::Gb18030, profile)).findings;
         assert_eq!(
             of_rule(&findings, Rule::EditionSensitive),
@@ -577,7 +591,16 @@ fn gb007_two_byte_user_defined_codes() {
     let codes: [[u8; 2]; 7] =
         [[0xAA, 0xA1], [0xAF, 0xFE], [0xF8, 0xA1], [0xFE, 0xFE], [0xA1, 0x40], [0xA7, 0xA0], [0xA2, 0xAB]];
     let scalars = ['\u{E000}', '\u{E233}', '\u{E234}', '\u{E4C5}', '\u{E4C6}', '\u{E765}', '\u{E766}'];
-    for profile in ALL_PROFILES {
+    // Code page 936 has none of these codes (glibc's GBK charmap): GB006 and nothing else.
+    let mut doc = Doc::default();
+    let mut expected = Vec::new();
+    for (code, &c) in codes.iter().zip(&scalars) {
+        assert_eq!(glibc_gbk().decode.get(&code[..]), None, "[{}]", hex(code));
+        doc.push(b" ");
+        expected.push((Rule::Unencodable, doc.push(code), Some(c)));
+    }
+    assert_eq!(seen(&check(&doc.bytes, &opts(Encoding::Gb18030, Profile::Cp936)).findings), expected);
+    for profile in ALL_PROFILES.into_iter().filter(|&p| p != Profile::Cp936) {
         let mut doc = Doc::default();
         let mut expected = Vec::new();
         for (code, &c) in codes.iter().zip(&scalars) {
@@ -1062,7 +1085,8 @@ fn gb014_the_15_removed_codes() {
             }
             expected.push((Rule::RemovedCharacter, span, Some(c)));
         }
-        for profile in ALL_PROFILES {
+        // Code page 936 lacks the six PUA ones (GB006 there): `every_scalar_model_cp936`.
+        for profile in ALL_PROFILES.into_iter().filter(|&p| p != Profile::Cp936) {
             let findings = check(&doc.bytes, &opts(input, profile)).findings;
             assert_eq!(seen(&findings), expected, "{profile} {input:?}");
         }
@@ -1282,6 +1306,7 @@ fn model_decode(profile: Profile, code: &[u8], strict: char) -> Option<char> {
         Profile::Whatwg => encoding_rs_decode_one(encoding_rs::GB18030, code),
         Profile::Gbk if code.len() == 4 => None,
         Profile::Gbk => encoding_rs_decode_one(encoding_rs::GBK, code),
+        Profile::Cp936 => glibc_gbk().decode.get(code).copied(),
         other => panic!("no model of {other}"),
     }
 }
@@ -1296,6 +1321,7 @@ fn model_encode(profile: Profile, c: char) -> Option<Vec<u8>> {
         },
         Profile::Whatwg => encoding_rs_encode_one(encoding_rs::GB18030, c),
         Profile::Gbk => encoding_rs_encode_one(encoding_rs::GBK, c),
+        Profile::Cp936 => glibc_gbk().encode.get(&c).cloned(),
         other => panic!("no model of {other}"),
     }
 }
@@ -1470,6 +1496,14 @@ fn every_scalar_model_whatwg() {
 fn every_scalar_model_gbk() {
     every_scalar_model(Profile::Gbk, None, Encoding::Utf8, &nothing);
     every_scalar_model(Profile::Gbk, None, Encoding::Gb18030, &gbk_four_byte_bug);
+}
+
+#[test]
+fn every_scalar_model_cp936() {
+    // The model is glibc's GBK charmap (`oracle/glibc/GBK.gz`), read by the test itself.
+    for input in BOTH_INPUTS {
+        every_scalar_model(Profile::Cp936, None, input, &nothing);
+    }
 }
 
 #[test]

@@ -861,3 +861,42 @@ pub fn tsv_level_of(c: char) -> Option<u8> {
     let (first, last, level) = *ranges.get(i.checked_sub(1)?)?;
     (first..=last).contains(&scalar).then_some(level)
 }
+
+/// glibc's GBK charmap (`oracle/glibc/GBK.gz`, code page 936): what it decodes each one- and
+/// two-byte code to, and how it encodes each scalar. Read from the file, not from gbcheck.
+pub struct GlibcGbk {
+    /// Bytes -> scalar.
+    pub decode: HashMap<Vec<u8>, char>,
+    /// Scalar -> bytes.
+    pub encode: HashMap<char, Vec<u8>>,
+}
+
+/// The charmap, read once.
+pub fn glibc_gbk() -> &'static GlibcGbk {
+    static GBK: OnceLock<GlibcGbk> = OnceLock::new();
+    GBK.get_or_init(|| {
+        use std::io::Read as _;
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/oracle/glibc/GBK.gz");
+        let file = std::fs::File::open(path).expect("open the glibc GBK charmap");
+        let mut text = String::new();
+        flate2::read::GzDecoder::new(file).read_to_string(&mut text).expect("gunzip the GBK charmap");
+        let body = text.split("\nCHARMAP\n").nth(1).expect("CHARMAP").split("\nEND CHARMAP").next().unwrap();
+        let mut map = GlibcGbk { decode: HashMap::new(), encode: HashMap::new() };
+        for line in body.lines().filter(|l| l.starts_with("<U")) {
+            let mut fields = line.split_whitespace();
+            let name = fields.next().expect("<UXXXX>");
+            let scalar = name.strip_prefix("<U").and_then(|n| n.strip_suffix('>')).expect("<UXXXX>");
+            let c = char::from_u32(u32::from_str_radix(scalar, 16).expect("hex")).expect("a scalar");
+            let bytes: Vec<u8> = fields
+                .next()
+                .and_then(|b| b.strip_prefix("/x"))
+                .expect("/x")
+                .split("/x")
+                .map(|h| u8::from_str_radix(h, 16).expect("hex byte"))
+                .collect();
+            assert!(map.decode.insert(bytes.clone(), c).is_none(), "{line}: code listed twice");
+            assert!(map.encode.insert(c, bytes).is_none(), "{line}: scalar listed twice");
+        }
+        map
+    })
+}
