@@ -9,6 +9,7 @@
 //! - [`profile`]: the editions and implementations (2022, 2005, GBK, WHATWG) as codecs.
 //! - [`rules`]: what a decoded character means (GB004-GB007, GB009-GB014).
 //! - [`check`]: one input, checked as a chosen or detected encoding.
+//! - [`detect`]: the one decision of an input's encoding and GB008, streaming.
 //! - [`finding`], [`report`]: the data the checker produces.
 //! - [`lines`]: byte offsets to lines and columns, for reporting.
 //! - [`suppress`]: inline `gbcheck: ignore-...` comments.
@@ -30,6 +31,7 @@
 
 pub mod check;
 pub mod convert;
+pub mod detect;
 pub mod encoding;
 pub mod finding;
 pub mod lines;

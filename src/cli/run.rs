@@ -36,7 +36,7 @@ use gbcheck::report::{Counts, FileReport, Summary};
 use gbcheck::suppress::{lines_and_marker, report_invalid_directives, Suppressions, MARKER_OVERLAP};
 use rayon::Yield;
 
-use crate::cli::chunks::{plan, read_range, ChunkReader, Piece, Plan};
+use crate::cli::chunks::{detect_file, read_range, ChunkReader, Piece};
 use crate::cli::input::{describe_io_error, looks_binary, Entry, EntryKind};
 use crate::cli::job::{checked, job, Checked, Outcome, Settings, BINARY, EARLY_FINDINGS};
 use crate::cli::locate::{carry, Carry, Cursor, Stretch, StretchLocator, Window};
@@ -333,14 +333,14 @@ impl<'a> Runner<'a> {
                 Err(e) => return self.error(path, &describe_io_error(&e)),
             }
         }
-        let plan = match plan(file, size, &self.settings.options) {
-            Ok(plan) => plan,
+        let detection = match detect_file(file, size, &self.settings.options) {
+            Ok(detection) => detection,
             Err(e) => return self.error(path, &format!("{}; not checked", describe_io_error(&e))),
         };
-        let encoding = match plan {
-            Plan::Check(encoding) => encoding,
-            Plan::WrongEncoding(finding) => return self.wrong_encoding(path, file, size, finding),
-        };
+        if let Some(finding) = detection.wrong_encoding {
+            return self.wrong_encoding(path, file, size, finding);
+        }
+        let encoding = detection.encoding;
 
         let (tx, rx) = unbounded::<(usize, ChunkDone)>();
         let most = 2 * self.settings.threads + 2;

@@ -677,3 +677,35 @@ fn threads_are_as_many_as_asked() {
         assert!(expected.contains(&count), "-j {threads}: {count} threads");
     }
 }
+
+/// Under the GBK and WHATWG profiles a lone `80` is the euro sign, so GB 18030 text holding
+/// one is clean GB 18030, and `--encoding utf-8` gives it a single GB008, big or small: the
+/// decision is the one detector's, whatever the size (a big file's pre-pass once counted the
+/// `80` as a defect and checked the file as UTF-8).
+#[test]
+fn a_big_file_with_a_euro_sign_gets_the_whole_files_gb008() {
+    let dir = tempfile::tempdir().unwrap();
+    // "白日依山尽 €" in GBK as the WHATWG Encoding Standard decodes it (its gbk decoder maps a
+    // lone 80 to U+20AC; Python's "gbk" codec does not).
+    let gbk: Vec<u8> = b"\xB0\xD7\xC8\xD5\xD2\xC0\xC9\xBD\xBE\xA1 \x80\n".repeat(60);
+    fs::write(dir.path().join("euro.txt"), gbk).unwrap();
+    for profile in ["gbk", "whatwg"] {
+        let args = ["check", "--format", "jsonl", "--encoding", "utf-8", "--profile", profile, "euro.txt"];
+        let whole = run(&args, dir.path());
+        let rules: Vec<String> = json_lines(&whole.stdout)
+            .iter()
+            .filter(|r| r["type"] == "finding")
+            .map(|r| r["rule"].as_str().unwrap().to_string())
+            .collect();
+        assert_eq!(rules, ["GB008"], "{profile}: {}", String::from_utf8_lossy(&whole.stdout));
+        let expected = stable("jsonl", &whole.stdout, &whole.stderr);
+        for chunk in ["16", "100"] {
+            let chunked = run(&[&args[..], &["--chunk-size", chunk]].concat(), dir.path());
+            assert_eq!(
+                stable("jsonl", &chunked.stdout, &chunked.stderr),
+                expected,
+                "{profile} --chunk-size {chunk}"
+            );
+        }
+    }
+}
