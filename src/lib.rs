@@ -11,6 +11,7 @@
 //! - [`check`]: one input, checked as a chosen or detected encoding.
 //! - [`detect`]: the one decision of an input's encoding and GB008, streaming.
 //! - [`finding`], [`report`]: the data the checker produces.
+//! - [`fingerprint`]: a finding's fingerprint, for baselines and SARIF.
 //! - [`lines`]: byte offsets to lines and columns, for reporting.
 //! - [`suppress`]: inline `gbcheck: ignore-...` comments.
 //! - [`convert`]: exact transcoding between GB 18030 and UTF-8, refusing anything lossy.
@@ -34,6 +35,7 @@ pub mod convert;
 pub mod detect;
 pub mod encoding;
 pub mod finding;
+pub mod fingerprint;
 pub mod lines;
 pub mod mapping;
 pub mod profile;

@@ -19,13 +19,14 @@
 //! ASCII) is read to its end twice.
 
 use std::fs::File;
-use std::io;
+use std::io::{self, BufRead, BufReader, Read, Seek, SeekFrom};
 
 use gbcheck::check::{Encoding, Options};
 use gbcheck::detect::{Detection, Detector};
 use gbcheck::finding::Finding;
 use gbcheck::scan::utf8::Utf8Scanner;
 use gbcheck::scan::{fast, Visitor};
+use gbcheck::suppress::{Suppressions, MARKER_OVERLAP};
 
 use crate::cli::input::size_change;
 use crate::cli::locate::CONTEXT;
@@ -61,7 +62,6 @@ pub fn read_range(file: &File, offset: u64, len: usize) -> io::Result<Vec<u8>> {
 /// Appends up to `len` bytes read at `offset` to `into`, without zeroing the room first
 /// (the bytes go straight into the vector's spare capacity); returns how many were read.
 fn append_at(file: &File, into: &mut Vec<u8>, len: usize, offset: u64) -> io::Result<usize> {
-    use std::io::{Read, Seek, SeekFrom};
     let mut file = file;
     file.seek(SeekFrom::Start(offset))?;
     file.take(len as u64).read_to_end(into)
@@ -363,6 +363,92 @@ pub fn detect_file(file: &File, size: u64, options: &Options) -> io::Result<Dete
     Ok(detector.finish())
 }
 
+/// Whether the file, read from where it stands in blocks of `block` bytes, holds the marker
+/// of a directive (or could not be read to the end: then the numbered pass decides).
+fn file_holds_marker(mut file: &File, block: usize) -> bool {
+    let mut buffer = vec![0; block + MARKER_OVERLAP];
+    // The last bytes of the block before, where a marker may begin.
+    let mut kept = 0;
+    loop {
+        let read = match file.read(&mut buffer[kept..]) {
+            Ok(0) => return false,
+            Ok(read) => read,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(_) => return true,
+        };
+        let filled = kept + read;
+        if gbcheck::suppress::holds_marker(&buffer[..filled]) {
+            return true;
+        }
+        kept = filled.min(MARKER_OVERLAP);
+        buffer.copy_within(filled - kept..filled, 0);
+    }
+}
+
+/// The suppressions of a file read a block at a time: only lines in a stretch holding a
+/// directive's marker are taken one by one, and a line longer than a few MiB is held only in
+/// part (memory stays bounded whatever the line's length).
+fn scan_lines(file: &File) -> Suppressions {
+    const BLOCK: usize = 1 << 20;
+    let mut suppressions = Suppressions::default();
+    // Most files hold no directive: a first pass only looks for the marker, without taking
+    // lines apart or counting them, and the numbered pass runs only when there is one.
+    if !file_holds_marker(file, BLOCK) || (&*file).seek(SeekFrom::Start(0)).is_err() {
+        return suppressions;
+    }
+    let mut reader = BufReader::with_capacity(BLOCK, file);
+    let mut line = Vec::new();
+    let mut number = 1;
+    loop {
+        let buf = match reader.fill_buf() {
+            Ok([]) | Err(_) => break,
+            Ok(buf) => buf,
+        };
+        let n = buf.len();
+        match memchr::memrchr(b'\n', buf) {
+            Some(last) => {
+                // The line held from the blocks before ends at the first LF; the whole lines
+                // after it are taken together; the rest is held.
+                let mut from = 0;
+                if !line.is_empty() {
+                    let first = memchr::memchr(b'\n', buf).unwrap_or(last);
+                    line.extend_from_slice(&buf[..=first]);
+                    suppressions.add_line(number, &line);
+                    line.clear();
+                    number += 1;
+                    from = first + 1;
+                }
+                number = suppressions.add_lines(number, &buf[from..last + 1]);
+                line.extend_from_slice(&buf[last + 1..]);
+            }
+            None => {
+                line.extend_from_slice(buf);
+                if line.len() > 2 * BLOCK {
+                    // Directives starting in the head are read now; the tail, long enough to
+                    // hold any directive that starts in it, is kept for the next piece.
+                    let keep = line.len() - gbcheck::suppress::DIRECTIVE_MAX;
+                    suppressions.add_line_part(number, &line, keep);
+                    line.drain(..keep);
+                }
+            }
+        }
+        reader.consume(n);
+    }
+    if !line.is_empty() {
+        suppressions.add_line(number, &line);
+    }
+    suppressions
+}
+
+/// The suppression comments of a file, read through the handle it was checked through
+/// (from its start): for a big file whose findings cannot wait for its end.
+pub fn read_suppressions(file: &File) -> Suppressions {
+    match (&*file).seek(SeekFrom::Start(0)) {
+        Ok(_) => scan_lines(file),
+        Err(_) => Suppressions::default(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -491,5 +577,62 @@ mod tests {
         let error =
             detect_file(&file, 500, &Options::default()).expect_err("shrinking noticed by the pre-pass");
         assert!(error.to_string().contains("shrank"), "{error}");
+    }
+
+    #[test]
+    fn a_file_read_in_blocks_has_the_suppressions_of_the_whole() {
+        // Directives on either side of the reader's 1 MiB blocks, in a 2.5 MiB line (at its
+        // start and end) and on the last line without LF; filler lines of many lengths.
+        let directive = |n: usize| format!("x // gbcheck: ignore-line GB00{}\n", 1 + n % 7);
+        let mut text = String::new();
+        let mut n = 0;
+        for block in 1..=5usize {
+            while text.len() + 40 < block << 20 {
+                text.push_str(&"y".repeat(n % 300));
+                text.push('\n');
+                n += 1;
+                if n % 997 == 0 {
+                    text.push_str(&directive(n));
+                }
+            }
+            // A directive across the block's end, then one right after it.
+            text.push_str(&directive(block));
+            text.push_str(&directive(block + 1));
+            if block == 2 {
+                text.push_str("# gbcheck: ignore-next-line GB009 ");
+                text.push_str(&"z".repeat(5 << 19));
+                text.push_str(" /* gbcheck: ignore-line GB005 */\n");
+            }
+        }
+        text.push_str("last # gbcheck: ignore-line GB012");
+        let mut file = tempfile::tempfile().unwrap();
+        file.write_all(text.as_bytes()).unwrap();
+        file.seek(std::io::SeekFrom::Start(0)).unwrap();
+        let expected = Suppressions::scan(text.as_bytes());
+        assert!(expected.lines.len() > 20, "{}", expected.lines.len());
+        assert_eq!(scan_lines(&file), expected);
+    }
+
+    #[test]
+    fn the_marker_is_found_wherever_the_blocks_cut_it() {
+        let file_of = |text: &[u8]| {
+            let mut file = tempfile::tempfile().unwrap();
+            file.write_all(text).unwrap();
+            file.seek(SeekFrom::Start(0)).unwrap();
+            file
+        };
+        for at in 0..40 {
+            let mut text = vec![b'x'; 48];
+            text[at..at + 8].copy_from_slice(b"gbcheck:");
+            let cut = [&text[..at + 7], b" ", &text[at + 7..]].concat();
+            for block in 1..=20 {
+                assert!(file_holds_marker(&file_of(&text), block), "at {at}, blocks of {block}");
+                assert!(!file_holds_marker(&file_of(&cut), block), "at {at}, blocks of {block}");
+            }
+        }
+        assert!(!file_holds_marker(&file_of(b""), 4));
+        // The numbered pass starts again from the file's start.
+        let text = format!("{}\nx // gbcheck: ignore-line GB007\n", "y".repeat(3 << 20));
+        assert_eq!(scan_lines(&file_of(text.as_bytes())).lines.keys().collect::<Vec<_>>(), [&2]);
     }
 }

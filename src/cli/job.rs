@@ -33,6 +33,8 @@ pub struct Settings {
     pub max_shown: usize,
     /// Whether findings carry source lines (human format).
     pub snippets: bool,
+    /// Whether findings carry fingerprints (SARIF, `--baseline`, `--write-baseline`).
+    pub fingerprints: bool,
     /// Check files that look binary.
     pub binary: bool,
     /// Skip files larger than this.
@@ -105,7 +107,7 @@ pub fn check_small(bytes: &[u8], settings: &Settings) -> Outcome {
 
 pub fn checked(window: &Window, report: &FileReport, settings: &Settings) -> Checked {
     Checked {
-        findings: locate(window, report, settings.max_shown, settings.snippets),
+        findings: locate(window, report, settings.max_shown, settings.snippets, settings.fingerprints),
         suppressions: None,
         counts: report.counts,
         by_rule: RuleCounts::of(&report.findings),

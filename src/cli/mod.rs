@@ -316,6 +316,9 @@ fn check_settings(
         // The filter applies --max-findings after suppressions and the baseline.
         max_shown: usize::MAX,
         snippets: args.format == FormatArg::Human,
+        fingerprints: args.format == FormatArg::Sarif
+            || args.baseline.is_some()
+            || args.write_baseline.is_some(),
         binary: args.binary,
         max_filesize: args.max_filesize,
         chunk: args.chunk_size.max(1),
@@ -431,7 +434,6 @@ fn run_check(mut args: CheckArgs, given: config::Given, format_given: bool) -> i
             max_shown: options.max_findings,
             baseline,
             record: args.write_baseline.is_some(),
-            fingerprints: args.format == FormatArg::Sarif,
         },
     );
     let runner = run::Runner::new(settings, &mut filter, &progress, stats::Stats::new(args.stats))?;

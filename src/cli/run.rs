@@ -26,6 +26,7 @@
 use std::collections::{BTreeMap, VecDeque};
 use std::fs::File;
 use std::io;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -36,7 +37,7 @@ use gbcheck::report::{Counts, FileReport, Summary};
 use gbcheck::suppress::{lines_and_marker, report_invalid_directives, Suppressions, MARKER_OVERLAP};
 use rayon::Yield;
 
-use crate::cli::chunks::{detect_file, read_range, ChunkReader, Piece};
+use crate::cli::chunks::{detect_file, read_range, read_suppressions, ChunkReader, Piece};
 use crate::cli::input::{describe_io_error, looks_binary, Entry, EntryKind};
 use crate::cli::job::{checked, job, Checked, Outcome, Settings, BINARY, EARLY_FINDINGS};
 use crate::cli::locate::{carry, Carry, Cursor, Stretch, StretchLocator, Window};
@@ -98,6 +99,20 @@ pub struct Runner<'a> {
     progress: &'a Progress,
     summary: Summary,
     stats: Stats,
+    /// Big files a job found and kept open for their turn (at most [`BIG_FILES_KEPT_OPEN`]).
+    kept_open: Arc<AtomicUsize>,
+}
+
+/// At most this many big files found ahead of their turn are kept open for it (so that each
+/// is opened once); past it, one is opened again when its turn comes, so that a tree of big
+/// files does not run into the limit on open files.
+const BIG_FILES_KEPT_OPEN: usize = 16;
+
+/// Counts one more big file kept open, unless [`BIG_FILES_KEPT_OPEN`] are.
+fn keep_open(kept_open: &AtomicUsize) -> bool {
+    kept_open
+        .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |n| (n < BIG_FILES_KEPT_OPEN).then_some(n + 1))
+        .is_ok()
 }
 
 impl<'a> Runner<'a> {
@@ -122,7 +137,8 @@ impl<'a> Runner<'a> {
                     .map_err(io::Error::other)?,
             ),
         };
-        Ok(Runner { settings, pool, reporter, progress, summary: Summary::default(), stats })
+        let kept_open = Arc::new(AtomicUsize::new(0));
+        Ok(Runner { settings, pool, reporter, progress, summary: Summary::default(), stats, kept_open })
     }
 
     /// Checks and reports every entry, in order; returns the totals, and whether all of it
@@ -173,6 +189,7 @@ impl<'a> Runner<'a> {
                     };
                     // A big file is checked from here, with its own settings.
                     let own = self.settings_for(&entry.path);
+                    let was_kept_open = matches!(outcome, Outcome::Big(..));
                     let outcome = match outcome {
                         Outcome::Later => job(Some(&entry.path), &own),
                         outcome => outcome,
@@ -180,6 +197,9 @@ impl<'a> Runner<'a> {
                     let shared = std::mem::replace(&mut self.settings, own);
                     let reported = self.report(&path, *explicit, outcome);
                     self.settings = shared;
+                    if was_kept_open {
+                        self.kept_open.fetch_sub(1, Ordering::Relaxed);
+                    }
                     reported?;
                 }
                 EntryKind::Stdin => {
@@ -203,10 +223,12 @@ impl<'a> Runner<'a> {
         };
         let entries = Arc::clone(entries);
         let tx = tx.clone();
+        let kept_open = Arc::clone(&self.kept_open);
         self.spawn(move || {
             let entry = &entries[index];
             let path = matches!(entry.kind, EntryKind::File { .. }).then_some(entry.path.as_path());
             let outcome = match job(path, &settings) {
+                Outcome::Big(file, size) if keep_open(&kept_open) => Outcome::Big(file, size),
                 Outcome::Big(..) => Outcome::Later,
                 outcome => outcome,
             };
@@ -346,7 +368,7 @@ impl<'a> Runner<'a> {
         let most = 2 * self.settings.threads + 2;
         let mut reader = ChunkReader::new(file, size, encoding);
         let mut out = ChunksOut { rx, done: BTreeMap::new(), sent: 0, next: 0 };
-        let mut file_totals = FileTotals::new(self.settings.chunk as usize);
+        let mut file_totals = FileTotals::new(file, self.settings.chunk as usize);
         let mut failure = None;
         loop {
             match reader.next_piece(file_totals.target) {
@@ -356,8 +378,9 @@ impl<'a> Runner<'a> {
                 }
                 Ok(Some(Piece::Stretch)) => {
                     // Reported as it is read: every chunk before it goes first. Its parts
-                    // are not searched for a marker: the filter reads the file's comments.
+                    // are not searched for a marker: the file's comments are read apart.
                     self.report_chunks(path, &mut out, &mut file_totals, 0)?;
+                    file_totals.comments_unknown = true;
                     self.let_go(path, &mut file_totals)?;
                     if let Err(e) =
                         self.check_stretch(path, &mut reader, file, size, encoding, &mut file_totals)
@@ -376,9 +399,9 @@ impl<'a> Runner<'a> {
             self.report_chunks(path, &mut out, &mut file_totals, most - 1)?;
         }
         self.report_chunks(path, &mut out, &mut file_totals, 0)?;
-        if file_totals.held.is_some() && failure.is_none() {
+        if !file_totals.comments_unknown && failure.is_none() {
             // Every chunk was searched, and none holds a directive.
-            self.reporter.suppressions(Suppressions::default());
+            self.release(path, &mut file_totals, Suppressions::default())?;
         }
         self.let_go(path, &mut file_totals)?;
         let hidden = file_totals.findings - file_totals.shown;
@@ -489,8 +512,13 @@ impl<'a> Runner<'a> {
         };
         let read = |offset: u64, len: usize| read_range(file, offset, len);
         let stretch = Stretch { read: &read, from, size, prefix, prefix_starts_line };
-        let mut locator =
-            StretchLocator::new(stretch, encoding, self.settings.max_shown, self.settings.snippets);
+        let mut locator = StretchLocator::new(
+            stretch,
+            encoding,
+            self.settings.max_shown,
+            self.settings.snippets,
+            self.settings.fingerprints,
+        );
         let mut checker = FileChecker::new(encoding, &self.settings.options, from);
         let gb015 = self.settings.options.rules.severity(Rule::InvalidSuppression);
         let mut directives =
@@ -523,6 +551,7 @@ impl<'a> Runner<'a> {
     ) -> io::Result<()> {
         // Counted first: a chunk whose findings cannot all be written still counts.
         self.count(&chunk.checked, false);
+        totals.comments_unknown |= chunk.marker;
         if chunk.marker || totals.started.elapsed() > HOLD_FOR {
             self.let_go(path, totals)?;
         }
@@ -547,10 +576,31 @@ impl<'a> Runner<'a> {
         Ok(())
     }
 
-    /// Reports the findings held back, and holds no more for this file (the filter reads
-    /// the file's suppression comments itself).
+    /// Reports the findings held back, after the file's suppression comments (read through
+    /// its open handle), and holds no more for this file. While none is held, nothing is read.
     fn let_go(&mut self, path: &DisplayPath, totals: &mut FileTotals) -> io::Result<()> {
-        for located in totals.held.take().unwrap_or_default() {
+        match &totals.held {
+            Some(held) if !held.is_empty() => {
+                let suppressions = read_suppressions(totals.file);
+                self.release(path, totals, suppressions)
+            }
+            _ => Ok(()),
+        }
+    }
+
+    /// Gives the filter the file's `suppressions`, then reports the findings held back (when
+    /// they still are), and holds no more for this file.
+    fn release(
+        &mut self,
+        path: &DisplayPath,
+        totals: &mut FileTotals,
+        suppressions: Suppressions,
+    ) -> io::Result<()> {
+        let Some(held) = totals.held.take() else {
+            return Ok(());
+        };
+        self.reporter.suppressions(suppressions);
+        for located in held {
             self.reporter.finding(path, &located)?;
         }
         Ok(())
@@ -580,7 +630,8 @@ impl<'a> Runner<'a> {
         let report = FileReport { encoding, bytes_checked: size, findings: vec![finding], counts };
         let window = Window { reaches_end: head.len() as u64 == size, ..Window::whole(&head) };
         let checked = checked(&window, &report, &self.settings);
-        self.report(path, false, Outcome::Checked(Box::new(Checked { bytes: size, ..checked })))
+        let suppressions = Some(read_suppressions(file));
+        self.report(path, false, Outcome::Checked(Box::new(Checked { bytes: size, suppressions, ..checked })))
     }
 }
 
@@ -665,7 +716,12 @@ const HELD_MAX: usize = 10_000;
 const HOLD_FOR: Duration = Duration::from_secs(1);
 
 /// A big file's running totals, and the size of its next chunk.
-struct FileTotals {
+struct FileTotals<'f> {
+    /// The file, open: its comments are read through it when its findings cannot wait.
+    file: &'f File,
+    /// A chunk holds a directive's marker, or a stretch (not searched) was read: the file's
+    /// comments must be read before its findings are let go.
+    comments_unknown: bool,
     cursor: Cursor,
     findings: u64,
     shown: u64,
@@ -691,10 +747,12 @@ struct FileTotals {
 /// messages, until it is reported, and a few chunks are out at a time.
 const FINDINGS_PER_CHUNK: u64 = 4096;
 
-impl FileTotals {
-    fn new(full: usize) -> FileTotals {
+impl<'f> FileTotals<'f> {
+    fn new(file: &'f File, full: usize) -> FileTotals<'f> {
         let floor = full.min(16 * 1024);
         FileTotals {
+            file,
+            comments_unknown: false,
             cursor: Cursor::default(),
             findings: 0,
             shown: 0,
