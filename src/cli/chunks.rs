@@ -29,7 +29,7 @@ use gbcheck::scan::{fast, Visitor};
 use gbcheck::suppress::{Suppressions, MARKER_OVERLAP};
 
 use crate::cli::input::size_change;
-use crate::cli::locate::CONTEXT;
+use crate::cli::locate::CHUNK_CONTEXT;
 
 /// Reads up to `buf.len()` bytes at `offset`, retrying when interrupted.
 fn read_at(file: &File, buf: &mut [u8], offset: u64) -> io::Result<usize> {
@@ -107,7 +107,7 @@ pub struct ChunkReader<'f> {
     /// Bytes read and not yet handed out.
     ahead: Vec<u8>,
     eof: bool,
-    /// The last bytes handed out (at most [`CONTEXT`]), and how many were handed out in all.
+    /// The last bytes handed out (at most [`CHUNK_CONTEXT`]), and how many were handed out in all.
     history: Vec<u8>,
     consumed: u64,
     /// The encoding the file is checked as, and the first place in `history` known to start
@@ -191,11 +191,11 @@ impl<'f> ChunkReader<'f> {
     pub fn next_piece(&mut self, target: usize) -> io::Result<Option<Piece>> {
         let target = target.max(1);
         let (prefix, starts_line) = self.prefix();
-        let mut data = Vec::with_capacity(prefix.len() + target + CONTEXT);
+        let mut data = Vec::with_capacity(prefix.len() + target + CHUNK_CONTEXT);
         data.extend_from_slice(prefix);
         let start = data.len();
         data.append(&mut self.ahead);
-        self.read_into(&mut data, start + target + CONTEXT)?;
+        self.read_into(&mut data, start + target + CHUNK_CONTEXT)?;
         let avail = data.len() - start;
         if avail == 0 {
             return Ok(None);
@@ -215,7 +215,7 @@ impl<'f> ChunkReader<'f> {
         // What follows the cut starts the next chunk; its first bytes stay here too, as the
         // context after this one.
         self.ahead.extend_from_slice(&data[end..]);
-        let suffix_end = (end + CONTEXT).min(data.len());
+        let suffix_end = (end + CHUNK_CONTEXT).min(data.len());
         let reaches_end = self.pos == self.size && suffix_end == data.len();
         data.truncate(suffix_end);
         let offset = self.consumed;
@@ -261,7 +261,7 @@ impl<'f> ChunkReader<'f> {
     fn next_boundary(&self, taken: &[u8]) -> Option<usize> {
         let old = &self.history[..];
         let total = old.len() + taken.len();
-        let from = total.saturating_sub(CONTEXT);
+        let from = total.saturating_sub(CHUNK_CONTEXT);
         // After the last byte 00-2F before `from`, or the old boundary, whichever is later.
         let after_cut = if from > old.len() {
             taken[..from - old.len()].iter().rposition(|&b| is_cut(b)).map(|i| old.len() + i + 1)
@@ -300,15 +300,15 @@ impl<'f> ChunkReader<'f> {
         self.history.last() == Some(&b'\n')
     }
 
-    /// Counts `taken` as handed out, keeping its last [`CONTEXT`] bytes (with those before
+    /// Counts `taken` as handed out, keeping its last [`CHUNK_CONTEXT`] bytes (with those before
     /// it, when it is shorter) as the history, and where a character starts in them.
     fn hand_out(&mut self, taken: &[u8]) {
         self.boundary = self.next_boundary(taken);
-        if taken.len() >= CONTEXT {
+        if taken.len() >= CHUNK_CONTEXT {
             self.history.clear();
-            self.history.extend_from_slice(&taken[taken.len() - CONTEXT..]);
+            self.history.extend_from_slice(&taken[taken.len() - CHUNK_CONTEXT..]);
         } else {
-            let keep = CONTEXT - taken.len();
+            let keep = CHUNK_CONTEXT - taken.len();
             if self.history.len() > keep {
                 self.history.drain(..self.history.len() - keep);
             }

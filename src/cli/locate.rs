@@ -25,7 +25,7 @@ pub const MAX_LINE_WIDTH: usize = 100;
 
 /// Bytes of context kept before and after a chunk, for the source lines shown in human
 /// output when a line crosses a cut.
-pub const CONTEXT: usize = 1024;
+pub const CHUNK_CONTEXT: usize = 1024;
 
 /// A chunk of an input and the bytes around it.
 pub struct Window<'a> {
@@ -102,7 +102,7 @@ impl Cursor {
 /// Locates the first `limit` findings of a chunk's report (line and column relative to the
 /// chunk, which starts at line 1, column 1), with source lines when `snippets` is set and
 /// fingerprints when `fingerprints` is (the window holds their context: the chunk's
-/// [`CONTEXT`] either side, or to the start of its line).
+/// [`CHUNK_CONTEXT`] either side, or to the start of its line).
 pub fn locate(
     window: &Window,
     report: &FileReport,

@@ -39,7 +39,7 @@ use rayon::Yield;
 
 use crate::cli::chunks::{detect_file, read_range, read_suppressions, ChunkReader, Piece};
 use crate::cli::input::{describe_io_error, looks_binary, Entry, EntryKind};
-use crate::cli::job::{checked, job, Checked, Outcome, Settings, BINARY, EARLY_FINDINGS};
+use crate::cli::job::{check_input, checked, Checked, InputOutcome, Settings, BINARY, EARLY_FINDINGS};
 use crate::cli::locate::{carry, Carry, Cursor, Stretch, StretchLocator, Window};
 use crate::cli::output::{DisplayPath, Located, Reporter};
 use crate::cli::progress::Progress;
@@ -48,15 +48,15 @@ use crate::cli::stats::{RuleCounts, SkipReason, Stats};
 /// Outcomes that came before their turn, and how many findings they hold: a ring whose
 /// front is the input next to report.
 #[derive(Default)]
-struct Early {
-    outcomes: VecDeque<Option<Outcome>>,
+struct ResultsAhead {
+    outcomes: VecDeque<Option<InputOutcome>>,
     /// The index of the input at the front.
     front: usize,
     findings: usize,
 }
 
-impl Early {
-    fn insert(&mut self, index: usize, outcome: Outcome) {
+impl ResultsAhead {
+    fn insert(&mut self, index: usize, outcome: InputOutcome) {
         self.findings += outcome.findings();
         let at = index - self.front;
         if self.outcomes.len() <= at {
@@ -66,7 +66,7 @@ impl Early {
     }
 
     /// Takes the outcome of `index`, the input reported now: every input before it is done.
-    fn remove(&mut self, index: usize) -> Option<Outcome> {
+    fn remove(&mut self, index: usize) -> Option<InputOutcome> {
         while self.front < index {
             self.outcomes.pop_front();
             self.front += 1;
@@ -87,7 +87,7 @@ struct ChunkDone {
 }
 
 // A chunk's context after it holds the rest of any directive that starts in it.
-const _: () = assert!(crate::cli::locate::CONTEXT >= gbcheck::suppress::DIRECTIVE_MAX);
+const _: () = assert!(crate::cli::locate::CHUNK_CONTEXT >= gbcheck::suppress::DIRECTIVE_MAX);
 
 /// Runs the checks and reports everything; returns the totals.
 pub struct Runner<'a> {
@@ -152,7 +152,8 @@ impl<'a> Runner<'a> {
 
     fn report_all(&mut self, mut entries: Vec<Entry>) -> io::Result<()> {
         // What the walk checked already, by index.
-        let mut walked: Vec<Option<Outcome>> = entries.iter_mut().map(|entry| entry.checked.take()).collect();
+        let mut walked: Vec<Option<InputOutcome>> =
+            entries.iter_mut().map(|entry| entry.checked.take()).collect();
         // Shared with the jobs, which borrow their paths from it instead of a copy each.
         let entries = Arc::new(entries);
         // Inputs started ahead of the one reported: enough that the workers never run dry
@@ -161,8 +162,8 @@ impl<'a> Runner<'a> {
         // the results held early are large.
         // Without a pool, a job runs when started: only the input reported next is.
         let window = if self.pool.is_some() { (256 * self.settings.threads).max(1024) } else { 1 };
-        let (tx, rx) = unbounded::<(usize, Outcome)>();
-        let mut early = Early::default();
+        let (tx, rx) = unbounded::<(usize, InputOutcome)>();
+        let mut early = ResultsAhead::default();
         let mut started = 0;
         let mut path = DisplayPath::stdin();
         for head in 0..entries.len() {
@@ -189,9 +190,9 @@ impl<'a> Runner<'a> {
                     };
                     // A big file is checked from here, with its own settings.
                     let own = self.settings_for(&entry.path);
-                    let was_kept_open = matches!(outcome, Outcome::Big(..));
+                    let was_kept_open = matches!(outcome, InputOutcome::BigOpen(..));
                     let outcome = match outcome {
-                        Outcome::Later => job(Some(&entry.path), &own),
+                        InputOutcome::BigNotOpen => check_input(Some(&entry.path), &own),
                         outcome => outcome,
                     };
                     let shared = std::mem::replace(&mut self.settings, own);
@@ -213,7 +214,7 @@ impl<'a> Runner<'a> {
     }
 
     /// Starts the job for entry `index`, if it needs one.
-    fn start(&self, index: usize, entries: &Arc<Vec<Entry>>, tx: &Sender<(usize, Outcome)>) {
+    fn start(&self, index: usize, entries: &Arc<Vec<Entry>>, tx: &Sender<(usize, InputOutcome)>) {
         let entry = &entries[index];
         let settings = match entry.kind {
             EntryKind::File { .. } => self.settings_for(&entry.path),
@@ -227,9 +228,11 @@ impl<'a> Runner<'a> {
         self.spawn(move || {
             let entry = &entries[index];
             let path = matches!(entry.kind, EntryKind::File { .. }).then_some(entry.path.as_path());
-            let outcome = match job(path, &settings) {
-                Outcome::Big(file, size) if keep_open(&kept_open) => Outcome::Big(file, size),
-                Outcome::Big(..) => Outcome::Later,
+            let outcome = match check_input(path, &settings) {
+                InputOutcome::BigOpen(file, size) if keep_open(&kept_open) => {
+                    InputOutcome::BigOpen(file, size)
+                }
+                InputOutcome::BigOpen(..) => InputOutcome::BigNotOpen,
                 outcome => outcome,
             };
             let _ = tx.send((index, outcome));
@@ -251,7 +254,12 @@ impl<'a> Runner<'a> {
     }
 
     /// Waits for the outcome of entry `index`, keeping the ones that come before their turn.
-    fn wait(&self, index: usize, rx: &Receiver<(usize, Outcome)>, early: &mut Early) -> Outcome {
+    fn wait(
+        &self,
+        index: usize,
+        rx: &Receiver<(usize, InputOutcome)>,
+        early: &mut ResultsAhead,
+    ) -> InputOutcome {
         loop {
             if let Some(outcome) = early.remove(index) {
                 return outcome;
@@ -260,7 +268,7 @@ impl<'a> Runner<'a> {
                 Ok((i, outcome)) => early.insert(i, outcome),
                 Err(RecvTimeoutError::Timeout) => self.progress.bytes(self.summary.bytes_checked),
                 Err(RecvTimeoutError::Disconnected) => {
-                    return Outcome::Error("internal error: a worker stopped".to_string())
+                    return InputOutcome::Error("internal error: a worker stopped".to_string())
                 }
             }
         }
@@ -298,15 +306,15 @@ impl<'a> Runner<'a> {
     }
 
     /// Reports one input's outcome.
-    fn report(&mut self, path: &DisplayPath, explicit: bool, outcome: Outcome) -> io::Result<()> {
+    fn report(&mut self, path: &DisplayPath, explicit: bool, outcome: InputOutcome) -> io::Result<()> {
         match outcome {
-            Outcome::Clean(bytes) => {
+            InputOutcome::Clean(bytes) => {
                 self.reporter.file_done(path, 0)?;
                 self.summary.files_checked += 1;
                 self.summary.bytes_checked += bytes;
                 Ok(())
             }
-            Outcome::Checked(mut checked) => {
+            InputOutcome::Checked(mut checked) => {
                 let hidden = checked.counts.findings - checked.findings.len() as u64;
                 if let Some(suppressions) = checked.suppressions.take() {
                     self.reporter.suppressions(suppressions);
@@ -322,11 +330,11 @@ impl<'a> Runner<'a> {
                 written?;
                 self.reporter.file_done(path, hidden)
             }
-            Outcome::Skipped(reason, message) => self.skipped(path, reason, &message, explicit),
-            Outcome::Error(message) => self.error(path, &message),
-            Outcome::Big(file, size) => self.big(path, explicit, &file, size),
+            InputOutcome::Skipped(reason, message) => self.skipped(path, reason, &message, explicit),
+            InputOutcome::Error(message) => self.error(path, &message),
+            InputOutcome::BigOpen(file, size) => self.check_big_file(path, explicit, &file, size),
             // Opened again before it comes here (`run`); standard input is never big.
-            Outcome::Later => self.error(path, "internal error: a big file was not opened again"),
+            InputOutcome::BigNotOpen => self.error(path, "internal error: a big file was not opened again"),
         }
     }
 
@@ -345,7 +353,13 @@ impl<'a> Runner<'a> {
     }
 
     /// Checks and reports a file bigger than one chunk.
-    fn big(&mut self, path: &DisplayPath, explicit: bool, file: &File, size: u64) -> io::Result<()> {
+    fn check_big_file(
+        &mut self,
+        path: &DisplayPath,
+        explicit: bool,
+        file: &File,
+        size: u64,
+    ) -> io::Result<()> {
         if !self.settings.binary {
             match read_range(file, 0, 8192) {
                 Ok(head) if looks_binary(&head) => {
@@ -381,7 +395,7 @@ impl<'a> Runner<'a> {
                     // are not searched for a marker: the file's comments are read apart.
                     self.report_chunks(path, &mut out, &mut file_totals, 0)?;
                     file_totals.comments_unknown = true;
-                    self.let_go(path, &mut file_totals)?;
+                    self.report_held(path, &mut file_totals)?;
                     if let Err(e) =
                         self.check_stretch(path, &mut reader, file, size, encoding, &mut file_totals)
                     {
@@ -401,9 +415,9 @@ impl<'a> Runner<'a> {
         self.report_chunks(path, &mut out, &mut file_totals, 0)?;
         if !file_totals.comments_unknown && failure.is_none() {
             // Every chunk was searched, and none holds a directive.
-            self.release(path, &mut file_totals, Suppressions::default())?;
+            self.report_held_with(path, &mut file_totals, Suppressions::default())?;
         }
-        self.let_go(path, &mut file_totals)?;
+        self.report_held(path, &mut file_totals)?;
         let hidden = file_totals.findings - file_totals.shown;
         self.reporter.file_done(path, hidden)?;
         match failure {
@@ -446,7 +460,7 @@ impl<'a> Runner<'a> {
             let mut report = checker.finish();
             let (newlines, marker) = lines_and_marker(&chunk.data[chunk.start..chunk.end]);
             if marker {
-                // The context after the chunk (`CONTEXT` bytes) holds the rest of a directive
+                // The context after the chunk (`CHUNK_CONTEXT` bytes) holds the rest of a directive
                 // that starts in it ([`gbcheck::suppress::DIRECTIVE_MAX`] bytes at most).
                 let gb015 = settings.options.rules.severity(Rule::InvalidSuppression);
                 let text = &chunk.data[chunk.start..];
@@ -553,17 +567,17 @@ impl<'a> Runner<'a> {
         self.count(&chunk.checked, false);
         totals.comments_unknown |= chunk.marker;
         if chunk.marker || totals.started.elapsed() > HOLD_FOR {
-            self.let_go(path, totals)?;
+            self.report_held(path, totals)?;
         }
         for mut located in chunk.checked.findings.iter().cloned() {
             if totals.shown >= self.settings.max_shown as u64 {
                 break;
             }
             totals.cursor.place(&mut located);
-            match &mut totals.held {
+            match &mut totals.unreported {
                 Some(held) if held.len() < HELD_MAX => held.push(located),
                 _ => {
-                    self.let_go(path, totals)?;
+                    self.report_held(path, totals)?;
                     self.reporter.finding(path, &located)?;
                 }
             }
@@ -578,11 +592,11 @@ impl<'a> Runner<'a> {
 
     /// Reports the findings held back, after the file's suppression comments (read through
     /// its open handle), and holds no more for this file. While none is held, nothing is read.
-    fn let_go(&mut self, path: &DisplayPath, totals: &mut FileTotals) -> io::Result<()> {
-        match &totals.held {
+    fn report_held(&mut self, path: &DisplayPath, totals: &mut FileTotals) -> io::Result<()> {
+        match &totals.unreported {
             Some(held) if !held.is_empty() => {
                 let suppressions = read_suppressions(totals.file);
-                self.release(path, totals, suppressions)
+                self.report_held_with(path, totals, suppressions)
             }
             _ => Ok(()),
         }
@@ -590,13 +604,13 @@ impl<'a> Runner<'a> {
 
     /// Gives the filter the file's `suppressions`, then reports the findings held back (when
     /// they still are), and holds no more for this file.
-    fn release(
+    fn report_held_with(
         &mut self,
         path: &DisplayPath,
         totals: &mut FileTotals,
         suppressions: Suppressions,
     ) -> io::Result<()> {
-        let Some(held) = totals.held.take() else {
+        let Some(held) = totals.unreported.take() else {
             return Ok(());
         };
         self.reporter.suppressions(suppressions);
@@ -631,7 +645,11 @@ impl<'a> Runner<'a> {
         let window = Window { reaches_end: head.len() as u64 == size, ..Window::whole(&head) };
         let checked = checked(&window, &report, &self.settings);
         let suppressions = Some(read_suppressions(file));
-        self.report(path, false, Outcome::Checked(Box::new(Checked { bytes: size, suppressions, ..checked })))
+        self.report(
+            path,
+            false,
+            InputOutcome::Checked(Box::new(Checked { bytes: size, suppressions, ..checked })),
+        )
     }
 }
 
@@ -733,7 +751,7 @@ struct FileTotals<'f> {
     /// need not read it again (which took about a fifth of the time of a 64 MiB file). A
     /// marker, a stretch, [`HELD_MAX`] or [`HOLD_FOR`] lets them go, and the filter reads the
     /// file as for any other input.
-    held: Option<Vec<Located>>,
+    unreported: Option<Vec<Located>>,
     /// When the file's check began (for [`HOLD_FOR`]).
     started: Instant,
     /// The size the next chunk is cut at.
@@ -756,7 +774,7 @@ impl<'f> FileTotals<'f> {
             cursor: Cursor::default(),
             findings: 0,
             shown: 0,
-            held: Some(Vec::new()),
+            unreported: Some(Vec::new()),
             started: Instant::now(),
             target: floor,
             full,
