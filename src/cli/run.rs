@@ -81,9 +81,25 @@ impl ResultsAhead {
 struct ChunkDone {
     checked: Checked,
     carry: Carry,
-    /// The chunk holds the marker of a suppression directive (`gbcheck:`). A marker never
-    /// spans two chunks: it holds no byte `00-2F`, and a chunk ends just after one.
-    marker: bool,
+    /// The suppression comments whose marker (`gbcheck:`) is in the chunk, by line within the
+    /// chunk (its first line is 1), when it holds one. A marker never spans two chunks: it
+    /// holds no byte `00-2F`, and a chunk ends just after one.
+    comments: Option<Suppressions>,
+}
+
+/// The suppressions of the directives whose marker is in the first `body` bytes of `text`
+/// (a chunk, then its context after, which holds the rest of such a directive), by line
+/// within the chunk.
+fn chunk_comments(text: &[u8], body: usize) -> Suppressions {
+    let mut comments = Suppressions::default();
+    let (mut line_start, mut number) = (0, 1);
+    while line_start < body {
+        let line_end =
+            memchr::memchr(b'\n', &text[line_start..]).map_or(text.len(), |lf| line_start + lf + 1);
+        comments.add_line_part(number, &text[line_start..line_end], body - line_start);
+        (line_start, number) = (line_end, number + 1);
+    }
+    comments
 }
 
 // A chunk's context after it holds the rest of any directive that starts in it.
@@ -414,8 +430,9 @@ impl<'a> Runner<'a> {
         }
         self.report_chunks(path, &mut out, &mut file_totals, 0)?;
         if !file_totals.comments_unknown && failure.is_none() {
-            // Every chunk was searched, and none holds a directive.
-            self.report_held_with(path, &mut file_totals, Suppressions::default())?;
+            // Every chunk was searched: the file's comments are theirs.
+            let comments = std::mem::take(&mut file_totals.comments);
+            self.report_held_with(path, &mut file_totals, comments)?;
         }
         self.report_held(path, &mut file_totals)?;
         let hidden = file_totals.findings - file_totals.shown;
@@ -466,10 +483,12 @@ impl<'a> Runner<'a> {
                 let text = &chunk.data[chunk.start..];
                 report_invalid_directives(&mut report, text, chunk.end - chunk.start, chunk.offset, gb015);
             }
+            let comments =
+                marker.then(|| chunk_comments(&chunk.data[chunk.start..], chunk.end - chunk.start));
             let done = ChunkDone {
                 checked: checked(&window, &report, &settings),
                 carry: carry(&window, encoding, newlines),
-                marker,
+                comments,
             };
             let _ = tx.send((index, done));
         });
@@ -545,7 +564,7 @@ impl<'a> Runner<'a> {
             let settled = directives.settle(checker.take_settled());
             let located = locator.feed(&part, &settled)?;
             let checked = stretch_part(located, &settled.findings, part.len() as u64);
-            self.report_chunk(path, ChunkDone { checked, carry: Carry::default(), marker: false }, totals)?;
+            self.report_chunk(path, ChunkDone { checked, carry: Carry::default(), comments: None }, totals)?;
             if ended || part.is_empty() {
                 break;
             }
@@ -553,7 +572,7 @@ impl<'a> Runner<'a> {
         let rest = directives.finish(checker.finish().findings);
         let (located, carry) = locator.finish(&rest)?;
         let checked = stretch_part(located, &rest, 0);
-        self.report_chunk(path, ChunkDone { checked, carry, marker: false }, totals)
+        self.report_chunk(path, ChunkDone { checked, carry, comments: None }, totals)
     }
 
     /// Reports a chunk's findings at their place in the file.
@@ -565,8 +584,10 @@ impl<'a> Runner<'a> {
     ) -> io::Result<()> {
         // Counted first: a chunk whose findings cannot all be written still counts.
         self.count(&chunk.checked, false);
-        totals.comments_unknown |= chunk.marker;
-        if chunk.marker || totals.started.elapsed() > HOLD_FOR {
+        if let Some(comments) = &chunk.comments {
+            totals.comments.add_part(comments, totals.cursor.line);
+        }
+        if totals.started.elapsed() > HOLD_FOR {
             self.report_held(path, totals)?;
         }
         for mut located in chunk.checked.findings.iter().cloned() {
@@ -737,8 +758,10 @@ const HOLD_FOR: Duration = Duration::from_secs(1);
 struct FileTotals<'f> {
     /// The file, open: its comments are read through it when its findings cannot wait.
     file: &'f File,
-    /// A chunk holds a directive's marker, or a stretch (not searched) was read: the file's
-    /// comments must be read before its findings are let go.
+    /// The comments of the chunks reported so far.
+    comments: Suppressions,
+    /// A stretch (not searched for comments) was read: the file's comments must be read
+    /// before its findings are let go.
     comments_unknown: bool,
     cursor: Cursor,
     findings: u64,
@@ -746,11 +769,10 @@ struct FileTotals<'f> {
     /// The findings placed and not yet reported, or `None` once they are let go.
     ///
     /// The filter needs a file's suppression comments before its first finding. Each chunk
-    /// is searched for a directive's marker while it is checked, so when the file ends with
-    /// its findings still held and no marker seen, the filter is told the file has none and
-    /// need not read it again (which took about a fifth of the time of a 64 MiB file). A
-    /// marker, a stretch, [`HELD_MAX`] or [`HOLD_FOR`] lets them go, and the filter reads the
-    /// file as for any other input.
+    /// is searched for directives while it is checked, so when the file ends with its
+    /// findings still held, the filter is given the chunks' comments and the file is not read
+    /// again (which took about a fifth of the time of a 64 MiB file). A stretch, [`HELD_MAX`]
+    /// or [`HOLD_FOR`] lets them go, after the file's comments are read through its handle.
     unreported: Option<Vec<Located>>,
     /// When the file's check began (for [`HOLD_FOR`]).
     started: Instant,
@@ -770,6 +792,7 @@ impl<'f> FileTotals<'f> {
         let floor = full.min(16 * 1024);
         FileTotals {
             file,
+            comments: Suppressions::default(),
             comments_unknown: false,
             cursor: Cursor::default(),
             findings: 0,

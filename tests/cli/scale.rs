@@ -325,6 +325,8 @@ fn suppressions_of_a_chunked_file_equal_those_of_the_whole_file() {
         (50, b"/* gbcheck: ignore-file */\n", 0, 50),
         (50, b"\xFF <!-- gbcheck: ignore-line GB001 -->\n", 25, 1),
         (50, b"# gbcheck: ignore-file GB007\n", 50, 0),
+        (50, b"# gbcheck: ignore-next-line GB001\n", 25, 1),
+        (50, b"\xFF // gbcheck: ignore-next-line\n", 50, 0),
         (12_000, b"", 0, 0),
         (12_000, b"# gbcheck: ignore-file GB001\n", 12_000, 12_000),
     ];
