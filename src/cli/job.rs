@@ -148,6 +148,27 @@ pub fn check_input(path: Option<&Path>, settings: &Settings) -> InputOutcome {
 /// no more inputs are started ahead: about 30 MiB of findings with their messages.
 pub const EARLY_FINDINGS: usize = 100_000;
 
+/// At most this many big files found ahead of their turn (by the workers or the walk's
+/// threads) are kept open for it, so that each is opened once; past it, one is opened again
+/// when its turn comes, so that a tree of big files does not run into the limit on open files.
+const BIG_FILES_KEPT_OPEN: usize = 16;
+
+/// Big files kept open for their turn, in the whole process (the walk's threads and the
+/// runner's workers share the budget).
+static KEPT_OPEN: AtomicUsize = AtomicUsize::new(0);
+
+/// Counts one more big file kept open for its turn, unless [`BIG_FILES_KEPT_OPEN`] are.
+pub fn keep_open() -> bool {
+    KEPT_OPEN
+        .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |n| (n < BIG_FILES_KEPT_OPEN).then_some(n + 1))
+        .is_ok()
+}
+
+/// A big file kept open for its turn was checked (and closed).
+pub fn closed_kept_open() {
+    KEPT_OPEN.fetch_sub(1, Ordering::Relaxed);
+}
+
 /// How long into the run the walk's threads check the files they find.
 const CHECK_WHILE_WALKING: Duration = Duration::from_secs(1);
 
@@ -156,8 +177,8 @@ const CHECK_WHILE_WALKING: Duration = Duration::from_secs(1);
 /// to be sorted). It is the job a worker would run later, and its outcome waits in the entry
 /// for the file's turn to be reported.
 ///
-/// A file bigger than one chunk is only noted ([`InputOutcome::BigNotOpen`]): its chunks are checked
-/// in turn. It declines (the file is then checked in turn, as usual):
+/// A file bigger than one chunk is only opened and kept open ([`keep_open`]; or noted,
+/// [`InputOutcome::BigNotOpen`], past the budget): its chunks are checked in turn. It declines (the file is then checked in turn, as usual):
 /// - everything once the findings held this way pass [`EARLY_FINDINGS`] (memory);
 /// - everything after the run's first second: output is written in order once the walk ends,
 ///   so a long scan must not do its whole work before its first line.
@@ -180,6 +201,7 @@ impl WalkCheck {
         }
         let own = self.settings.for_path.as_ref().and_then(|for_path| for_path(path));
         match check_input(Some(path), own.as_ref().unwrap_or(&self.settings)) {
+            InputOutcome::BigOpen(file, size) if keep_open() => Some(InputOutcome::BigOpen(file, size)),
             InputOutcome::BigOpen(..) => Some(InputOutcome::BigNotOpen),
             outcome => {
                 self.findings.fetch_add(outcome.findings(), Ordering::Relaxed);

@@ -26,7 +26,6 @@
 use std::collections::{BTreeMap, VecDeque};
 use std::fs::File;
 use std::io;
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -39,7 +38,10 @@ use rayon::Yield;
 
 use crate::cli::chunks::{detect_file, read_range, read_suppressions, ChunkReader, Piece};
 use crate::cli::input::{describe_io_error, looks_binary, Entry, EntryKind};
-use crate::cli::job::{check_input, checked, Checked, InputOutcome, Settings, BINARY, EARLY_FINDINGS};
+use crate::cli::job::{
+    check_input, checked, closed_kept_open, keep_open, Checked, InputOutcome, Settings, BINARY,
+    EARLY_FINDINGS,
+};
 use crate::cli::locate::{carry, Carry, Cursor, Stretch, StretchLocator, Window};
 use crate::cli::output::{DisplayPath, Located, Reporter};
 use crate::cli::progress::Progress;
@@ -115,20 +117,6 @@ pub struct Runner<'a> {
     progress: &'a Progress,
     summary: Summary,
     stats: Stats,
-    /// Big files a job found and kept open for their turn (at most [`BIG_FILES_KEPT_OPEN`]).
-    kept_open: Arc<AtomicUsize>,
-}
-
-/// At most this many big files found ahead of their turn are kept open for it (so that each
-/// is opened once); past it, one is opened again when its turn comes, so that a tree of big
-/// files does not run into the limit on open files.
-const BIG_FILES_KEPT_OPEN: usize = 16;
-
-/// Counts one more big file kept open, unless [`BIG_FILES_KEPT_OPEN`] are.
-fn keep_open(kept_open: &AtomicUsize) -> bool {
-    kept_open
-        .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |n| (n < BIG_FILES_KEPT_OPEN).then_some(n + 1))
-        .is_ok()
 }
 
 impl<'a> Runner<'a> {
@@ -153,8 +141,7 @@ impl<'a> Runner<'a> {
                     .map_err(io::Error::other)?,
             ),
         };
-        let kept_open = Arc::new(AtomicUsize::new(0));
-        Ok(Runner { settings, pool, reporter, progress, summary: Summary::default(), stats, kept_open })
+        Ok(Runner { settings, pool, reporter, progress, summary: Summary::default(), stats })
     }
 
     /// Checks and reports every entry, in order; returns the totals, and whether all of it
@@ -215,7 +202,7 @@ impl<'a> Runner<'a> {
                     let reported = self.report(&path, *explicit, outcome);
                     self.settings = shared;
                     if was_kept_open {
-                        self.kept_open.fetch_sub(1, Ordering::Relaxed);
+                        closed_kept_open();
                     }
                     reported?;
                 }
@@ -240,14 +227,11 @@ impl<'a> Runner<'a> {
         };
         let entries = Arc::clone(entries);
         let tx = tx.clone();
-        let kept_open = Arc::clone(&self.kept_open);
         self.spawn(move || {
             let entry = &entries[index];
             let path = matches!(entry.kind, EntryKind::File { .. }).then_some(entry.path.as_path());
             let outcome = match check_input(path, &settings) {
-                InputOutcome::BigOpen(file, size) if keep_open(&kept_open) => {
-                    InputOutcome::BigOpen(file, size)
-                }
+                InputOutcome::BigOpen(file, size) if keep_open() => InputOutcome::BigOpen(file, size),
                 InputOutcome::BigOpen(..) => InputOutcome::BigNotOpen,
                 outcome => outcome,
             };

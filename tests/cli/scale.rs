@@ -750,31 +750,35 @@ fn a_big_file_is_opened_once() {
         .unwrap()
         .write_all(b"tail \x81\n")
         .unwrap();
-    let log = tempfile::NamedTempFile::new().unwrap();
-    let output = Command::new("strace")
-        .args(["-f", "-qq", "-e", "trace=openat,open", "-o"])
-        .arg(log.path())
-        .arg(env!("CARGO_BIN_EXE_gbcheck"))
-        .args(common)
-        .args(["--format", "sarif", "--baseline", "B", "big.txt"])
-        .current_dir(dir.path())
-        .stdin(Stdio::null())
-        .output()
-        .unwrap();
-    assert_eq!(output.status.code(), Some(1), "{}", String::from_utf8_lossy(&output.stderr));
-    // The new finding alone: the others are in the baseline, the suppressed one was not
-    // recorded and stays suppressed.
-    let sarif: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
-    let results = sarif["runs"][0]["results"].as_array().unwrap();
-    let lines: Vec<u64> = results
-        .iter()
-        .map(|r| r["locations"][0]["physicalLocation"]["region"]["startLine"].as_u64().unwrap())
-        .collect();
-    assert_eq!(lines, [301]);
-    assert!(results[0]["partialFingerprints"]["gbcheck/v1"].is_string());
-    let trace = fs::read_to_string(log.path()).unwrap();
-    let opens: Vec<&str> = trace.lines().filter(|line| line.contains("\"big.txt\"")).collect();
-    assert_eq!(opens.len(), 1, "{opens:#?}");
+    // Named, and found by the walk (whose threads check what they find in the run's first
+    // second), with a pool and without.
+    for (input, threads) in [("big.txt", "2"), ("big.txt", "1"), (".", "2"), (".", "1")] {
+        let log = tempfile::NamedTempFile::new().unwrap();
+        let output = Command::new("strace")
+            .args(["-f", "-qq", "-e", "trace=openat,open", "-o"])
+            .arg(log.path())
+            .arg(env!("CARGO_BIN_EXE_gbcheck"))
+            .args(common)
+            .args(["--format", "sarif", "--baseline", "B", "--exclude", "B", "-j", threads, input])
+            .current_dir(dir.path())
+            .stdin(Stdio::null())
+            .output()
+            .unwrap();
+        let what = format!("{input} -j {threads}: {}", String::from_utf8_lossy(&output.stderr));
+        assert_eq!(output.status.code(), Some(1), "{what}");
+        // The new finding alone: the others are in the baseline, the suppressed one was not
+        // recorded and stays suppressed.
+        let sarif: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+        let results = sarif["runs"][0]["results"].as_array().unwrap();
+        let region =
+            |r: &serde_json::Value| r["locations"][0]["physicalLocation"]["region"]["startLine"].as_u64();
+        let lines: Vec<u64> = results.iter().map(|r| region(r).unwrap()).collect();
+        assert_eq!(lines, [301], "{what}");
+        assert!(results[0]["partialFingerprints"]["gbcheck/v1"].is_string(), "{what}");
+        let trace = fs::read_to_string(log.path()).unwrap();
+        let opens: Vec<&str> = trace.lines().filter(|line| line.contains("big.txt\"")).collect();
+        assert_eq!(opens.len(), 1, "{what}: {opens:#?}");
+    }
 }
 
 /// Fingerprints are made from the bytes in hand (a chunk and its context, a stretch's kept
