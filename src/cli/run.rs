@@ -413,25 +413,36 @@ impl<'a> Runner<'a> {
             self.report_chunks(path, &mut out, &mut file_totals, most - 1)?;
         }
         self.report_chunks(path, &mut out, &mut file_totals, 0)?;
-        if !file_totals.comments_unknown && failure.is_none() {
+        let failure = failure.map(|message| {
+            format!(
+                "{message}; findings up to byte {} are reported, the rest was not checked",
+                reader.consumed()
+            )
+        });
+        self.end_big_file(path, &mut file_totals, failure)
+    }
+
+    /// Ends a big file whose chunks are all reported: the findings still held back, then the
+    /// file's end, or the `failure` that stopped its check.
+    fn end_big_file(
+        &mut self,
+        path: &DisplayPath,
+        totals: &mut FileTotals,
+        failure: Option<String>,
+    ) -> io::Result<()> {
+        if !totals.comments_unknown && failure.is_none() {
             // Every chunk was searched: the file's comments are theirs.
-            let comments = std::mem::take(&mut file_totals.comments);
-            self.report_held_with(path, &mut file_totals, comments)?;
+            let comments = std::mem::take(&mut totals.comments);
+            self.report_held_with(path, totals, comments)?;
         }
-        self.report_held(path, &mut file_totals)?;
-        let hidden = file_totals.findings - file_totals.shown;
+        self.report_held(path, totals)?;
+        let hidden = totals.findings - totals.shown;
         self.reporter.file_done(path, hidden)?;
         match failure {
-            Some(message) => {
-                let message = format!(
-                    "{message}; findings up to byte {} are reported, the rest was not checked",
-                    reader.consumed()
-                );
-                self.error(path, &message)
-            }
+            Some(message) => self.error(path, &message),
             None => {
                 self.summary.files_checked += 1;
-                self.summary.files_with_findings += u64::from(file_totals.findings > 0);
+                self.summary.files_with_findings += u64::from(totals.findings > 0);
                 Ok(())
             }
         }
