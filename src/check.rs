@@ -4,12 +4,12 @@
 //! encoding, GB008 wrong-encoding). [`FileChecker`] checks an input fed in chunks, once its
 //! encoding is known, in bounded memory.
 
-pub use crate::encoding::{detect, is_non_ascii_utf8, Encoding, EncodingChoice, UTF8_BOM};
-use crate::finding::{Cause, Finding, Rule};
-use crate::profile::Profile;
+use crate::detect::Detector;
+pub use crate::encoding::{Encoding, EncodingChoice, UTF8_BOM};
+use crate::finding::Finding;
 use crate::report::{Counts, FileReport};
 use crate::rules::{CompiledRules, FindingSink, Judge, RuleSet};
-use crate::scan::{fast, utf8::Utf8Scanner, Visitor};
+use crate::scan::{fast, utf8::Utf8Scanner};
 
 /// How to check.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -136,52 +136,17 @@ impl FileChecker {
     }
 }
 
-/// Whether the bytes are GB 18030 with no byte-level finding under the profile (a lone `80`
-/// is the euro sign under GBK and WHATWG) and some non-ASCII text.
-fn is_clean_gb18030(bytes: &[u8], profile: Profile) -> bool {
-    struct AnyFinding {
-        euro_is_valid: bool,
-        any: bool,
-    }
-    impl Visitor for AnyFinding {
-        fn finding(&mut self, finding: Finding) {
-            self.any |= !(self.euro_is_valid && finding.cause == Cause::BadLead(0x80));
-        }
-    }
-    let mut visitor = AnyFinding { euro_is_valid: profile.decode(&[0x80]).is_some(), any: false };
-    crate::scan::scan_gb18030(bytes, &mut visitor);
-    !visitor.any && !bytes.is_ascii()
-}
-
-/// The file-level GB008 finding, when the input is plainly in the other encoding.
-fn wrong_encoding(bytes: &[u8], expected: Encoding, profile: Profile) -> Option<Finding> {
-    let is_other = match expected {
-        Encoding::Gb18030 => is_non_ascii_utf8(bytes),
-        Encoding::Utf8 => std::str::from_utf8(bytes).is_err() && is_clean_gb18030(bytes, profile),
-    };
-    let first_non_ascii = bytes.iter().position(|b| !b.is_ascii())? as u64;
-    let cause = Cause::WrongEncoding { expected, first_non_ascii };
-    is_other.then(|| Finding::bytes(Rule::WrongEncoding, 0, 0, cause))
-}
-
 /// Checks a whole input held in memory.
 ///
 /// With an explicit encoding, an input that is plainly in the other one gets a single GB008
 /// finding and nothing else: findings under the wrong decoding would only be noise.
 pub fn check_bytes(bytes: &[u8], options: &Options) -> FileReport {
-    let encoding = match options.encoding {
-        EncodingChoice::Auto => detect(bytes),
-        EncodingChoice::Gb18030 => Encoding::Gb18030,
-        EncodingChoice::Utf8 => Encoding::Utf8,
-    };
-    let mut checker = FileChecker::new(encoding, options, 0);
-    if options.encoding != EncodingChoice::Auto && options.rules.severity(Rule::WrongEncoding).is_some() {
-        if let Some(mut finding) = wrong_encoding(bytes, encoding, options.rules.profile) {
-            checker.bytes = bytes.len() as u64;
-            finding.severity = options.rules.severity(Rule::WrongEncoding).unwrap_or(finding.severity);
-            checker.judge.sink().push(finding);
-            return checker.finish();
-        }
+    let detection = Detector::detect(bytes, options.encoding, &options.rules);
+    let mut checker = FileChecker::new(detection.encoding, options, 0);
+    if let Some(finding) = detection.wrong_encoding {
+        checker.bytes = bytes.len() as u64;
+        checker.judge.sink().push(finding);
+        return checker.finish();
     }
     checker.feed(bytes);
     checker.finish()

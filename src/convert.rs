@@ -43,13 +43,14 @@ use std::fmt;
 use std::sync::OnceLock;
 
 use crate::check::{FileChecker, Options};
+use crate::detect::Detector;
 use crate::encoding::{Encoding, EncodingChoice, UTF8_BOM};
 use crate::finding::{Cause, Finding, Rule};
 use crate::mapping;
 use crate::profile::Profile;
 use crate::report::{Counts, FileReport};
 use crate::rules::RuleSet;
-use crate::scan::{fast, grammar, utf8::Utf8Scanner, Visitor};
+use crate::scan::{fast, grammar, Visitor};
 
 /// The GB 18030 byte order mark: U+FEFF as a four-byte code.
 pub const GB18030_BOM: &[u8] = b"\x84\x31\x95\x33";
@@ -1132,65 +1133,6 @@ pub fn convert_bytes(
     Ok(out)
 }
 
-/// Guesses the encoding of a source fed in chunks, as [`crate::check::detect`] does for a
-/// whole input: UTF-8 when it starts with a UTF-8 BOM or is valid UTF-8 with non-ASCII
-/// bytes, GB 18030 otherwise.
-#[derive(Debug, Default)]
-pub struct Detector {
-    scanner: Utf8Scanner,
-    invalid: InvalidSeen,
-    non_ascii: bool,
-    start: Vec<u8>,
-}
-
-#[derive(Debug, Default)]
-struct InvalidSeen(bool);
-
-impl Visitor for InvalidSeen {
-    fn finding(&mut self, _: Finding) {
-        self.0 = true;
-    }
-}
-
-impl Detector {
-    /// A detector at the start of an input.
-    pub fn new() -> Detector {
-        Detector::default()
-    }
-
-    /// Reads the next chunk.
-    pub fn feed(&mut self, chunk: &[u8]) {
-        if self.start.len() < UTF8_BOM.len() {
-            let take = (UTF8_BOM.len() - self.start.len()).min(chunk.len());
-            self.start.extend_from_slice(&chunk[..take]);
-        }
-        // In pieces, so that a source that is not UTF-8 is not scanned (finding after finding)
-        // much past its first invalid byte.
-        for piece in chunk.chunks(4 << 10) {
-            if self.invalid.0 {
-                break;
-            }
-            self.non_ascii |= !piece.is_ascii();
-            self.scanner.feed(piece, &mut self.invalid);
-        }
-    }
-
-    /// Whether the answer can no longer change: the input is not UTF-8 and has no UTF-8 BOM.
-    pub fn is_settled(&self) -> bool {
-        self.invalid.0 && self.start.len() >= UTF8_BOM.len() && self.start != UTF8_BOM
-    }
-
-    /// The encoding of the whole input.
-    pub fn finish(mut self) -> Encoding {
-        self.scanner.finish(&mut self.invalid);
-        if self.start == UTF8_BOM || (self.non_ascii && !self.invalid.0) {
-            Encoding::Utf8
-        } else {
-            Encoding::Gb18030
-        }
-    }
-}
-
 /// Watches a source, as a conversion reads it, for signs that its text is not what it seems:
 /// GB009 (mojibake: text once decoded with the wrong encoding and saved again) and, for a
 /// source read as GB 18030, GB008 (it is valid UTF-8 with non-ASCII bytes: read as GB 18030 it
@@ -1199,9 +1141,8 @@ impl Detector {
 pub struct Suspicions {
     /// The checker, with GB009 on and every other rule off.
     checker: FileChecker,
-    /// For a GB 18030 source: UTF-8 validation, until the first invalid byte.
-    utf8: Option<(Utf8Scanner, InvalidSeen)>,
-    first_non_ascii: Option<u64>,
+    /// For a GB 18030 source: the detector, which decides GB008.
+    detector: Option<Detector>,
     offset: u64,
 }
 
@@ -1219,51 +1160,34 @@ impl Suspicions {
             Encoding::Utf8 => EncodingChoice::Utf8,
         };
         let options = Options { encoding, max_findings, rules };
-        let utf8 = (from == Encoding::Gb18030).then(|| (Utf8Scanner::default(), InvalidSeen::default()));
-        Suspicions { checker: FileChecker::new(from, &options, 0), utf8, first_non_ascii: None, offset: 0 }
+        // GB008 at its default severity; a UTF-8 source that is not UTF-8 is refused anyway.
+        let detector = (from == Encoding::Gb18030)
+            .then(|| Detector::new(EncodingChoice::Gb18030, &RuleSet::new(profile)));
+        Suspicions { checker: FileChecker::new(from, &options, 0), detector, offset: 0 }
     }
 
     /// Reads the next chunk.
     pub fn feed(&mut self, chunk: &[u8]) {
         self.checker.feed(chunk);
-        if self.first_non_ascii.is_none() {
-            if let Some(at) = chunk.iter().position(|b| !b.is_ascii()) {
-                self.first_non_ascii = Some(self.offset + at as u64);
-            }
-        }
         self.offset += chunk.len() as u64;
-        if let Some((scanner, invalid)) = &mut self.utf8 {
-            // In pieces, so that a source that is not UTF-8 is not scanned much past its first
-            // invalid byte.
-            for piece in chunk.chunks(4 << 10) {
-                if invalid.0 {
-                    break;
-                }
-                scanner.feed(piece, invalid);
-            }
+        if let Some(detector) = &mut self.detector {
+            detector.feed(chunk);
         }
     }
 
     /// Ends the source: the GB008 finding alone when the source is valid UTF-8 with
     /// non-ASCII bytes (findings under the wrong decoding would only be noise), else the
     /// GB009 findings. No finding means nothing looks wrong.
-    pub fn finish(mut self) -> FileReport {
-        let bytes_checked = self.offset;
-        if let (Some((mut scanner, mut invalid)), Some(first_non_ascii)) =
-            (self.utf8.take(), self.first_non_ascii)
-        {
-            scanner.finish(&mut invalid);
-            if !invalid.0 {
-                let cause = Cause::WrongEncoding { expected: Encoding::Gb18030, first_non_ascii };
-                let finding = Finding::bytes(Rule::WrongEncoding, 0, 0, cause);
-                let counts = Counts { findings: 1, errors: 1, warnings: 0 };
-                return FileReport {
-                    encoding: Encoding::Gb18030,
-                    bytes_checked,
-                    findings: vec![finding],
-                    counts,
-                };
-            }
+    pub fn finish(self) -> FileReport {
+        if let Some(finding) = self.detector.and_then(|detector| detector.finish().wrong_encoding) {
+            let mut counts = Counts::default();
+            counts.count(finding.severity);
+            return FileReport {
+                encoding: Encoding::Gb18030,
+                bytes_checked: self.offset,
+                findings: vec![finding],
+                counts,
+            };
         }
         self.checker.finish()
     }
@@ -1463,17 +1387,6 @@ mod tests {
                     assert!(checked.findings.iter().any(|f| f.rule == rule), "{input:02X?}");
                 }
             }
-        }
-    }
-
-    #[test]
-    fn detector_agrees_with_detect() {
-        for input in [&b"plain"[..], "中文".as_bytes(), b"\xD6\xD0", b"\xEF\xBB\xBF\xFF", b""] {
-            let mut detector = Detector::new();
-            for byte in input {
-                detector.feed(std::slice::from_ref(byte));
-            }
-            assert_eq!(detector.finish(), crate::encoding::detect(input), "{input:02X?}");
         }
     }
 }

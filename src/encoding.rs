@@ -1,4 +1,5 @@
-//! The encodings an input can be checked as, and how `auto` picks one.
+//! The encodings an input can be checked as. [`crate::detect::Detector`] decides which one
+//! `auto` picks.
 
 /// The encoding an input is checked as.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -34,20 +35,3 @@ pub enum EncodingChoice {
 
 /// The UTF-8 byte order mark.
 pub const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";
-
-/// Whether the bytes are valid UTF-8 holding at least one non-ASCII character.
-pub fn is_non_ascii_utf8(bytes: &[u8]) -> bool {
-    !bytes.is_ascii() && std::str::from_utf8(bytes).is_ok()
-}
-
-/// Guesses the encoding of an input for [`EncodingChoice::Auto`].
-///
-/// Correct UTF-8 Chinese text is usually also valid GB 18030, but GB 18030 Chinese text is
-/// almost never valid UTF-8, so valid UTF-8 with non-ASCII bytes is taken as UTF-8.
-pub fn detect(bytes: &[u8]) -> Encoding {
-    if bytes.starts_with(UTF8_BOM) || is_non_ascii_utf8(bytes) {
-        Encoding::Utf8
-    } else {
-        Encoding::Gb18030
-    }
-}

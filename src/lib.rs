@@ -9,8 +9,10 @@
 //! - [`profile`]: the editions and implementations (2022, 2005, GBK, WHATWG) as codecs.
 //! - [`rules`]: what a decoded character means (GB004-GB007, GB009-GB014).
 //! - [`check`]: one input, checked as a chosen or detected encoding.
+//! - [`detect`]: the one decision of an input's encoding and GB008, streaming.
 //! - [`finding`], [`report`]: the data the checker produces; [`Finding::message`](finding::Finding::message)
 //!   says in a sentence what a finding means.
+//! - [`fingerprint`]: a finding's fingerprint, for baselines and SARIF.
 //! - [`lines`]: byte offsets to lines and columns, for reporting.
 //! - [`suppress`]: inline `gbcheck: ignore-...` comments.
 //! - [`convert`]: exact transcoding between GB 18030 and UTF-8, refusing anything lossy.
@@ -67,8 +69,10 @@
 
 pub mod check;
 pub mod convert;
+pub mod detect;
 pub mod encoding;
 pub mod finding;
+pub mod fingerprint;
 pub mod formats;
 pub mod lines;
 pub mod mapping;

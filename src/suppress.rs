@@ -287,6 +287,15 @@ impl Suppressions {
         }
     }
 
+    /// Adds `other`, the suppressions of a part of an input whose line 1 is line `first` of
+    /// the input: a big input's chunks are read apart and their comments joined in order.
+    pub fn add_part(&mut self, other: &Suppressions, first: u64) {
+        self.file.0 |= other.file.0;
+        for (&line, mask) in &other.lines {
+            self.lines.entry(line + first - 1).or_default().0 |= mask.0;
+        }
+    }
+
     /// Whether a finding of `rule` on `line` is suppressed. A GB015 finding never is: it
     /// reports a comment that does not do what it says, and no comment may hide that.
     pub fn covers(&self, rule: Rule, line: u64) -> bool {

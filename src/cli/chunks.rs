@@ -12,23 +12,24 @@
 //! ([`Piece::Stretch`], [`crate::cli::locate::StretchLocator`]), so memory stays bounded
 //! whatever the file holds.
 //!
-//! Which encoding a file is checked as, and GB008, need whole-file facts: whether it starts
-//! with a BOM, whether it is valid UTF-8, whether it holds non-ASCII bytes, and (checked as
-//! UTF-8) whether it is clean GB 18030. [`plan`] gets them in a streaming pre-pass before the
-//! chunks are checked, stopping as soon as the answer is known: at the first invalid UTF-8
-//! sequence, which in GB 18030 text comes within the first few non-ASCII bytes. Only a file
-//! that is valid UTF-8 (or all ASCII) is read to its end twice.
+//! Which encoding a file is checked as, and GB008, need whole-file facts: [`detect_file`] feeds
+//! the library's [`Detector`] in a streaming pre-pass before the chunks are checked, stopping
+//! as soon as the answer is settled: at the first invalid UTF-8 sequence, which in GB 18030
+//! text comes within the first few non-ASCII bytes. Only a file that is valid UTF-8 (or all
+//! ASCII) is read to its end twice.
 
 use std::fs::File;
-use std::io;
+use std::io::{self, BufRead, BufReader, Read, Seek, SeekFrom};
 
-use gbcheck::check::{Encoding, EncodingChoice, Options, UTF8_BOM};
-use gbcheck::finding::{Finding, Rule};
+use gbcheck::check::{Encoding, Options};
+use gbcheck::detect::{Detection, Detector};
+use gbcheck::finding::Finding;
 use gbcheck::scan::utf8::Utf8Scanner;
 use gbcheck::scan::{fast, Visitor};
+use gbcheck::suppress::{Suppressions, MARKER_OVERLAP};
 
 use crate::cli::input::size_change;
-use crate::cli::locate::CONTEXT;
+use crate::cli::locate::CHUNK_CONTEXT;
 
 /// Reads up to `buf.len()` bytes at `offset`, retrying when interrupted.
 fn read_at(file: &File, buf: &mut [u8], offset: u64) -> io::Result<usize> {
@@ -61,7 +62,6 @@ pub fn read_range(file: &File, offset: u64, len: usize) -> io::Result<Vec<u8>> {
 /// Appends up to `len` bytes read at `offset` to `into`, without zeroing the room first
 /// (the bytes go straight into the vector's spare capacity); returns how many were read.
 fn append_at(file: &File, into: &mut Vec<u8>, len: usize, offset: u64) -> io::Result<usize> {
-    use std::io::{Read, Seek, SeekFrom};
     let mut file = file;
     file.seek(SeekFrom::Start(offset))?;
     file.take(len as u64).read_to_end(into)
@@ -107,7 +107,7 @@ pub struct ChunkReader<'f> {
     /// Bytes read and not yet handed out.
     ahead: Vec<u8>,
     eof: bool,
-    /// The last bytes handed out (at most [`CONTEXT`]), and how many were handed out in all.
+    /// The last bytes handed out (at most [`CHUNK_CONTEXT`]), and how many were handed out in all.
     history: Vec<u8>,
     consumed: u64,
     /// The encoding the file is checked as, and the first place in `history` known to start
@@ -191,11 +191,11 @@ impl<'f> ChunkReader<'f> {
     pub fn next_piece(&mut self, target: usize) -> io::Result<Option<Piece>> {
         let target = target.max(1);
         let (prefix, starts_line) = self.prefix();
-        let mut data = Vec::with_capacity(prefix.len() + target + CONTEXT);
+        let mut data = Vec::with_capacity(prefix.len() + target + CHUNK_CONTEXT);
         data.extend_from_slice(prefix);
         let start = data.len();
         data.append(&mut self.ahead);
-        self.read_into(&mut data, start + target + CONTEXT)?;
+        self.read_into(&mut data, start + target + CHUNK_CONTEXT)?;
         let avail = data.len() - start;
         if avail == 0 {
             return Ok(None);
@@ -215,7 +215,7 @@ impl<'f> ChunkReader<'f> {
         // What follows the cut starts the next chunk; its first bytes stay here too, as the
         // context after this one.
         self.ahead.extend_from_slice(&data[end..]);
-        let suffix_end = (end + CONTEXT).min(data.len());
+        let suffix_end = (end + CHUNK_CONTEXT).min(data.len());
         let reaches_end = self.pos == self.size && suffix_end == data.len();
         data.truncate(suffix_end);
         let offset = self.consumed;
@@ -261,7 +261,7 @@ impl<'f> ChunkReader<'f> {
     fn next_boundary(&self, taken: &[u8]) -> Option<usize> {
         let old = &self.history[..];
         let total = old.len() + taken.len();
-        let from = total.saturating_sub(CONTEXT);
+        let from = total.saturating_sub(CHUNK_CONTEXT);
         // After the last byte 00-2F before `from`, or the old boundary, whichever is later.
         let after_cut = if from > old.len() {
             taken[..from - old.len()].iter().rposition(|&b| is_cut(b)).map(|i| old.len() + i + 1)
@@ -300,15 +300,15 @@ impl<'f> ChunkReader<'f> {
         self.history.last() == Some(&b'\n')
     }
 
-    /// Counts `taken` as handed out, keeping its last [`CONTEXT`] bytes (with those before
+    /// Counts `taken` as handed out, keeping its last [`CHUNK_CONTEXT`] bytes (with those before
     /// it, when it is shorter) as the history, and where a character starts in them.
     fn hand_out(&mut self, taken: &[u8]) {
         self.boundary = self.next_boundary(taken);
-        if taken.len() >= CONTEXT {
+        if taken.len() >= CHUNK_CONTEXT {
             self.history.clear();
-            self.history.extend_from_slice(&taken[taken.len() - CONTEXT..]);
+            self.history.extend_from_slice(&taken[taken.len() - CHUNK_CONTEXT..]);
         } else {
-            let keep = CONTEXT - taken.len();
+            let keep = CHUNK_CONTEXT - taken.len();
             if self.history.len() > keep {
                 self.history.drain(..self.history.len() - keep);
             }
@@ -344,142 +344,122 @@ impl Visitor for FirstStart {
     }
 }
 
-/// How a big file is to be checked, decided before its chunks are.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Plan {
-    /// Check the chunks as this encoding.
-    Check(Encoding),
-    /// The file is plainly in the other encoding than the one given: one GB008 finding.
-    WrongEncoding(Finding),
-}
-
-/// Whether a GB 18030 scan found anything.
-#[derive(Default)]
-struct AnyFinding(bool);
-
-impl Visitor for AnyFinding {
-    fn finding(&mut self, _: Finding) {
-        self.0 = true;
-    }
-}
-
-/// The whole-file facts the plan needs, read as a stream.
-struct Facts {
-    valid_utf8: bool,
-    first_non_ascii: Option<u64>,
-    clean_gb18030: bool,
-}
-
-/// Reads the file (from the start, in blocks) until the facts are settled: stops at the first
-/// invalid UTF-8 sequence, and, when `gb18030` is set, goes on only while the file is still
-/// clean GB 18030.
-fn facts(file: &File, size: u64, gb18030: bool) -> io::Result<Facts> {
+/// Decides a big file's encoding and GB008 ([`Detector`], as for a file in memory), reading
+/// it from the start in blocks only until the decision is settled.
+pub fn detect_file(file: &File, size: u64, options: &Options) -> io::Result<Detection> {
     const BLOCK: usize = 1 << 20;
-    const PIECE: usize = 4096;
-    let mut facts = Facts { valid_utf8: true, first_non_ascii: None, clean_gb18030: gb18030 };
-    let mut scanner = fast::Scanner::new();
-    let mut any = AnyFinding::default();
-    let mut utf8 = Utf8Scanner::new();
-    let mut invalid_utf8 = AnyFinding::default();
-    let mut buf = vec![0u8; BLOCK];
+    let mut detector = Detector::new(options.encoding, &options.rules);
+    let mut buf = vec![0u8; BLOCK.min(size as usize)];
     let mut pos = 0u64;
-    while pos < size {
+    while pos < size && !detector.is_settled() {
         let want = BLOCK.min((size - pos) as usize);
         let n = read_at(file, &mut buf[..want], pos)?;
         if n == 0 {
             return Err(io::Error::other(size_change(size, pos).unwrap_or_default()));
         }
-        let block = &buf[..n];
-        // `is_ascii` goes a word at a time; the position is sought only in the block that has it.
-        let ascii = block.is_ascii();
-        if facts.first_non_ascii.is_none() && !ascii {
-            facts.first_non_ascii = block.iter().position(|b| !b.is_ascii()).map(|i| pos + i as u64);
-        }
-        // ASCII is valid in both encodings: of an ASCII block, the scanners need only the
-        // first bytes, which end a sequence the block before left open (after two ASCII bytes
-        // none is: only a GB 18030 lead and a digit are an open sequence that holds ASCII).
-        // A file of ASCII is still read to its end: a later block may make it UTF-8.
-        let block = if ascii { &block[..n.min(4)] } else { block };
-        // The scanners go on to the end of what they are fed, through every finding: they
-        // are fed small pieces, so that each stops soon after its first (GB 18030 text fed
-        // to the UTF-8 scanner has one every two bytes, at about 36 instructions a byte).
-        for piece in block.chunks(PIECE) {
-            if !facts.valid_utf8 {
-                break;
-            }
-            utf8.feed(piece, &mut invalid_utf8);
-            facts.valid_utf8 = !invalid_utf8.0;
-        }
-        for piece in block.chunks(PIECE) {
-            if !facts.clean_gb18030 {
-                break;
-            }
-            scanner.feed(piece, &mut any);
-            facts.clean_gb18030 = !any.0;
-        }
+        detector.feed(&buf[..n]);
         pos += n as u64;
-        if !facts.valid_utf8 && !facts.clean_gb18030 {
-            return Ok(facts);
-        }
     }
-    if facts.valid_utf8 {
-        // A sequence cut by the end of the file.
-        utf8.finish(&mut invalid_utf8);
-        facts.valid_utf8 = !invalid_utf8.0;
-    }
-    if facts.clean_gb18030 {
-        scanner.finish(&mut any);
-        facts.clean_gb18030 = !any.0;
-    }
-    Ok(facts)
+    Ok(detector.finish())
 }
 
-/// Decides how to check a big file, as [`gbcheck::check::check_bytes`] decides for a file in
-/// memory: `auto` takes UTF-8 for a file that starts with a UTF-8 BOM or is valid UTF-8 with
-/// non-ASCII bytes; with an explicit encoding, a file plainly in the other one gets a single
-/// GB008 finding (when GB008 is on).
-pub fn plan(file: &File, size: u64, options: &Options) -> io::Result<Plan> {
-    let gb008 = options.rules.severity(Rule::WrongEncoding);
-    let expected = match options.encoding {
-        EncodingChoice::Auto => {
-            if read_range(file, 0, UTF8_BOM.len())? == UTF8_BOM {
-                return Ok(Plan::Check(Encoding::Utf8));
+/// Whether the file, read from where it stands in blocks of `block` bytes, holds the marker
+/// of a directive (or could not be read to the end: then the numbered pass decides).
+fn file_holds_marker(mut file: &File, block: usize) -> bool {
+    let mut buffer = vec![0; block + MARKER_OVERLAP];
+    // The last bytes of the block before, where a marker may begin.
+    let mut kept = 0;
+    loop {
+        let read = match file.read(&mut buffer[kept..]) {
+            Ok(0) => return false,
+            Ok(read) => read,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(_) => return true,
+        };
+        let filled = kept + read;
+        if gbcheck::suppress::holds_marker(&buffer[..filled]) {
+            return true;
+        }
+        kept = filled.min(MARKER_OVERLAP);
+        buffer.copy_within(filled - kept..filled, 0);
+    }
+}
+
+/// The suppressions of a file read a block at a time: only lines in a stretch holding a
+/// directive's marker are taken one by one, and a line longer than a few MiB is held only in
+/// part (memory stays bounded whatever the line's length).
+fn scan_lines(file: &File) -> Suppressions {
+    const BLOCK: usize = 1 << 20;
+    let mut suppressions = Suppressions::default();
+    // Most files hold no directive: a first pass only looks for the marker, without taking
+    // lines apart or counting them, and the numbered pass runs only when there is one.
+    if !file_holds_marker(file, BLOCK) || (&*file).seek(SeekFrom::Start(0)).is_err() {
+        return suppressions;
+    }
+    let mut reader = BufReader::with_capacity(BLOCK, file);
+    let mut line = Vec::new();
+    let mut number = 1;
+    loop {
+        let buf = match reader.fill_buf() {
+            Ok([]) | Err(_) => break,
+            Ok(buf) => buf,
+        };
+        let n = buf.len();
+        match memchr::memrchr(b'\n', buf) {
+            Some(last) => {
+                // The line held from the blocks before ends at the first LF; the whole lines
+                // after it are taken together; the rest is held.
+                let mut from = 0;
+                if !line.is_empty() {
+                    let first = memchr::memchr(b'\n', buf).unwrap_or(last);
+                    line.extend_from_slice(&buf[..=first]);
+                    suppressions.add_line(number, &line);
+                    line.clear();
+                    number += 1;
+                    from = first + 1;
+                }
+                number = suppressions.add_lines(number, &buf[from..last + 1]);
+                line.extend_from_slice(&buf[last + 1..]);
             }
-            let facts = facts(file, size, false)?;
-            let utf8 = facts.valid_utf8 && facts.first_non_ascii.is_some();
-            return Ok(Plan::Check(if utf8 { Encoding::Utf8 } else { Encoding::Gb18030 }));
+            None => {
+                line.extend_from_slice(buf);
+                if line.len() > 2 * BLOCK {
+                    // Directives starting in the head are read now; the tail, long enough to
+                    // hold any directive that starts in it, is kept for the next piece.
+                    let keep = line.len() - gbcheck::suppress::DIRECTIVE_MAX;
+                    suppressions.add_line_part(number, &line, keep);
+                    line.drain(..keep);
+                }
+            }
         }
-        EncodingChoice::Gb18030 => Encoding::Gb18030,
-        EncodingChoice::Utf8 => Encoding::Utf8,
-    };
-    let Some(severity) = gb008 else {
-        return Ok(Plan::Check(expected));
-    };
-    let facts = facts(file, size, expected == Encoding::Utf8)?;
-    let wrong = match expected {
-        Encoding::Gb18030 => facts.valid_utf8,
-        Encoding::Utf8 => !facts.valid_utf8 && facts.clean_gb18030,
-    };
-    match facts.first_non_ascii {
-        Some(first_non_ascii) if wrong => {
-            let cause = gbcheck::finding::Cause::WrongEncoding { expected, first_non_ascii };
-            let mut finding = Finding::bytes(Rule::WrongEncoding, 0, 0, cause);
-            finding.severity = severity;
-            Ok(Plan::WrongEncoding(finding))
-        }
-        _ => Ok(Plan::Check(expected)),
+        reader.consume(n);
+    }
+    if !line.is_empty() {
+        suppressions.add_line(number, &line);
+    }
+    suppressions
+}
+
+/// The suppression comments of a file, read through the handle it was checked through
+/// (from its start): for a big file whose findings cannot wait for its end.
+pub fn read_suppressions(file: &File) -> Suppressions {
+    match (&*file).seek(SeekFrom::Start(0)) {
+        Ok(_) => scan_lines(file),
+        Err(_) => Suppressions::default(),
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use gbcheck::check::EncodingChoice;
 
+    /// Detection read in blocks equals detection of the whole file at once, with a UTF-8
+    /// character and the first non-ASCII byte across the 1 MiB block's end, and endings:
+    /// valid, invalid, cut, GB 18030.
     #[test]
-    fn facts_read_in_blocks_are_those_of_the_whole_file() {
+    fn a_file_read_in_blocks_is_detected_as_the_whole_file() {
         use std::io::Write;
-        // A UTF-8 character across the 1 MiB block's end, the first non-ASCII byte in the
-        // second block, and endings: valid, invalid, cut.
         let mut base = vec![b'a'; (1 << 20) - 1];
         base.extend_from_slice("中文".as_bytes());
         base.extend_from_slice(&vec![b'b'; 1000]);
@@ -489,80 +469,18 @@ mod tests {
             bytes.extend_from_slice(ending);
             let mut file = tempfile::tempfile().unwrap();
             file.write_all(&bytes).unwrap();
-            let found = facts(&file, bytes.len() as u64, true).unwrap();
-            assert_eq!(found.valid_utf8, std::str::from_utf8(&bytes).is_ok(), "{ending:02X?}");
-            assert_eq!(found.first_non_ascii, Some((1 << 20) - 1));
-        }
-    }
-
-    #[test]
-    fn facts_see_a_sequence_left_open_before_an_ascii_block() {
-        use std::io::Write;
-        // A lead at a block's end, then a block of ASCII that starts with a digit (a
-        // four-byte code's second byte), then a block that starts with what would end that
-        // code: the ASCII between them breaks it. The same with a UTF-8 lead and the rest of
-        // its character ("中", E4 B8 AD).
-        let ascii_block = |first: &[u8]| {
-            let mut block = first.to_vec();
-            block.resize(1 << 20, b'a');
-            block
-        };
-        let mut gb = ascii_block(b"");
-        gb[(1 << 20) - 1] = 0x81;
-        gb.extend(ascii_block(b"0"));
-        gb.extend(ascii_block(b"\x815"));
-        let mut utf8 = ascii_block(b"");
-        utf8[(1 << 20) - 1] = 0xE4;
-        utf8.extend(ascii_block(b"b"));
-        utf8.extend(ascii_block(b"\xB8\xAD"));
-        for (bytes, clean_gb18030) in [(gb, false), (utf8, true)] {
-            let mut file = tempfile::tempfile().unwrap();
-            file.write_all(&bytes).unwrap();
-            let found = facts(&file, bytes.len() as u64, true).unwrap();
-            let mut any = AnyFinding::default();
-            let mut scanner = fast::Scanner::new();
-            scanner.feed(&bytes, &mut any);
-            scanner.finish(&mut any);
-            assert_eq!(!any.0, clean_gb18030, "the whole file at once");
-            assert_eq!(found.clean_gb18030, clean_gb18030);
-            assert!(std::str::from_utf8(&bytes).is_err());
-            assert!(!found.valid_utf8);
-        }
-    }
-
-    /// The scanners are fed a block in small pieces and stop at their first finding: what
-    /// they settle must not depend on where in the block (or in which piece) that is.
-    #[test]
-    fn facts_stop_at_the_first_finding_wherever_it_is() {
-        use std::io::Write;
-        let whole_gb18030_is_clean = |bytes: &[u8]| {
-            let mut any = AnyFinding::default();
-            let mut scanner = fast::Scanner::new();
-            scanner.feed(bytes, &mut any);
-            scanner.finish(&mut any);
-            !any.0
-        };
-        // Valid UTF-8 that is also clean GB 18030 ("中" in UTF-8 reads as two GB 18030 codes
-        // and a lead byte that the next character completes), with one defect of each kind
-        // placed before, on and after piece and block ends.
-        let text = "中文中文中文。".repeat(80_000);
-        for at in [0, 4095, 4096, 4097, 200_001, (1 << 20) - 1, 1 << 20, (1 << 20) + 4099] {
-            for defect in [&b"\xFF"[..], b"\x80", b"\xD6\xD0"] {
-                let mut bytes = text.as_bytes().to_vec();
-                bytes.splice(at..at, defect.iter().copied());
-                let mut file = tempfile::tempfile().unwrap();
-                file.write_all(&bytes).unwrap();
-                for gb18030 in [false, true] {
-                    let found = facts(&file, bytes.len() as u64, gb18030).unwrap();
-                    let what = format!("{defect:02X?} at {at}, gb18030 {gb18030}");
-                    assert_eq!(found.valid_utf8, std::str::from_utf8(&bytes).is_ok(), "{what}");
-                    if gb18030 {
-                        assert_eq!(found.clean_gb18030, whole_gb18030_is_clean(&bytes), "{what}");
-                    }
-                }
+            for encoding in [EncodingChoice::Auto, EncodingChoice::Gb18030, EncodingChoice::Utf8] {
+                let options = Options { encoding, ..Options::default() };
+                let found = detect_file(&file, bytes.len() as u64, &options).unwrap();
+                assert_eq!(
+                    found,
+                    Detector::detect(&bytes, encoding, &options.rules),
+                    "{ending:02X?} {encoding:?}"
+                );
             }
         }
     }
+
     use std::fs::{self, OpenOptions};
     use std::io::Write;
 
@@ -656,7 +574,65 @@ mod tests {
             error.to_string().contains("shrank while it was read (500 bytes when opened, 120 read)"),
             "{error}"
         );
-        let error = plan(&file, 500, &Options::default()).expect_err("shrinking noticed by the pre-pass");
+        let error =
+            detect_file(&file, 500, &Options::default()).expect_err("shrinking noticed by the pre-pass");
         assert!(error.to_string().contains("shrank"), "{error}");
+    }
+
+    #[test]
+    fn a_file_read_in_blocks_has_the_suppressions_of_the_whole() {
+        // Directives on either side of the reader's 1 MiB blocks, in a 2.5 MiB line (at its
+        // start and end) and on the last line without LF; filler lines of many lengths.
+        let directive = |n: usize| format!("x // gbcheck: ignore-line GB00{}\n", 1 + n % 7);
+        let mut text = String::new();
+        let mut n = 0;
+        for block in 1..=5usize {
+            while text.len() + 40 < block << 20 {
+                text.push_str(&"y".repeat(n % 300));
+                text.push('\n');
+                n += 1;
+                if n % 997 == 0 {
+                    text.push_str(&directive(n));
+                }
+            }
+            // A directive across the block's end, then one right after it.
+            text.push_str(&directive(block));
+            text.push_str(&directive(block + 1));
+            if block == 2 {
+                text.push_str("# gbcheck: ignore-next-line GB009 ");
+                text.push_str(&"z".repeat(5 << 19));
+                text.push_str(" /* gbcheck: ignore-line GB005 */\n");
+            }
+        }
+        text.push_str("last # gbcheck: ignore-line GB012");
+        let mut file = tempfile::tempfile().unwrap();
+        file.write_all(text.as_bytes()).unwrap();
+        file.seek(std::io::SeekFrom::Start(0)).unwrap();
+        let expected = Suppressions::scan(text.as_bytes());
+        assert!(expected.lines.len() > 20, "{}", expected.lines.len());
+        assert_eq!(scan_lines(&file), expected);
+    }
+
+    #[test]
+    fn the_marker_is_found_wherever_the_blocks_cut_it() {
+        let file_of = |text: &[u8]| {
+            let mut file = tempfile::tempfile().unwrap();
+            file.write_all(text).unwrap();
+            file.seek(SeekFrom::Start(0)).unwrap();
+            file
+        };
+        for at in 0..40 {
+            let mut text = vec![b'x'; 48];
+            text[at..at + 8].copy_from_slice(b"gbcheck:");
+            let cut = [&text[..at + 7], b" ", &text[at + 7..]].concat();
+            for block in 1..=20 {
+                assert!(file_holds_marker(&file_of(&text), block), "at {at}, blocks of {block}");
+                assert!(!file_holds_marker(&file_of(&cut), block), "at {at}, blocks of {block}");
+            }
+        }
+        assert!(!file_holds_marker(&file_of(b""), 4));
+        // The numbered pass starts again from the file's start.
+        let text = format!("{}\nx // gbcheck: ignore-line GB007\n", "y".repeat(3 << 20));
+        assert_eq!(scan_lines(&file_of(text.as_bytes())).lines.keys().collect::<Vec<_>>(), [&2]);
     }
 }

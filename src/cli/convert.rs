@@ -37,12 +37,14 @@ use std::io::{self, Read, Seek, Write};
 use std::os::unix::fs::MetadataExt;
 use std::path::Path;
 
-use gbcheck::check::{Encoding, FileChecker};
-use gbcheck::convert::{bom_of, check_options, side_profile, Bom, Converter, Detector, Lossy, Suspicions};
+use gbcheck::check::{Encoding, EncodingChoice, FileChecker};
+use gbcheck::convert::{bom_of, check_options, side_profile, Bom, Converter, Lossy, Suspicions};
+use gbcheck::detect::Detector;
 use gbcheck::finding::{HexBytes, Rule};
 use gbcheck::lines::Locator;
 use gbcheck::profile::Profile;
 use gbcheck::report::FileReport;
+use gbcheck::rules::RuleSet;
 use tempfile::NamedTempFile;
 
 use super::args::{ConvertArgs, EncodingArg, ProfileArg, TargetArg};
@@ -341,12 +343,13 @@ fn settle_from(
     destination: &Destination,
 ) -> Result<(Encoding, Attempt), Failure> {
     let detect = || {
-        let mut detector = Detector::new();
+        // `auto` never gives GB008: the rules only matter for that.
+        let mut detector = Detector::new(EncodingChoice::Auto, &RuleSet::default());
         for_each_chunk(file, plan.chunk, |chunk| {
             detector.feed(chunk);
             Ok(!detector.is_settled())
         })?;
-        Ok::<_, Failure>(detector.finish())
+        Ok::<_, Failure>(detector.finish().encoding)
     };
     match plan.from {
         Some(from) => Ok((from, Attempt::None)),

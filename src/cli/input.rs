@@ -18,7 +18,7 @@ pub struct Entry {
     /// What to do with it.
     pub kind: EntryKind,
     /// The file's outcome, when the walk checked it as it found it.
-    pub checked: Option<crate::cli::job::Outcome>,
+    pub checked: Option<crate::cli::job::InputOutcome>,
 }
 
 /// What an entry is.

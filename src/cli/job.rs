@@ -34,6 +34,8 @@ pub struct Settings {
     pub max_shown: usize,
     /// Whether findings carry source lines (human format).
     pub snippets: bool,
+    /// Whether findings carry fingerprints (SARIF, `--baseline`, `--write-baseline`).
+    pub fingerprints: bool,
     /// Check files that look binary.
     pub binary: bool,
     /// Skip files larger than this.
@@ -64,26 +66,26 @@ pub struct Checked {
 
 /// What a worker found out about an input.
 #[derive(Debug)]
-pub enum Outcome {
+pub enum InputOutcome {
     /// Checked, with no findings: the bytes checked (most files; held small, since the walk
     /// may hold one outcome for each file it found).
     Clean(u64),
     Checked(Box<Checked>),
     /// A file bigger than one chunk, open, with its size: checked in chunks from here.
-    Big(File, u64),
+    BigOpen(File, u64),
     /// A file bigger than one chunk, found by a job run ahead of its turn. It is not held open
     /// (a tree may have thousands of them out at once, past the limit on open files): it is
     /// opened again when its turn comes.
-    Later,
+    BigNotOpen,
     Skipped(SkipReason, String),
     Error(String),
 }
 
-impl Outcome {
+impl InputOutcome {
     /// The located findings it holds.
     pub fn findings(&self) -> usize {
         match self {
-            Outcome::Checked(checked) => checked.findings.len(),
+            InputOutcome::Checked(checked) => checked.findings.len(),
             _ => 0,
         }
     }
@@ -91,9 +93,9 @@ impl Outcome {
 
 /// Checks a whole input held in memory (a small file, or standard input); for one with
 /// findings, also reads its suppression comments. Its invalid ones are findings (GB015).
-pub fn check_small(bytes: &[u8], settings: &Settings, format: Option<Format>) -> Outcome {
+pub fn check_small(bytes: &[u8], settings: &Settings, format: Option<Format>) -> InputOutcome {
     if !settings.binary && looks_binary(bytes) {
-        return Outcome::Skipped(SkipReason::Binary, BINARY.to_string());
+        return InputOutcome::Skipped(SkipReason::Binary, BINARY.to_string());
     }
     // A format's declaration can decide the encoding (under `auto`) and add GB016.
     let mut options = settings.options;
@@ -103,16 +105,16 @@ pub fn check_small(bytes: &[u8], settings: &Settings, format: Option<Format>) ->
     let gb015 = settings.options.rules.severity(Rule::InvalidSuppression);
     report_invalid_directives(&mut report, bytes, bytes.len(), 0, gb015);
     if report.findings.is_empty() {
-        return Outcome::Clean(report.bytes_checked);
+        return InputOutcome::Clean(report.bytes_checked);
     }
     let mut checked = checked(&Window::whole(bytes), &report, settings);
     checked.suppressions = Some(Suppressions::scan(bytes));
-    Outcome::Checked(Box::new(checked))
+    InputOutcome::Checked(Box::new(checked))
 }
 
 pub fn checked(window: &Window, report: &FileReport, settings: &Settings) -> Checked {
     Checked {
-        findings: locate(window, report, settings.max_shown, settings.snippets),
+        findings: locate(window, report, settings.max_shown, settings.snippets, settings.fingerprints),
         suppressions: None,
         counts: report.counts,
         by_rule: RuleCounts::of(&report.findings),
@@ -121,14 +123,14 @@ pub fn checked(window: &Window, report: &FileReport, settings: &Settings) -> Che
 }
 
 /// A worker's job for one input: a file, or standard input (`None`).
-pub fn job(path: Option<&Path>, settings: &Settings) -> Outcome {
+pub fn check_input(path: Option<&Path>, settings: &Settings) -> InputOutcome {
     let Some(path) = path else {
         return match read_stdin(settings.max_filesize) {
             Ok(bytes) if settings.max_filesize.is_some_and(|max| bytes.len() as u64 > max) => {
-                Outcome::Skipped(SkipReason::TooLarge, "larger than --max-filesize".to_string())
+                InputOutcome::Skipped(SkipReason::TooLarge, "larger than --max-filesize".to_string())
             }
             Ok(bytes) => check_small(&bytes, settings, None),
-            Err(e) => Outcome::Error(describe_io_error(&e)),
+            Err(e) => InputOutcome::Error(describe_io_error(&e)),
         };
     };
     // Each worker reads its small files into one buffer, kept from file to file.
@@ -142,17 +144,38 @@ pub fn job(path: Option<&Path>, settings: &Settings) -> Outcome {
             BUFFER.set(bytes);
             outcome
         }
-        Opened::Big(file, size) => Outcome::Big(file, size),
+        Opened::Big(file, size) => InputOutcome::BigOpen(file, size),
         Opened::TooLarge(size) => {
-            Outcome::Skipped(SkipReason::TooLarge, format!("larger than --max-filesize ({size} bytes)"))
+            InputOutcome::Skipped(SkipReason::TooLarge, format!("larger than --max-filesize ({size} bytes)"))
         }
-        Opened::Error(message) => Outcome::Error(message),
+        Opened::Error(message) => InputOutcome::Error(message),
     }
 }
 
 /// Located findings held early (inputs checked before their turn to be reported) past which
 /// no more inputs are started ahead: about 30 MiB of findings with their messages.
 pub const EARLY_FINDINGS: usize = 100_000;
+
+/// At most this many big files found ahead of their turn (by the workers or the walk's
+/// threads) are kept open for it, so that each is opened once; past it, one is opened again
+/// when its turn comes, so that a tree of big files does not run into the limit on open files.
+const BIG_FILES_KEPT_OPEN: usize = 16;
+
+/// Big files kept open for their turn, in the whole process (the walk's threads and the
+/// runner's workers share the budget).
+static KEPT_OPEN: AtomicUsize = AtomicUsize::new(0);
+
+/// Counts one more big file kept open for its turn, unless [`BIG_FILES_KEPT_OPEN`] are.
+pub fn keep_open() -> bool {
+    KEPT_OPEN
+        .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |n| (n < BIG_FILES_KEPT_OPEN).then_some(n + 1))
+        .is_ok()
+}
+
+/// A big file kept open for its turn was checked (and closed).
+pub fn closed_kept_open() {
+    KEPT_OPEN.fetch_sub(1, Ordering::Relaxed);
+}
 
 /// How long into the run the walk's threads check the files they find.
 const CHECK_WHILE_WALKING: Duration = Duration::from_secs(1);
@@ -162,8 +185,8 @@ const CHECK_WHILE_WALKING: Duration = Duration::from_secs(1);
 /// to be sorted). It is the job a worker would run later, and its outcome waits in the entry
 /// for the file's turn to be reported.
 ///
-/// A file bigger than one chunk is only noted ([`Outcome::Later`]): its chunks are checked
-/// in turn. It declines (the file is then checked in turn, as usual):
+/// A file bigger than one chunk is only opened and kept open ([`keep_open`]; or noted,
+/// [`InputOutcome::BigNotOpen`], past the budget): its chunks are checked in turn. It declines (the file is then checked in turn, as usual):
 /// - everything once the findings held this way pass [`EARLY_FINDINGS`] (memory);
 /// - everything after the run's first second: output is written in order once the walk ends,
 ///   so a long scan must not do its whole work before its first line.
@@ -180,13 +203,14 @@ impl WalkCheck {
     }
 
     /// Checks the file at `path`, or declines.
-    pub fn check(&self, path: &Path) -> Option<Outcome> {
+    pub fn check(&self, path: &Path) -> Option<InputOutcome> {
         if self.findings.load(Ordering::Relaxed) >= EARLY_FINDINGS || Instant::now() >= self.until {
             return None;
         }
         let own = self.settings.for_path.as_ref().and_then(|for_path| for_path(path));
-        match job(Some(path), own.as_ref().unwrap_or(&self.settings)) {
-            Outcome::Big(..) => Some(Outcome::Later),
+        match check_input(Some(path), own.as_ref().unwrap_or(&self.settings)) {
+            InputOutcome::BigOpen(file, size) if keep_open() => Some(InputOutcome::BigOpen(file, size)),
+            InputOutcome::BigOpen(..) => Some(InputOutcome::BigNotOpen),
             outcome => {
                 self.findings.fetch_add(outcome.findings(), Ordering::Relaxed);
                 Some(outcome)

@@ -12,6 +12,7 @@ use std::io;
 
 use gbcheck::check::{Encoding, Settled};
 use gbcheck::finding::Finding;
+use gbcheck::fingerprint::{fingerprint, CONTEXT_BYTES};
 use gbcheck::lines::{count_units, Locator, LOOKAHEAD};
 use gbcheck::report::FileReport;
 use gbcheck::scan::{fast, utf8::Utf8Scanner, Visitor};
@@ -24,7 +25,7 @@ pub const MAX_LINE_WIDTH: usize = 100;
 
 /// Bytes of context kept before and after a chunk, for the source lines shown in human
 /// output when a line crosses a cut.
-pub const CONTEXT: usize = 1024;
+pub const CHUNK_CONTEXT: usize = 1024;
 
 /// A chunk of an input and the bytes around it.
 pub struct Window<'a> {
@@ -99,8 +100,17 @@ impl Cursor {
 }
 
 /// Locates the first `limit` findings of a chunk's report (line and column relative to the
-/// chunk, which starts at line 1, column 1), with source lines when `snippets` is set.
-pub fn locate(window: &Window, report: &FileReport, limit: usize, snippets: bool) -> Vec<Located> {
+/// chunk, which starts at line 1, column 1), with source lines when `snippets` is set and
+/// fingerprints when `fingerprints` is (the window holds their context: the chunk's
+/// [`CHUNK_CONTEXT`] either side, or to the start of its line).
+pub fn locate(
+    window: &Window,
+    report: &FileReport,
+    limit: usize,
+    snippets: bool,
+    fingerprints: bool,
+) -> Vec<Located> {
+    let data_start = window.offset - window.start as u64;
     let chunk = window.chunk();
     let mut locator = Locator::new(chunk, report.encoding);
     let mut recent = Recent::new(report.encoding);
@@ -119,6 +129,9 @@ pub fn locate(window: &Window, report: &FileReport, limit: usize, snippets: bool
                 column: position.column,
                 message: super::advice::message(finding, &bytes),
                 snippet: snippets.then(|| snippet(window, at, finding, report.encoding, &mut recent)),
+                fingerprint: fingerprints.then(|| {
+                    fingerprint(finding.rule, window.data, data_start, finding.span.start, finding.span.end())
+                }),
                 bytes,
             }
         })
@@ -346,6 +359,7 @@ pub struct StretchLocator<'a> {
     stretch: Stretch<'a>,
     encoding: Encoding,
     snippets: bool,
+    fingerprints: bool,
     /// How many more findings to locate; the rest are only counted.
     budget: usize,
     columns: Columns,
@@ -361,13 +375,21 @@ pub struct StretchLocator<'a> {
 }
 
 impl<'a> StretchLocator<'a> {
-    /// A locator for the first `limit` findings of a stretch.
-    pub fn new(stretch: Stretch<'a>, encoding: Encoding, limit: usize, snippets: bool) -> Self {
+    /// A locator for the first `limit` findings of a stretch, with source lines when
+    /// `snippets` is set and fingerprints when `fingerprints` is.
+    pub fn new(
+        stretch: Stretch<'a>,
+        encoding: Encoding,
+        limit: usize,
+        snippets: bool,
+        fingerprints: bool,
+    ) -> Self {
         let from = stretch.from;
         StretchLocator {
             stretch,
             encoding,
             snippets,
+            fingerprints,
             budget: limit,
             columns: Columns::default(),
             gb18030: fast::Scanner::at_offset(from),
@@ -473,6 +495,20 @@ impl<'a> StretchLocator<'a> {
         }
     }
 
+    /// The fingerprint of a finding: from the bytes kept when they hold its context, else
+    /// read (through the file's open handle) around it.
+    fn fingerprint(&self, finding: &Finding) -> io::Result<String> {
+        let span = finding.span;
+        let from = span.start.saturating_sub(CONTEXT_BYTES as u64);
+        let to = (span.end() + CONTEXT_BYTES as u64).min(self.stretch.size);
+        if from >= self.kept_from && to <= self.end() {
+            let kept = &self.kept[(from - self.kept_from) as usize..(to - self.kept_from) as usize];
+            return Ok(fingerprint(finding.rule, kept, from, span.start, span.end()));
+        }
+        let read = (self.stretch.read)(from, (to - from) as usize)?;
+        Ok(fingerprint(finding.rule, &read, from, span.start, span.end()))
+    }
+
     fn locate(&self, placed: &Placed) -> io::Result<Located> {
         let finding = &placed.finding;
         let window = self.window(placed);
@@ -507,6 +543,7 @@ impl<'a> StretchLocator<'a> {
                 let cut_before = from == 0 && !starts_line;
                 render_at(&data, at, span, self.encoding, from, cut_before, reaches_end)
             }),
+            fingerprint: if self.fingerprints { Some(self.fingerprint(finding)?) } else { None },
             bytes,
         })
     }

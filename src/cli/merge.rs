@@ -206,13 +206,12 @@ fn write_groups(reporter: &mut dyn Reporter, groups: &[Group], fingerprints: boo
         let mut source = None;
         for record in &group.records {
             match record {
-                Record::Finding(located) => {
-                    if fingerprints {
-                        let source = source.get_or_insert_with(|| Source::open(&group.path).0);
-                        reporter.fingerprint(&source.fingerprint(located));
-                    }
-                    reporter.finding(&group.path, located)?;
+                Record::Finding(located) if fingerprints => {
+                    let source = source.get_or_insert_with(|| Source::open(&group.path).0);
+                    let fingerprint = Some(source.fingerprint(located));
+                    reporter.finding(&group.path, &Located { fingerprint, ..(**located).clone() })?;
                 }
+                Record::Finding(located) => reporter.finding(&group.path, located)?,
                 Record::Error(message) => reporter.error(&group.path, message)?,
                 Record::Skipped(reason) => reporter.skipped(&group.path, reason, true)?,
             }
@@ -395,6 +394,7 @@ fn located(line: FindingLine) -> Result<Located, String> {
         bytes,
         message: line.message,
         snippet: None,
+        fingerprint: None,
     })
 }
 

@@ -345,7 +345,6 @@ fn report_run(
             max_shown: plan.options.max_findings,
             baseline: plan.baseline,
             record: args.write_baseline.is_some(),
-            fingerprints: format == FormatArg::Sarif,
         },
     );
     let runner = run::Runner::new(settings, &mut filter, progress, stats::Stats::new(args.stats))?;

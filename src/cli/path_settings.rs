@@ -98,6 +98,8 @@ pub fn check_settings(
         // The filter applies --max-findings after suppressions and the baseline.
         max_shown: usize::MAX,
         snippets: format == FormatArg::Human,
+        // SARIF and baselines need each finding's fingerprint, made from the bytes in hand.
+        fingerprints: format == FormatArg::Sarif || args.baseline.is_some() || args.write_baseline.is_some(),
         binary: args.binary,
         max_filesize: args.max_filesize,
         chunk: args.chunk_size.max(1),

@@ -29,7 +29,7 @@ use ignore::{WalkBuilder, WalkState};
 
 use crate::cli::discovery::Discovery;
 use crate::cli::input::{describe_io_error, describe_stat_error, not_a_file, Entry, EntryKind};
-use crate::cli::job::Outcome;
+use crate::cli::job::InputOutcome;
 use crate::cli::shard::{self, Shard};
 use crate::cli::stats::SkipReason;
 
@@ -139,7 +139,7 @@ fn is_excluded(excludes: &Override, path: &Path, is_dir: bool) -> bool {
 }
 
 /// A check the walk's threads run on the files they find, or `None` where it declines.
-pub type CheckFound<'a> = &'a (dyn Fn(&Path) -> Option<Outcome> + Sync);
+pub type CheckFound<'a> = &'a (dyn Fn(&Path) -> Option<InputOutcome> + Sync);
 
 /// Lists every entry to report on, sorted by path (standard input last); the files found by
 /// walking a directory are checked with `check` as they are found, if given.

@@ -3,7 +3,6 @@
 
 use super::label::{Actual, Declared, Source};
 use super::Format;
-use crate::encoding::is_non_ascii_utf8;
 use crate::finding::{Cause, Finding, Span};
 use crate::profile::Profile;
 use crate::scan::grammar::two_byte_pointer;
@@ -134,7 +133,7 @@ pub fn mismatch(declaration: &Declaration, bytes: &[u8], profile: Profile) -> Op
     let first_non_ascii = || bytes.iter().position(|b| !b.is_ascii()).unwrap_or(0) as u64;
     match declaration.encoding {
         Declared::Utf8 => {
-            let error = std::str::from_utf8(bytes).err()?;
+            let error = simdutf8::compat::from_utf8(bytes).err()?;
             if is_clean_gb18030(bytes, profile) {
                 Some(Actual::Gb18030 { first_non_ascii: first_non_ascii() })
             } else {
@@ -142,7 +141,7 @@ pub fn mismatch(declaration: &Declaration, bytes: &[u8], profile: Profile) -> Op
             }
         }
         Declared::Utf16 => (declaration.source != Source::ByteOrderMark).then_some(Actual::NotUtf16),
-        _ if is_non_ascii_utf8(bytes) => Some(Actual::Utf8 { first_non_ascii: first_non_ascii() }),
+        _ if !bytes.is_ascii() && simdutf8::basic::from_utf8(bytes).is_ok() => Some(Actual::Utf8 { first_non_ascii: first_non_ascii() }),
         Declared::Gb2312 => first_outside(bytes, |code| code.len() == 2 && in_gb2312(code[0], code[1])),
         Declared::Gbk => first_outside(bytes, |code| code.len() <= 2),
         Declared::Gb18030 => None,

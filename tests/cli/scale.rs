@@ -325,6 +325,8 @@ fn suppressions_of_a_chunked_file_equal_those_of_the_whole_file() {
         (50, b"/* gbcheck: ignore-file */\n", 0, 50),
         (50, b"\xFF <!-- gbcheck: ignore-line GB001 -->\n", 25, 1),
         (50, b"# gbcheck: ignore-file GB007\n", 50, 0),
+        (50, b"# gbcheck: ignore-next-line GB001\n", 25, 1),
+        (50, b"\xFF // gbcheck: ignore-next-line\n", 50, 0),
         (12_000, b"", 0, 0),
         (12_000, b"# gbcheck: ignore-file GB001\n", 12_000, 12_000),
     ];
@@ -563,8 +565,9 @@ fn files_checked_by_the_walk_report_as_files_checked_in_turn() {
     }
 }
 
-/// Jobs run ahead of their turn (by the workers, or by the walk's threads) do not hold big
-/// files open: 600 files bigger than a chunk are all checked under a limit of 64 open files.
+/// Jobs run ahead of their turn (by the workers, or by the walk's threads) hold few big
+/// files open (at most 16): 600 files bigger than a chunk are all checked under a limit of 64
+/// open files.
 /// (Holding each one open until its turn failed them past the limit with "too many open
 /// files", as a tree of big documents would under the usual limit of 1,024.)
 #[test]
@@ -675,5 +678,137 @@ fn threads_are_as_many_as_asked() {
         child.stdin.take().unwrap().write_all("白日依山尽\n".as_bytes()).unwrap();
         assert!(child.wait().unwrap().success());
         assert!(expected.contains(&count), "-j {threads}: {count} threads");
+    }
+}
+
+/// Under the GBK and WHATWG profiles a lone `80` is the euro sign, so GB 18030 text holding
+/// one is clean GB 18030, and `--encoding utf-8` gives it a single GB008, big or small: the
+/// decision is the one detector's, whatever the size (a big file's pre-pass once counted the
+/// `80` as a defect and checked the file as UTF-8).
+#[test]
+fn a_big_file_with_a_euro_sign_gets_the_whole_files_gb008() {
+    let dir = tempfile::tempdir().unwrap();
+    // "白日依山尽 €" in GBK as the WHATWG Encoding Standard decodes it (its gbk decoder maps a
+    // lone 80 to U+20AC; Python's "gbk" codec does not).
+    let gbk: Vec<u8> = b"\xB0\xD7\xC8\xD5\xD2\xC0\xC9\xBD\xBE\xA1 \x80\n".repeat(60);
+    fs::write(dir.path().join("euro.txt"), gbk).unwrap();
+    for profile in ["gbk", "whatwg"] {
+        let args = ["check", "--format", "jsonl", "--encoding", "utf-8", "--profile", profile, "euro.txt"];
+        let whole = run(&args, dir.path());
+        let rules: Vec<String> = json_lines(&whole.stdout)
+            .iter()
+            .filter(|r| r["type"] == "finding")
+            .map(|r| r["rule"].as_str().unwrap().to_string())
+            .collect();
+        assert_eq!(rules, ["GB008"], "{profile}: {}", String::from_utf8_lossy(&whole.stdout));
+        let expected = stable("jsonl", &whole.stdout, &whole.stderr);
+        for chunk in ["16", "100"] {
+            let chunked = run(&[&args[..], &["--chunk-size", chunk]].concat(), dir.path());
+            assert_eq!(
+                stable("jsonl", &chunked.stdout, &chunked.stderr),
+                expected,
+                "{profile} --chunk-size {chunk}"
+            );
+        }
+    }
+}
+
+/// A big file is opened once, whatever the run needs of it: its encoding (the pre-pass),
+/// its chunks, its suppression comments and its fingerprints (SARIF, `--baseline`) all come
+/// through the one handle (the filter once opened it again for its comments and for the text
+/// around each finding, and the job that found it big closed it for the runner to open it
+/// again). Counted with strace: the calls that open it.
+#[test]
+fn a_big_file_is_opened_once() {
+    let traced = Command::new("strace").args(["-f", "-qq", "-e", "trace=none", "true"]).output();
+    if !traced.is_ok_and(|o| o.status.success()) {
+        // CI (which sets GBCHECK_SLOW_TESTS and installs strace) must not pass on a skip.
+        assert!(std::env::var_os("GBCHECK_SLOW_TESTS").is_none(), "strace cannot trace here");
+        eprintln!("not run: strace is not installed or cannot trace here");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    // GB 18030 lines ("中文", D6 D0 CE C4), a lone 81 on every tenth, and one suppressed.
+    let mut text = Vec::new();
+    for i in 0..300 {
+        let line: &[u8] = match i {
+            150 => b"x \x81 // gbcheck: ignore-line",
+            _ if i % 10 == 0 => b"\xD6\xD0\xCE\xC4 \x81 line",
+            _ => b"\xD6\xD0\xCE\xC4 line",
+        };
+        text.extend_from_slice(line);
+        text.extend_from_slice(format!(" {i}\n").as_bytes());
+    }
+    fs::write(dir.path().join("big.txt"), &text).unwrap();
+    let common = ["check", "--encoding", "gb18030", "--chunk-size", "64"];
+    let written = run(&[&common[..], &["--write-baseline", "B", "big.txt"]].concat(), dir.path());
+    assert_eq!(written.status.code(), Some(0), "{}", String::from_utf8_lossy(&written.stderr));
+    // One new finding after the baseline was written.
+    fs::OpenOptions::new()
+        .append(true)
+        .open(dir.path().join("big.txt"))
+        .unwrap()
+        .write_all(b"tail \x81\n")
+        .unwrap();
+    // Named, and found by the walk (whose threads check what they find in the run's first
+    // second), with a pool and without.
+    for (input, threads) in [("big.txt", "2"), ("big.txt", "1"), (".", "2"), (".", "1")] {
+        let log = tempfile::NamedTempFile::new().unwrap();
+        let output = Command::new("strace")
+            .args(["-f", "-qq", "-e", "trace=openat,open", "-o"])
+            .arg(log.path())
+            .arg(env!("CARGO_BIN_EXE_gbcheck"))
+            .args(common)
+            .args(["--format", "sarif", "--baseline", "B", "--exclude", "B", "-j", threads, input])
+            .current_dir(dir.path())
+            .stdin(Stdio::null())
+            .output()
+            .unwrap();
+        let what = format!("{input} -j {threads}: {}", String::from_utf8_lossy(&output.stderr));
+        assert_eq!(output.status.code(), Some(1), "{what}");
+        // The new finding alone: the others are in the baseline, the suppressed one was not
+        // recorded and stays suppressed.
+        let sarif: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+        let results = sarif["runs"][0]["results"].as_array().unwrap();
+        let region =
+            |r: &serde_json::Value| r["locations"][0]["physicalLocation"]["region"]["startLine"].as_u64();
+        let lines: Vec<u64> = results.iter().map(|r| region(r).unwrap()).collect();
+        assert_eq!(lines, [301], "{what}");
+        assert!(results[0]["partialFingerprints"]["gbcheck/v1"].is_string(), "{what}");
+        let trace = fs::read_to_string(log.path()).unwrap();
+        let opens: Vec<&str> = trace.lines().filter(|line| line.contains("big.txt\"")).collect();
+        assert_eq!(opens.len(), 1, "{what}: {opens:#?}");
+    }
+}
+
+/// Fingerprints are made from the bytes in hand (a chunk and its context, a stretch's kept
+/// bytes): in SARIF they are those of a whole-file check, at every cut and in a stretch with
+/// no byte 00-2F.
+#[test]
+fn chunked_fingerprints_equal_whole_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
+    let mut text = gb18030_text(&mut rng, 300);
+    // A stretch longer than the chunks, with defects, at a line's end and start.
+    for i in 0..3000 {
+        text.extend_from_slice(if i % 97 == 13 { b"\xFF" } else { b"\xD6\xD0" });
+    }
+    text.extend_from_slice(b"\n  \x81 after\n");
+    fs::write(dir.path().join("f.txt"), text).unwrap();
+    let fingerprints = |chunk: Option<&str>| {
+        let mut args = vec!["check", "--format", "sarif", "--encoding", "gb18030", "f.txt"];
+        args.extend(chunk.iter().flat_map(|c| ["--chunk-size", *c]));
+        let output = run(&args, dir.path());
+        let sarif: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+        let results = sarif["runs"][0]["results"].as_array().unwrap().clone();
+        results
+            .iter()
+            .map(|r| r["partialFingerprints"]["gbcheck/v1"].as_str().unwrap().to_string())
+            .collect::<Vec<_>>()
+    };
+    let whole = fingerprints(None);
+    assert!(whole.len() > 100, "{}", whole.len());
+    for chunk in ["16", "61", "257", "1000"] {
+        assert_eq!(fingerprints(Some(chunk)), whole, "--chunk-size {chunk}");
     }
 }

@@ -90,6 +90,9 @@ pub struct Located {
     pub message: String,
     /// The source line, rendered, with the caret's place; only when the format shows it.
     pub snippet: Option<Snippet>,
+    /// The fingerprint ([`gbcheck::fingerprint`]), made from the bytes checked; only when a
+    /// format or a baseline needs it.
+    pub fingerprint: Option<String>,
 }
 
 /// Writes results in one format. Called in output order: for each input its findings then
@@ -107,12 +110,9 @@ pub trait Reporter {
     /// An input passed over on purpose; `explicit` when the user named it.
     fn skipped(&mut self, path: &DisplayPath, reason: &str, explicit: bool) -> io::Result<()>;
 
-    /// The fingerprint of the finding passed next to [`Reporter::finding`] (see
-    /// [`crate::cli::filter`]); formats that show fingerprints (SARIF) keep it.
-    fn fingerprint(&mut self, _fingerprint: &str) {}
-
-    /// The suppression comments of the input whose findings come next, read by the worker
-    /// from the bytes it checked, so that [`crate::cli::filter`] need not read the file again.
+    /// The suppression comments of the input whose findings come next, read by the runner
+    /// from the bytes it checked (or through the file's open handle), for
+    /// [`crate::cli::filter`], which never opens a file; the formats ignore it.
     fn suppressions(&mut self, _suppressions: gbcheck::suppress::Suppressions) {}
 
     /// The end of the run.

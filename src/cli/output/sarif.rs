@@ -108,20 +108,12 @@ pub struct Sarif<W: Write> {
     not_written: u64,
     /// One a path that could not be checked.
     notifications: Vec<Value>,
-    fingerprint: Option<String>,
 }
 
 impl<W: Write> Sarif<W> {
     /// A reporter writing one SARIF log to `out`.
     pub fn new(out: W) -> Self {
-        Sarif {
-            out,
-            started: false,
-            results: 0,
-            not_written: 0,
-            notifications: Vec::new(),
-            fingerprint: None,
-        }
+        Sarif { out, started: false, results: 0, not_written: 0, notifications: Vec::new() }
     }
 
     /// Writes the log up to the opening of `results`, once.
@@ -288,14 +280,10 @@ fn file_uri_of_cwd() -> Option<String> {
 }
 
 impl<W: Write> Reporter for Sarif<W> {
-    fn fingerprint(&mut self, fingerprint: &str) {
-        self.fingerprint = Some(fingerprint.to_string());
-    }
-
     fn finding(&mut self, path: &DisplayPath, located: &Located) -> io::Result<()> {
         let finding = &located.finding;
         let (uri, absolute) = uri_of(path);
-        let fingerprint = self.fingerprint.take();
+        let fingerprint = located.fingerprint.as_deref();
         let properties = Properties {
             char: finding.scalar.map(|c| format!("U+{:04X}", c as u32)),
             round_trip_bytes: finding.round_trip_bytes().map(|code| HexBytes(code.as_bytes()).to_string()),
@@ -321,7 +309,7 @@ impl<W: Write> Reporter for Sarif<W> {
                     },
                 },
             }],
-            partial_fingerprints: fingerprint.as_deref().map(|gbcheck_v1| Fingerprints { gbcheck_v1 }),
+            partial_fingerprints: fingerprint.map(|gbcheck_v1| Fingerprints { gbcheck_v1 }),
             properties: (properties.char.is_some() || properties.round_trip_bytes.is_some())
                 .then_some(properties),
         };
