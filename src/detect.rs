@@ -1,14 +1,16 @@
 //! The one place that decides which encoding an input is checked as, and whether it gets the
 //! file-level GB008 (wrong encoding) finding.
 //!
-//! Both decisions need facts about the whole input: whether it starts with a UTF-8 BOM,
-//! whether it is valid UTF-8, whether it holds non-ASCII bytes, and (when UTF-8 is required)
-//! whether it is clean GB 18030. [`Detector`] gathers them from an input fed in chunks of any
-//! size, in bounded memory, and says when nothing fed later can change the answer
-//! ([`Detector::is_settled`]), so that a caller reading a big file can stop early: for GB 18030
-//! text that is within the first few non-ASCII bytes; only a file that is valid UTF-8 (or all
-//! ASCII) must be read to its end. `check_bytes`, a big file's pre-pass in the CLI and
-//! `gbcheck convert` all ask it.
+//! Both decisions need facts about the input: whether it starts with a UTF-8 BOM, how much
+//! of its first non-ASCII text is valid UTF-8 ([`Utf8Evidence`], for `auto`), whether it is
+//! valid UTF-8 and (when UTF-8 is required) whether it is clean GB 18030 (for GB008).
+//! [`Detector`] gathers them from an input fed in chunks of any size, in bounded memory, and
+//! says when nothing fed later can change the answer ([`Detector::is_settled`]), so that a
+//! caller reading a big file can stop early: under `auto` that is within the first
+//! [`EVIDENCE_ITEMS`] non-ASCII items; only an all-ASCII file, or with GB008 a valid UTF-8 one,
+//! must be read to its end. `check_bytes`, a big file's pre-pass in the CLI and `gbcheck
+//! convert` all ask it. How `auto` decides, and the data its threshold came from, is in
+//! `docs/encodings.md`.
 //!
 //! ```
 //! use gbcheck::check::{Encoding, EncodingChoice};
@@ -61,11 +63,69 @@ impl Visitor for AnyFinding {
     }
 }
 
+/// How many of an input's first non-ASCII items (a valid UTF-8 character, or an invalid or
+/// cut span) `auto` weighs: enough for any real text, and a prefix, so that a big file is
+/// decided after its first few kilobytes of non-ASCII text and a chunked read agrees with a
+/// whole one.
+pub const EVIDENCE_ITEMS: u32 = 4096;
+
+/// Near-UTF-8: at least this many valid non-ASCII UTF-8 characters...
+const NEAR_UTF8_MIN_VALID: u32 = 16;
+/// ...and at least this many of them per invalid span. Real GB 18030 Chinese text with 16 or
+/// more accidental UTF-8 characters has at most 0.68 of them per invalid span (`docs/encodings.md`).
+const NEAR_UTF8_VALID_PER_INVALID: u32 = 2;
+
+/// The UTF-8 evidence `auto` decides on: valid non-ASCII characters and invalid spans among
+/// the input's first [`EVIDENCE_ITEMS`] non-ASCII items.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Utf8Evidence {
+    /// Valid UTF-8 characters outside ASCII.
+    pub valid: u32,
+    /// Invalid UTF-8 spans (as std's validator delimits them), a sequence cut by the end included.
+    pub invalid: u32,
+}
+
+impl Utf8Evidence {
+    /// Whether all the evidence weighed is in.
+    fn is_full(&self) -> bool {
+        self.valid + self.invalid >= EVIDENCE_ITEMS
+    }
+
+    /// Whether nothing later can change [`Utf8Evidence::is_utf8`]: the window is full, or
+    /// too many spans are invalid for the rest of it to outweigh them.
+    fn is_decided(&self) -> bool {
+        self.is_full() || 3 * self.invalid > EVIDENCE_ITEMS
+    }
+
+    /// Whether the input reads as UTF-8: valid with some non-ASCII text, or near-UTF-8 (a
+    /// few invalid spans among much valid non-ASCII text).
+    pub fn is_utf8(&self) -> bool {
+        (self.invalid == 0 && self.valid > 0)
+            || (self.valid >= NEAR_UTF8_MIN_VALID && self.valid >= NEAR_UTF8_VALID_PER_INVALID * self.invalid)
+    }
+}
+
+impl Visitor for Utf8Evidence {
+    const WANTS_CHARS: bool = true;
+
+    fn finding(&mut self, _: Finding) {
+        if !self.is_full() {
+            self.invalid += 1;
+        }
+    }
+
+    fn char(&mut self, _: u64, len: u8, _: char) {
+        if len > 1 && !self.is_full() {
+            self.valid += 1;
+        }
+    }
+}
+
 /// Decides an input's encoding and GB008 from chunks of it.
 ///
-/// `auto` takes UTF-8 for an input that starts with a UTF-8 BOM or is valid UTF-8 with
-/// non-ASCII bytes (correct UTF-8 Chinese is often also valid GB 18030, but GB 18030 Chinese
-/// is almost never valid UTF-8), GB 18030 otherwise. With an explicit encoding and GB008 on,
+/// `auto` takes UTF-8 for an input that starts with a UTF-8 BOM or whose first non-ASCII
+/// text is valid or near-UTF-8 ([`Utf8Evidence::is_utf8`]; correct UTF-8 Chinese is often also
+/// valid GB 18030, but GB 18030 Chinese is almost never valid UTF-8), GB 18030 otherwise. With an explicit encoding and GB008 on,
 /// an input checked as GB 18030 that is valid UTF-8 with non-ASCII bytes, or one checked as
 /// UTF-8 that is not UTF-8 but clean GB 18030 with non-ASCII bytes, gets GB008.
 #[derive(Clone, Debug)]
@@ -75,9 +135,11 @@ pub struct Detector {
     gb008: Option<Severity>,
     /// The input's first bytes, up to the length of a UTF-8 BOM.
     start: Vec<u8>,
-    /// UTF-8 validation, while it matters; `invalid_utf8.any` once it failed.
+    /// UTF-8 validation, while it matters; `invalid_utf8.any` once it failed (under an
+    /// explicit encoding), `evidence` what `auto` weighs.
     utf8: Utf8Scanner,
     invalid_utf8: AnyFinding,
+    evidence: Utf8Evidence,
     /// GB 18030 validation (for GB008 under UTF-8), while it matters; `gb18030_defect.any`
     /// once it failed.
     gb18030: Option<fast::Scanner>,
@@ -107,6 +169,7 @@ impl Detector {
             start: Vec::with_capacity(UTF8_BOM.len()),
             utf8: Utf8Scanner::new(),
             invalid_utf8: AnyFinding::default(),
+            evidence: Utf8Evidence::default(),
             gb18030,
             gb18030_defect: AnyFinding { euro_is_valid, any: false },
             first_non_ascii: None,
@@ -128,11 +191,10 @@ impl Detector {
 
     /// Whether the UTF-8 scanner still has something to decide.
     fn wants_utf8(&self) -> bool {
-        !self.invalid_utf8.any
-            && match self.choice {
-                EncodingChoice::Auto => !self.starts_with_bom(),
-                _ => self.gb008.is_some(),
-            }
+        match self.choice {
+            EncodingChoice::Auto => !self.starts_with_bom() && !self.evidence.is_decided(),
+            _ => !self.invalid_utf8.any && self.gb008.is_some(),
+        }
     }
 
     /// Whether the GB 18030 scanner still has something to decide.
@@ -144,7 +206,7 @@ impl Detector {
     pub fn is_settled(&self) -> bool {
         let start_known = self.start.len() >= UTF8_BOM.len() || !UTF8_BOM.starts_with(&self.start);
         match self.choice {
-            EncodingChoice::Auto => self.starts_with_bom() || (start_known && self.invalid_utf8.any),
+            EncodingChoice::Auto => self.starts_with_bom() || (start_known && self.evidence.is_decided()),
             // GB008 needs valid UTF-8.
             EncodingChoice::Gb18030 => !self.wants_utf8(),
             // GB008 needs clean GB 18030.
@@ -182,7 +244,10 @@ impl Detector {
             piece
         };
         if self.wants_utf8() {
-            self.utf8.feed(piece, &mut self.invalid_utf8);
+            match self.choice {
+                EncodingChoice::Auto => self.utf8.feed(piece, &mut self.evidence),
+                _ => self.utf8.feed(piece, &mut self.invalid_utf8),
+            }
         }
         if self.wants_gb18030() {
             if let Some(scanner) = &mut self.gb18030 {
@@ -195,7 +260,10 @@ impl Detector {
     pub fn finish(mut self) -> Detection {
         // A sequence cut by the end of the input.
         if self.wants_utf8() {
-            self.utf8.finish(&mut self.invalid_utf8);
+            match self.choice {
+                EncodingChoice::Auto => self.utf8.finish(&mut self.evidence),
+                _ => self.utf8.finish(&mut self.invalid_utf8),
+            }
         }
         if self.wants_gb18030() {
             if let Some(scanner) = &mut self.gb18030 {
@@ -203,9 +271,8 @@ impl Detector {
             }
         }
         let valid_utf8 = !self.invalid_utf8.any;
-        let non_ascii = self.first_non_ascii.is_some();
         let encoding = match self.choice {
-            EncodingChoice::Auto if self.starts_with_bom() || (valid_utf8 && non_ascii) => Encoding::Utf8,
+            EncodingChoice::Auto if self.starts_with_bom() || self.evidence.is_utf8() => Encoding::Utf8,
             EncodingChoice::Auto | EncodingChoice::Gb18030 => Encoding::Gb18030,
             EncodingChoice::Utf8 => Encoding::Utf8,
         };
@@ -237,7 +304,7 @@ mod tests {
         let valid_utf8 = std::str::from_utf8(bytes).is_ok();
         let non_ascii = !bytes.is_ascii();
         let encoding = match choice {
-            EncodingChoice::Auto if bytes.starts_with(UTF8_BOM) || (valid_utf8 && non_ascii) => {
+            EncodingChoice::Auto if bytes.starts_with(UTF8_BOM) || evidence_of(bytes).is_utf8() => {
                 Encoding::Utf8
             }
             EncodingChoice::Auto | EncodingChoice::Gb18030 => Encoding::Gb18030,
@@ -260,6 +327,21 @@ mod tests {
             Finding { severity, ..Finding::bytes(Rule::WrongEncoding, 0, 0, cause) }
         });
         Detection { encoding, wrong_encoding }
+    }
+
+    /// The evidence by its definition: std's `utf8_chunks` over the whole input, counted
+    /// until the window is full.
+    fn evidence_of(bytes: &[u8]) -> Utf8Evidence {
+        let mut items = Vec::new();
+        for chunk in bytes.utf8_chunks() {
+            items.extend(chunk.valid().chars().filter(|c| !c.is_ascii()).map(|_| true));
+            if !chunk.invalid().is_empty() {
+                items.push(false);
+            }
+        }
+        items.truncate(EVIDENCE_ITEMS as usize);
+        let valid = items.iter().filter(|&&valid| valid).count() as u32;
+        Utf8Evidence { valid, invalid: items.len() as u32 - valid }
     }
 
     /// Feeds `bytes` in chunks of `size` and compares with the definition, under every
@@ -347,11 +429,37 @@ mod tests {
         }
     }
 
+    /// Near-UTF-8: the evidence is counted the same whatever the chunks, up to the end of the
+    /// window and beyond it (damage after the window does not count).
+    #[test]
+    fn near_utf8_is_decided_the_same_in_chunks_as_whole() {
+        let text = "中文，".repeat(EVIDENCE_ITEMS as usize / 3 + 10);
+        let window_end = text.char_indices().nth(EVIDENCE_ITEMS as usize).unwrap().0;
+        for damage in [&b"\xFF"[..], b"\xE4\xB8", b"\xD6\xD0\xCE\xC4\xD6\xD0"] {
+            for at in [0, 1, 48, 2 * PIECE + 1, window_end - 3, window_end, window_end + 1, text.len()] {
+                for count in [1, 5, 9] {
+                    let mut bytes = text.as_bytes()[..at.min(40 + count * 10)].to_vec();
+                    for _ in 0..count {
+                        bytes.extend_from_slice(damage);
+                    }
+                    bytes.extend_from_slice(&text.as_bytes()[at.min(40 + count * 10)..]);
+                    bytes.truncate(at.max(60));
+                    assert_agrees(&bytes, &[1, 7, PIECE, bytes.len()]);
+                    let mut whole = text.as_bytes().to_vec();
+                    whole.splice(at..at, damage.iter().copied());
+                    assert_agrees(&whole, &[3, PIECE + 1, whole.len()]);
+                }
+            }
+        }
+    }
+
     /// Reading may stop once settled: what is fed after does not change the answer.
     #[test]
     fn a_settled_decision_stays_whatever_follows() {
+        // GB 18030 text: more than a third of the evidence window is invalid UTF-8.
+        let gb18030 = b"\xD6\xD0\xCE\xC4".repeat(EVIDENCE_ITEMS as usize / 3);
         for (start, choice) in [
-            (&b"\xD6\xD0\xCE\xC4"[..], EncodingChoice::Auto),
+            (&gb18030[..], EncodingChoice::Auto),
             (b"\xEF\xBB\xBF", EncodingChoice::Auto),
             (b"\xFF", EncodingChoice::Gb18030),
             (b"\xFF", EncodingChoice::Utf8),

@@ -372,3 +372,25 @@ fn explain_has_a_text_for_every_rule() {
         assert!(text.contains("\n\nExample: ") && text.contains("\n\nFix: "), "{text}");
     }
 }
+
+/// Issue 24's example: a 4 KB UTF-8 file with one stray `FF` is near-UTF-8 under `auto`, so it
+/// is read as UTF-8 and gives exactly one GB001, at the `FF`, not hundreds of GB 18030 findings.
+#[test]
+fn utf8_with_one_stray_byte_is_one_gb001_under_auto() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = "中文文本，一行又一行。\n".repeat(120);
+    assert!(text.len() >= 4000);
+    // Between two characters, so that the `FF` is the only invalid byte.
+    let at = text.char_indices().map(|(i, _)| i).find(|&i| i >= 2000).unwrap();
+    let mut bytes = text.into_bytes();
+    bytes.insert(at, 0xFF);
+    fs::write(dir.path().join("near.txt"), &bytes).unwrap();
+    let output = run(&["check", "--format", "jsonl", "near.txt"], dir.path());
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    let records = json_lines(&output);
+    let findings: Vec<&Value> = records.iter().filter(|r| r["type"] == "finding").collect();
+    assert_eq!(findings.len(), 1, "{findings:?}");
+    assert_eq!(findings[0]["rule"], "GB001");
+    assert_eq!(findings[0]["byte_offset"], at as u64);
+    assert_eq!(findings[0]["byte_len"], 1);
+}

@@ -9,6 +9,7 @@ mod support {
     pub mod oracle;
 }
 
+mod detect_real_text;
 mod differential;
 mod exhaustive;
 mod formats;
