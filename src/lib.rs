@@ -13,6 +13,7 @@
 //! - [`lines`]: byte offsets to lines and columns, for reporting.
 //! - [`suppress`]: inline `gbcheck: ignore-...` comments.
 //! - [`convert`]: exact transcoding between GB 18030 and UTF-8, refusing anything lossy.
+//! - [`fix`]: the exact fix of a finding, and applying fixes to bytes.
 //!
 //! ```
 //! use gbcheck::check::{check_bytes, Options, EncodingChoice};
@@ -32,6 +33,7 @@ pub mod check;
 pub mod convert;
 pub mod encoding;
 pub mod finding;
+pub mod fix;
 pub mod lines;
 pub mod mapping;
 pub mod profile;

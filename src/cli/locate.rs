@@ -119,6 +119,7 @@ pub fn locate(window: &Window, report: &FileReport, limit: usize, snippets: bool
                 column: position.column,
                 message: finding.message(&bytes),
                 snippet: snippets.then(|| snippet(window, at, finding, report.encoding, &mut recent)),
+                fix: gbcheck::fix::fix_of(finding, &bytes, report.encoding),
                 bytes,
             }
         })
@@ -507,6 +508,7 @@ impl<'a> StretchLocator<'a> {
                 let cut_before = from == 0 && !starts_line;
                 render_at(&data, at, span, self.encoding, from, cut_before, reaches_end)
             }),
+            fix: gbcheck::fix::fix_of(finding, &bytes, self.encoding),
             bytes,
         })
     }

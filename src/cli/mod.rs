@@ -9,12 +9,14 @@ mod effect;
 mod escape;
 mod explain;
 mod filter;
+mod fix;
 mod input;
 mod job;
 mod locate;
 mod merge;
 mod output;
 mod progress;
+mod replace;
 mod run;
 mod settings;
 mod shard;
@@ -395,11 +397,20 @@ fn run_check(mut args: CheckArgs, given: config::Given, format_given: bool) -> i
         shard: args.shard,
         configs: configs.varies().then(|| Arc::clone(&configs)),
     };
+    if let Some(message) = fix::refusal(args, &paths) {
+        return fail(&message);
+    }
+    if (args.fix || args.diff) && paths.iter().any(|p| p.as_os_str() == "-") {
+        return fix::run_stdin(args, &options, fail_level);
+    }
     let for_path = per_file_settings(&configs, &run, cli, given, options, threads);
     let settings = Arc::new(check_settings(args, options, threads, for_path));
     // The walk's threads check the files as they find them (for the run's first second).
     let walk_check = job::WalkCheck::new(Arc::clone(&settings), started);
-    let walked = match walk::collect(&paths, &walk_options, Some(&|path| walk_check.check(path))) {
+    // Files about to be fixed are checked after the fixes, not as they are found.
+    let early = |path: &Path| walk_check.check(path);
+    let early = (!args.fix && !args.diff).then_some(&early as walk::CheckFound);
+    let walked = match walk::collect(&paths, &walk_options, early) {
         Ok(walked) => walked,
         Err(message) => return fail(&message),
     };
@@ -410,6 +421,10 @@ fn run_check(mut args: CheckArgs, given: config::Given, format_given: bool) -> i
         return fail(&message);
     }
     let entries = walked.entries;
+    let fixes = fix::run_files(args, &entries, &settings)?;
+    if args.diff {
+        return Ok(fix::diff_status(&fixes, args.quiet));
+    }
     progress.set_total(entries.len() as u64);
 
     let stdout = progress.writer(io::stdout().lock());
@@ -425,8 +440,9 @@ fn run_check(mut args: CheckArgs, given: config::Given, format_given: bool) -> i
         FormatArg::Github => Box::new(Github::new(io::BufWriter::new(stdout), stderr, args.quiet)),
         FormatArg::Brief => Box::new(Brief::new(io::BufWriter::new(stdout), stderr, args.quiet)),
     };
+    let mut counted = fix::Counted::new(reporter.as_mut(), fixes.fixed);
     let mut filter = filter::Filter::new(
-        reporter.as_mut(),
+        &mut counted,
         filter::FilterOptions {
             max_shown: options.max_findings,
             baseline,
@@ -457,7 +473,7 @@ fn run_check(mut args: CheckArgs, given: config::Given, format_given: bool) -> i
             return fail(&format!("cannot write baseline {}: {}", file.display(), describe_io_error(&e)));
         }
     }
-    Ok(if summary.operational_errors > 0 {
+    Ok(if summary.operational_errors + fixes.errors > 0 {
         EXIT_ERROR
     } else if !args.exit_zero && args.write_baseline.is_none() && summary.counts.reaches(fail_level) {
         EXIT_FINDINGS
