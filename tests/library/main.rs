@@ -11,6 +11,7 @@ mod support {
 
 mod differential;
 mod exhaustive;
+mod fix;
 mod fuzz_regressions;
 mod mojibake_real_text;
 mod profiles;

@@ -29,13 +29,12 @@ impl<O: Write, E: Write> Reporter for Brief<O, E> {
     fn finding(&mut self, path: &DisplayPath, located: &Located) -> io::Result<()> {
         writeln!(
             self.out,
-            "{}:{}:{}: {} {}{}",
+            "{}:{}:{}: {} {}",
             escape_str(&path.text),
             located.line,
             located.column,
             located.finding.rule.id(),
-            escape_str(&located.message),
-            located.fix_note().map_or_else(String::new, |note| format!(" [{note}]"))
+            escape_str(&located.message)
         )
     }
 

@@ -75,10 +75,7 @@ impl<O: Write, E: Write> Reporter for Github<O, E> {
             located.line,
             located.column,
             escape_property(&format!("{} {}", finding.rule.id(), finding.rule.name())),
-            escape_data(&shown(&match located.fix_note() {
-                Some(note) => format!("{} ({note})", located.message),
-                None => located.message.clone(),
-            })),
+            escape_data(&shown(&located.message)),
         )
     }
 
