@@ -20,6 +20,7 @@ mod convert;
 mod corpus;
 mod crash;
 mod discovery;
+mod fix;
 mod gate;
 mod hostile;
 mod limits;
