@@ -281,3 +281,21 @@ fn a_kill_during_fix_leaves_the_original_or_the_whole_result() {
     }
     assert_eq!(outcomes.iter().sum::<usize>(), 8);
 }
+
+#[test]
+fn explain_says_which_rules_are_fixable() {
+    let fixable = |rule: &str| {
+        let output = run(&["explain", rule], Path::new("."));
+        let text = stdout(&output);
+        text.lines().find_map(|l| l.strip_prefix("Fixable automatically: ")).unwrap_or_default().to_string()
+    };
+    for rule in ["GB005", "GB007", "GB011"] {
+        assert!(fixable(rule).starts_with("Partly, with --fix (safe)"), "{rule}: {}", fixable(rule));
+    }
+    for rule in ["GB008", "GB009", "GB012"] {
+        assert!(fixable(rule).starts_with("With --fix --unsafe-fixes"), "{rule}: {}", fixable(rule));
+    }
+    for rule in ["GB001", "GB002", "GB003", "GB004", "GB006", "GB010", "GB013", "GB014", "GB015"] {
+        assert!(fixable(rule).starts_with("No"), "{rule}: {}", fixable(rule));
+    }
+}
