@@ -346,8 +346,26 @@ impl Reporter for Counted<'_> {
     }
 }
 
+/// What the fix options decide before the walk: the status of a run that ends here (refused
+/// options, or standard input fixed), or `None` to go on.
+pub fn before_walk(
+    args: &CheckArgs,
+    paths: &[PathBuf],
+    options: &Options,
+    fail_level: Severity,
+) -> io::Result<Option<u8>> {
+    if let Some(message) = refusal(args, paths) {
+        writeln!(io::stderr(), "gbcheck: error: {message}")?;
+        return Ok(Some(EXIT_ERROR));
+    }
+    if (args.fix || args.diff) && paths.iter().any(|p| p.as_os_str() == "-") {
+        return run_stdin(args, options, fail_level).map(Some);
+    }
+    Ok(None)
+}
+
 /// Why the fix options cannot be used as given, if they cannot.
-pub fn refusal(args: &CheckArgs, paths: &[PathBuf]) -> Option<String> {
+fn refusal(args: &CheckArgs, paths: &[PathBuf]) -> Option<String> {
     let stdin = paths.iter().any(|p| p.as_os_str() == "-");
     if args.unsafe_fixes && !args.fix && !args.diff {
         Some("--unsafe-fixes only says which fixes --fix or --diff apply: add one of them".to_string())
@@ -361,7 +379,7 @@ pub fn refusal(args: &CheckArgs, paths: &[PathBuf]) -> Option<String> {
 /// `--fix` or `--diff` on standard input: the fixed text (or the diff) on standard output, a
 /// summary on standard error. The status is that of the findings left (`--fix`), or 1 when
 /// there is a change (`--diff`).
-pub fn run_stdin(args: &CheckArgs, options: &Options, fail_level: Severity) -> io::Result<u8> {
+fn run_stdin(args: &CheckArgs, options: &Options, fail_level: Severity) -> io::Result<u8> {
     let bytes = input::read_stdin(args.max_filesize)?;
     if args.max_filesize.is_some_and(|max| bytes.len() as u64 > max) {
         writeln!(io::stderr(), "gbcheck: error: <stdin>: larger than --max-filesize; nothing was fixed")?;

@@ -397,11 +397,8 @@ fn run_check(mut args: CheckArgs, given: config::Given, format_given: bool) -> i
         shard: args.shard,
         configs: configs.varies().then(|| Arc::clone(&configs)),
     };
-    if let Some(message) = fix::refusal(args, &paths) {
-        return fail(&message);
-    }
-    if (args.fix || args.diff) && paths.iter().any(|p| p.as_os_str() == "-") {
-        return fix::run_stdin(args, &options, fail_level);
+    if let Some(status) = fix::before_walk(args, &paths, &options, fail_level)? {
+        return Ok(status);
     }
     let for_path = per_file_settings(&configs, &run, cli, given, options, threads);
     let settings = Arc::new(check_settings(args, options, threads, for_path));
