@@ -68,7 +68,7 @@ struct FindingLine {
     round_trip_bytes: Option<String>,
     /// The finding's fix (absent in the output of an older gbcheck).
     #[serde(default)]
-    fix: Option<FixRecord>,
+    fix: Option<Box<FixRecord>>,
 }
 
 #[derive(Deserialize)]
