@@ -299,3 +299,23 @@ fn explain_says_which_rules_are_fixable() {
         assert!(fixable(rule).starts_with("No"), "{rule}: {}", fixable(rule));
     }
 }
+
+#[test]
+fn merge_keeps_the_fixes_and_adds_up_the_fix_counts() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(dir.path().join("u.txt"), UTF8_2005).unwrap();
+    fs::write(dir.path().join("m.txt"), "浣犲ソ\u{1}\n").unwrap();
+    let one = run(&["check", "--format", "jsonl", "u.txt"], dir.path());
+    let two = run(&["check", "--format", "jsonl", "m.txt"], dir.path());
+    fs::write(dir.path().join("one.jsonl"), &one.stdout).unwrap();
+    fs::write(dir.path().join("two.jsonl"), &two.stdout).unwrap();
+    let merged = run(&["merge", "one.jsonl", "two.jsonl"], dir.path());
+    let both = run(&["check", "--format", "jsonl", "m.txt", "u.txt"], dir.path());
+    let fixes = |o| json_lines(o).iter().map(|r| (r["path"].clone(), r["fix"].clone())).collect::<Vec<_>>();
+    assert_eq!(fixes(&merged), fixes(&both));
+    for key in ["fixable", "fixable_unsafe"] {
+        assert_eq!(summary(&merged)[key], summary(&both)[key], "{key}");
+    }
+    assert_eq!(summary(&merged)["fixable"], 5);
+    assert_eq!(summary(&merged)["fixable_unsafe"], 2);
+}
