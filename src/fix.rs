@@ -196,15 +196,15 @@ pub fn fix_bytes(bytes: &[u8], options: &Options, unsafe_fixes: bool) -> Fixed {
     let mut fixed = 0;
     for _ in 0..MAX_ROUNDS {
         let report = check_bytes(&current, &options);
-        let mut fixes = Vec::new();
-        let mut findings_of = Vec::new();
-        for finding in &report.findings {
-            let span = &current[finding.span.start as usize..finding.span.end() as usize];
-            if let Some(fix) = fix_of(finding, span, report.encoding).filter(|f| f.safe || unsafe_fixes) {
-                findings_of.push(fix.clone());
-                fixes.push(fix);
-            }
-        }
+        // One fix a finding: GB005 and GB007 on one character give the same fix twice.
+        let mut fixes: Vec<Fix> = report
+            .findings
+            .iter()
+            .filter_map(|finding| {
+                let span = &current[finding.span.start as usize..finding.span.end() as usize];
+                fix_of(finding, span, report.encoding).filter(|f| f.safe || unsafe_fixes)
+            })
+            .collect();
         if let Some(Fix { edit: Edit::Convert(to), .. }) =
             fixes.iter().find(|f| matches!(f.edit, Edit::Convert(_)))
         {
@@ -223,7 +223,9 @@ pub fn fix_bytes(bytes: &[u8], options: &Options, unsafe_fixes: bool) -> Fixed {
         if applied.is_empty() {
             break;
         }
-        fixed += findings_of.iter().filter(|f| applied.contains(f)).count() as u64;
+        // Every finding whose fix was applied is fixed (a set: there are often many).
+        let applied: std::collections::HashSet<&Fix> = applied.iter().collect();
+        fixed += fixes.iter().filter(|f| applied.contains(f)).count() as u64;
         current = next;
     }
     Fixed { bytes: current, fixed }
