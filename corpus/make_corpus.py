@@ -674,7 +674,8 @@ def model_report(path, data, options):
                 clean = all(e[0] == "char" for e in gb18030_events(data))
                 other = clean and not data.isascii()
         if other:
-            return [finding(path, "GB008", data, 0, 0, 1, 1, None)]
+            found = finding(path, "GB008", data, 0, 0, 1, 1, None)
+            return [dict(found, fix=model_fix(found, data, encoding, choice))]
     events = gb18030_events(data) if encoding == "gb18030" else utf8_events(data)
     found, tracker = [], MojibakeTracker()
     rows = {}  # offset -> (line, column), for the runs of mojibake
@@ -706,7 +707,102 @@ def model_report(path, data, options):
     for offset, length in tracker.found:
         line, column = rows[offset]
         found.append(finding(path, "GB009", data, offset, length, line, column, None))
+    for f in found:
+        f["fix"] = model_fix(f, data, encoding, choice)
     return sort_findings(found)
+
+
+# ---------------------------------------------------------------------------------------------
+# The fix of a finding (`"fix"`, docs/output.md), from the edition table and Python's codecs
+# ---------------------------------------------------------------------------------------------
+
+def stand_in_target(cp):
+    """The character GB 18030-2022 gives the code a 2005 encoder writes for `cp`, when `cp`
+    is a 2005 private-use stand-in (columns: 2000, 2005, 2022)."""
+    code = ENCODE_ROWS.get(cp, [None, None])[1]
+    target = DECODE_ROWS.get(code, [None, None, None])[2] if code else None
+    if target is None or target == cp or is_private_use(target):
+        return None
+    return target
+
+
+def migrated_code(code):
+    """2022's code for what 2005 reads from `code`, when 2022 reads a private-use character."""
+    row = DECODE_ROWS.get(code)
+    if row is None or row[1] is None or row[2] is None:
+        return None
+    old, new = row[1], row[2]
+    if old == new or is_private_use(old) or not is_private_use(new):
+        return None
+    return ENCODE_ROWS[old][2]
+
+
+def repaired_run(text):
+    """The text a run of mojibake was before it was garbled, when garbling it again gives the
+    run exactly: UTF-8 read as GBK, UTF-8 read as Windows-1252, GBK read as Latin-1."""
+    def single(t):
+        out = bytearray()
+        for ch in t:
+            b = single_byte(ord(ch))
+            if b is None:
+                return None
+            out.append(b)
+        return bytes(out)
+    attempts = [
+        lambda: text.encode("gbk").decode("utf-8"),
+        lambda: single(text).decode("utf-8"),
+        lambda: single(text).decode("gbk"),
+    ]
+    for attempt in attempts:
+        try:
+            original = attempt()
+        except (UnicodeError, AttributeError):
+            continue
+        if "\ufffd" not in original and original != text:
+            return original
+    return None
+
+
+def fix_record(safe, replacement=None, convert_to=None):
+    if convert_to is not None:
+        description = "convert the file to " + {"utf-8": "UTF-8", "gb18030": "GB 18030"}[convert_to]
+    elif replacement == b"":
+        description = "remove the bytes"
+    else:
+        description = "replace with " + replacement.hex(" ")
+    return {
+        "safe": safe,
+        "replacement": None if replacement is None else replacement.hex(" "),
+        "convert_to": convert_to,
+        "description": description,
+    }
+
+
+def model_fix(f, data, encoding, choice):
+    """The `fix` object of a finding, or None."""
+    rule, offset, length = f["rule"], f["byte_offset"], f["byte_len"]
+    span = data[offset : offset + length]
+    if rule == "GB011" and offset == 0:
+        return fix_record(True, b"")
+    if rule in ("GB005", "GB007"):
+        if encoding == "utf-8":
+            target = stand_in_target(int(f["char"][2:], 16))
+            return None if target is None else fix_record(True, chr(target).encode("utf-8"))
+        code = migrated_code(span)
+        return None if code is None else fix_record(True, code)
+    if rule == "GB012":
+        return fix_record(False, b"")
+    if rule == "GB008":
+        return fix_record(False, convert_to=choice)
+    if rule == "GB009":
+        text = span.decode("utf-8") if encoding == "utf-8" else span.decode("gb18030")
+        original = repaired_run(text)
+        if original is None:
+            return None
+        if encoding == "utf-8":
+            return fix_record(False, original.encode("utf-8"))
+        return fix_record(False, b"".join(strict_code(ord(ch)) for ch in original))
+    return None
 
 
 DEFAULT_OPTIONS = {"encoding": "auto", "profile": "gb18030-2022", "level": None}
@@ -869,13 +965,21 @@ class Sample:
     def expected(self):
         """The findings of the run with args (F.jsonl)."""
         if self.wrong_encoding:
-            return [finding(self.path, "GB008", self.data, 0, 0, 1, 1, None)]
-        return sort_findings(self.findings)
+            found = [finding(self.path, "GB008", self.data, 0, 0, 1, 1, None)]
+        else:
+            found = sort_findings(self.findings)
+        return self._with_fixes(found, self.options["encoding"])
 
     def expected_default(self):
         """The findings of the default run (F.default.jsonl), for a sample with args."""
         assert self.args
-        return sort_findings(self.default_findings)
+        return self._with_fixes(sort_findings(self.default_findings), "auto")
+
+    def _with_fixes(self, found, choice):
+        """The findings, each with its `fix` (from the edition table and Python's codecs)."""
+        data = bytes(self.data)
+        encoding = auto_encoding(data) if choice == "auto" else choice
+        return [dict(f, fix=model_fix(f, data, encoding, choice)) for f in found]
 
 
 def verify(sample):

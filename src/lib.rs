@@ -16,6 +16,7 @@
 //! - [`lines`]: byte offsets to lines and columns, for reporting.
 //! - [`suppress`]: inline `gbcheck: ignore-...` comments.
 //! - [`convert`]: exact transcoding between GB 18030 and UTF-8, refusing anything lossy.
+//! - [`fix`]: the exact fix of a finding, and applying fixes to bytes.
 //!
 //! ```
 //! use gbcheck::check::{check_bytes, Options, EncodingChoice};
@@ -74,6 +75,7 @@ pub mod encoding;
 pub mod finding;
 pub mod fingerprint;
 pub mod formats;
+pub mod fix;
 pub mod lines;
 pub mod mapping;
 mod message;

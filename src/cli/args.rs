@@ -140,6 +140,22 @@ pub struct CheckArgs {
     #[arg(long)]
     pub exit_zero: bool,
 
+    /// Apply the safe fixes in place (atomically), then report what remains; with standard
+    /// input, write the fixed text to standard output. See `gbcheck explain` for which
+    /// findings have fixes.
+    #[arg(long, conflicts_with = "diff")]
+    pub fix: bool,
+
+    /// Print a unified diff of what `--fix` would change and change nothing; exit 1 when
+    /// there is a change.
+    #[arg(long)]
+    pub diff: bool,
+
+    /// With `--fix` or `--diff`, also apply the unsafe fixes (mojibake repaired, control
+    /// characters removed, a file in the wrong encoding converted).
+    #[arg(long)]
+    pub unsafe_fixes: bool,
+
     /// Check files that look binary (a NUL byte in the first 8 KiB) instead of skipping them.
     #[arg(long)]
     pub binary: bool,

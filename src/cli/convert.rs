@@ -51,14 +51,12 @@ use super::args::{ConvertArgs, EncodingArg, ProfileArg, TargetArg};
 use super::escape::escape_str;
 use super::input::describe_io_error;
 use super::output::DisplayPath;
+use super::replace::{self, create_temp};
 use super::{EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS};
 
 /// Findings of a refused file are shown with lines and columns when it is at most this big
 /// (it is read whole for that); bigger files show byte offsets only.
 const LOCATE_LIMIT: u64 = 64 << 20;
-
-/// Marks the name of a temporary file: `.NAME.gbcheck-tmp-XXXXXX` (random letters).
-const TEMP_MARK: &str = ".gbcheck-tmp-";
 
 /// How standard input is named in messages.
 const STDIN_SHOWN: &str = "<stdin>";
@@ -938,35 +936,6 @@ fn verify(temp: &Path, source: &Path, from: Encoding, plan: &Plan, has_bom: bool
     }
 }
 
-/// The directory holding `path` (`.` for a bare name).
-fn parent_of(path: &Path) -> &Path {
-    match path.parent() {
-        Some(parent) if !parent.as_os_str().is_empty() => parent,
-        _ => Path::new("."),
-    }
-}
-
-/// The start of the name of a temporary file for `path`: `.NAME.gbcheck-tmp-`, which
-/// `tempfile` ends with random letters (and creates readable and writable by the owner only).
-fn temp_prefix(path: &Path) -> String {
-    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-    format!(".{name}{TEMP_MARK}")
-}
-
-/// Creates a new temporary file beside `path`.
-fn create_temp(path: &Path) -> Result<NamedTempFile, Failure> {
-    let prefix = temp_prefix(path);
-    tempfile::Builder::new().prefix(&prefix).tempfile_in(parent_of(path)).map_err(|e| {
-        let dir = escape_str(&DisplayPath::of(parent_of(path)).text);
-        let why = if matches!(e.kind(), io::ErrorKind::PermissionDenied | io::ErrorKind::ReadOnlyFilesystem) {
-            format!("{} (the directory is not writable)", describe_io_error(&e))
-        } else {
-            describe_io_error(&e)
-        };
-        format!("cannot create a temporary file in {dir}: {why}; nothing was changed")
-    })
-}
-
 /// Why converting into a file stopped.
 enum WriteError {
     /// The source cannot be converted exactly, or looks damaged (the check says why).
@@ -1009,78 +978,17 @@ fn write_atomically(
         .map_err(|e| format!("cannot flush the temporary file: {}{unchanged}", describe_io_error(&e)))?;
     verify(temp.path(), source, from, plan, has_bom)?;
 
-    // The permissions (and owner, where allowed) of the file replaced, or of the source; a new
-    // file made from standard input gets those of any new file.
-    let model = if in_place { Some(source_meta.clone()) } else { fs::metadata(target).ok() };
-    let permissions = match model {
-        None if from_stdin => new_file_permissions(),
-        model => {
-            let model = model.unwrap_or_else(|| source_meta.clone());
-            let _ = std::os::unix::fs::fchown(file, Some(model.uid()), Some(model.gid()));
-            model.permissions()
-        }
-    };
-    file.set_permissions(permissions)
-        .map_err(|e| format!("cannot set the permissions: {}{unchanged}", describe_io_error(&e)))?;
-
-    // The source must still be what was checked and converted.
-    let now =
-        fs::metadata(source).map_err(|e| format!("cannot stat: {}{unchanged}", describe_io_error(&e)))?;
-    if now.len() != source_meta.len()
-        || now.mtime() != source_meta.mtime()
-        || now.mtime_nsec() != source_meta.mtime_nsec()
-    {
-        return Err(format!("the file changed while it was converted{unchanged}").into());
-    }
-    if let Some(suffix) = backup {
-        make_backup(target, suffix)?;
-    }
-    temp.persist(target)
-        .map_err(|e| format!("cannot replace the file: {}{unchanged}", describe_io_error(&e.error)))?;
-    // The rename is durable once the directory is.
-    if let Ok(dir) = File::open(parent_of(target)) {
-        let _ = dir.sync_all();
-    }
+    replace::commit(
+        temp,
+        &replace::Replace {
+            source,
+            source_meta,
+            target,
+            in_place,
+            backup,
+            from_stdin,
+            while_doing: "it was converted",
+        },
+    )?;
     Ok(streamed)
-}
-
-/// The permissions a new file gets: read and write for all, less the umask.
-fn new_file_permissions() -> fs::Permissions {
-    use rustix::fs::Mode;
-    use std::os::unix::fs::PermissionsExt;
-    // The mask is read by setting it and set back at once; `convert` runs on one thread, so
-    // no file is created in between.
-    let mask = rustix::process::umask(Mode::from_raw_mode(0o077));
-    rustix::process::umask(mask);
-    // `mode_t` is not `u32` everywhere (it is `u16` on macOS).
-    #[allow(clippy::useless_conversion)]
-    let mask = u32::from(mask.as_raw_mode());
-    fs::Permissions::from_mode(0o666 & !mask)
-}
-
-/// Keeps the original as `PATH` + `suffix`: a hard link when the file system allows it, a copy
-/// otherwise; either way through a temporary name, so an older backup is replaced whole.
-fn make_backup(path: &Path, suffix: &str) -> Result<(), Failure> {
-    let mut name = path.file_name().unwrap_or_default().to_os_string();
-    name.push(suffix);
-    let backup = path.with_file_name(name);
-    let fail = |e: io::Error| {
-        format!("cannot make the backup {}: {}; nothing was changed", backup.display(), describe_io_error(&e))
-    };
-    let (dir, prefix) = (parent_of(&backup), temp_prefix(&backup));
-    let mut builder = tempfile::Builder::new();
-    builder.prefix(&prefix);
-    match builder.make_in(dir, |temp| fs::hard_link(path, temp)) {
-        Ok(link) => link.persist(&backup).map_err(|e| fail(e.error))?,
-        Err(_) => {
-            let mut copy = builder.tempfile_in(dir).map_err(fail)?;
-            let mut original = File::open(path).map_err(fail)?;
-            io::copy(&mut original, copy.as_file_mut()).map_err(fail)?;
-            let permissions = original.metadata().map_err(fail)?.permissions();
-            copy.as_file().set_permissions(permissions).map_err(fail)?;
-            copy.as_file().sync_all().map_err(fail)?;
-            copy.persist(&backup).map_err(|e| fail(e.error))?;
-        }
-    }
-    Ok(())
 }

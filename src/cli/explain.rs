@@ -141,6 +141,35 @@ pub fn text(rule: Rule) -> Option<(&'static str, &'static str, &'static str)> {
     Some(text)
 }
 
+/// Whether `gbcheck check --fix` (or `--fix --unsafe-fixes`) fixes what the rule finds
+/// (`gbcheck::fix`).
+pub fn fixable(rule: Rule) -> &'static str {
+    match rule {
+        Rule::EditionSensitive | Rule::PrivateUse => {
+            "Partly, with --fix (safe): the 18 GB 18030-2005 private-use stand-ins that GB 18030-2022 \
+             gave standard code points (U+E78D-U+E796 -> U+FE10-U+FE19, U+E81E U+E826 U+E82B U+E82C \
+             U+E832 U+E843 U+E854 U+E864 -> U+9FB4-U+9FBB, as oracle/gb18030-edition-differences.tsv \
+             lists them) become those characters in UTF-8 text, and in GB 18030 text the four-byte \
+             codes a 2005 encoder wrote for those characters become the two-byte codes of 2022 (`84 31 \
+             82 36` -> `A6 D9`). Other characters have no fix."
+        }
+        Rule::ByteOrderMark => {
+            "Partly, with --fix (safe): a byte order mark at the start of the file is removed (turn \
+             GB011 off to keep it). U+FEFF inside the text has no fix."
+        }
+        Rule::ControlCharacter => "With --fix --unsafe-fixes: the control character is removed.",
+        Rule::Mojibake => {
+            "With --fix --unsafe-fixes: the run is replaced by the text it was, when garbling that text \
+             again gives the run exactly. U+FFFD read as GBK and uninitialised memory have no fix."
+        }
+        Rule::WrongEncoding => {
+            "With --fix --unsafe-fixes: the file is converted to the encoding asked for, when the \
+             conversion is exact (as `gbcheck convert` does)."
+        }
+        _ => "No: gbcheck cannot know the text that was meant.",
+    }
+}
+
 /// Prints the explanation of a rule; an unknown rule is exit status 2.
 pub fn print(name: &str) -> io::Result<u8> {
     let Some(rule) = Rule::lookup(name) else {
@@ -155,6 +184,7 @@ pub fn print(name: &str) -> io::Result<u8> {
     writeln!(out, "{} {} ({} by default)\n", rule.id(), rule.name(), rule.default_severity())?;
     writeln!(out, "{meaning}\n")?;
     writeln!(out, "Example: {example}\n")?;
-    writeln!(out, "Fix: {fix}")?;
+    writeln!(out, "Fix: {fix}\n")?;
+    writeln!(out, "Fixable automatically: {}", fixable(rule))?;
     Ok(0)
 }

@@ -132,6 +132,7 @@ pub fn locate(
                 fingerprint: fingerprints.then(|| {
                     fingerprint(finding.rule, window.data, data_start, finding.span.start, finding.span.end())
                 }),
+                fix: gbcheck::fix::fix_of(finding, &bytes, report.encoding),
                 bytes,
             }
         })
@@ -544,6 +545,7 @@ impl<'a> StretchLocator<'a> {
                 render_at(&data, at, span, self.encoding, from, cut_before, reaches_end)
             }),
             fingerprint: if self.fingerprints { Some(self.fingerprint(finding)?) } else { None },
+            fix: gbcheck::fix::fix_of(finding, &bytes, self.encoding),
             bytes,
         })
     }

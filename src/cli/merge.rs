@@ -32,7 +32,7 @@ use serde::Deserialize;
 
 use crate::cli::args::{MergeArgs, MergeFormatArg};
 use crate::cli::filter::Source;
-use crate::cli::output::jsonl::{JsonLines, RunSettings, SCHEMA_VERSION};
+use crate::cli::output::jsonl::{FixRecord, JsonLines, RunSettings, SCHEMA_VERSION};
 use crate::cli::output::sarif::Sarif;
 use crate::cli::output::{DisplayPath, Located, Reporter};
 use crate::cli::shard::Shard;
@@ -66,6 +66,9 @@ struct FindingLine {
     /// GB004's other code (absent in the output of an older gbcheck).
     #[serde(default)]
     round_trip_bytes: Option<String>,
+    /// The finding's fix (absent in the output of an older gbcheck).
+    #[serde(default)]
+    fix: Option<Box<FixRecord>>,
 }
 
 #[derive(Deserialize)]
@@ -90,6 +93,12 @@ struct SummaryLine {
     baselined: u64,
     #[serde(default)]
     ignored: u64,
+    #[serde(default)]
+    fixed: u64,
+    #[serde(default)]
+    fixable: u64,
+    #[serde(default)]
+    fixable_unsafe: u64,
     #[serde(default)]
     settings: Option<RunSettings>,
 }
@@ -395,6 +404,10 @@ fn located(line: FindingLine) -> Result<Located, String> {
         message: line.message,
         snippet: None,
         fingerprint: None,
+        fix: match line.fix {
+            Some(record) => Some(record.to_fix(Span { start: line.byte_offset, len: line.byte_len })?),
+            None => None,
+        },
     })
 }
 
@@ -487,6 +500,7 @@ fn total(runs: &[Run]) -> Result<(Summary, Stats, Duration), String> {
     let mut summary = Summary::default();
     let mut by_rule = RuleCounts::default();
     let mut elapsed_ms = 0u64;
+    let mut fixes = crate::cli::stats::FixCounts::default();
     for run in runs {
         let s = &run.summary;
         summary.files_checked += s.files_checked;
@@ -502,6 +516,9 @@ fn total(runs: &[Run]) -> Result<(Summary, Stats, Duration), String> {
         summary.suppressed += s.suppressed;
         summary.baselined += s.baselined;
         summary.ignored += s.ignored;
+        fixes.fixed += s.fixed;
+        fixes.fixable += s.fixable;
+        fixes.fixable_unsafe += s.fixable_unsafe;
         elapsed_ms += s.elapsed_ms;
         for (id, n) in &s.findings_by_rule {
             let index = Rule::ALL
@@ -513,5 +530,6 @@ fn total(runs: &[Run]) -> Result<(Summary, Stats, Duration), String> {
     }
     let mut stats = Stats::new(false);
     stats.add_by_rule(&by_rule);
+    stats.fixes = fixes;
     Ok((summary, stats, Duration::from_millis(elapsed_ms)))
 }

@@ -10,6 +10,7 @@ mod effect;
 mod escape;
 mod explain;
 mod filter;
+mod fix;
 mod input;
 mod job;
 mod locate;
@@ -17,6 +18,7 @@ mod merge;
 mod output;
 mod path_settings;
 mod progress;
+mod replace;
 mod run;
 mod settings;
 mod shard;
@@ -288,13 +290,19 @@ fn run_check(args: CheckArgs, given: config::Given, format_given: bool) -> io::R
         shard: args.shard,
         configs: configs.varies().then(|| Arc::clone(configs)),
     };
+    if let Some(status) = fix::before_walk(&args, paths, &options, fail_level(&plan.settings))? {
+        return Ok(status);
+    }
     let per_path =
         path_settings::PathSettings::new(configs, &plan.run, &args, given, format, options, threads);
     let for_path = per_path.map(|per_path| Box::new(move |path: &Path| per_path.of(path)) as job::ForPath);
     let settings = Arc::new(path_settings::check_settings(&args, format, options, threads, for_path));
-    // The walk's threads check the files as they find them (for the run's first second).
+    // The walk's threads check the files as they find them (for the run's first second); files
+    // about to be fixed are checked after the fixes, not as they are found.
     let walk_check = job::WalkCheck::new(Arc::clone(&settings), started);
-    let walked = match walk::collect(paths, &walk_options, Some(&|path| walk_check.check(path))) {
+    let early = |path: &Path| walk_check.check(path);
+    let early = (!args.fix && !args.diff).then_some(&early as walk::CheckFound);
+    let walked = match walk::collect(paths, &walk_options, early) {
         Ok(walked) => walked,
         Err(message) => return fail(&message),
     };
@@ -306,17 +314,29 @@ fn run_check(args: CheckArgs, given: config::Given, format_given: bool) -> io::R
     if let Some(message) = refusal {
         return fail(&message);
     }
+    let fixes = fix::run_files(&args, &walked.entries, &settings)?;
+    if args.diff {
+        return Ok(fix::diff_status(&fixes, args.quiet));
+    }
     progress.set_total(walked.entries.len() as u64);
-    report_run(&args, format, plan, settings, walked, &progress, started)
+    report_run(&args, format, plan, (settings, walked, fixes), &progress, started)
 }
 
-/// Checks the walked entries with `settings` and reports them; the exit status.
+/// The lowest severity that fails the run.
+fn fail_level(settings: &config::Resolved) -> Severity {
+    match settings.fail_level {
+        FailLevelArg::Error => Severity::Error,
+        FailLevelArg::Warning => Severity::Warning,
+    }
+}
+
+/// Checks the walked entries with `settings` (after `--fix` wrote `fixes`) and reports them;
+/// the exit status.
 fn report_run(
     args: &CheckArgs,
     format: FormatArg,
     plan: RunPlan,
-    settings: Arc<job::Settings>,
-    walked: walk::Walked,
+    (settings, walked, fixes): (Arc<job::Settings>, walk::Walked, fix::Tally),
     progress: &progress::Progress,
     started: Instant,
 ) -> io::Result<u8> {
@@ -339,8 +359,9 @@ fn report_run(
         FormatArg::Github => Box::new(Github::new(io::BufWriter::new(stdout), stderr, args.quiet)),
         FormatArg::Brief => Box::new(Brief::new(io::BufWriter::new(stdout), stderr, args.quiet)),
     };
+    let mut counted = fix::Counted::new(reporter.as_mut(), fixes.fixed);
     let mut filter = filter::Filter::new(
-        reporter.as_mut(),
+        &mut counted,
         filter::FilterOptions {
             max_shown: plan.options.max_findings,
             baseline: plan.baseline,
@@ -370,11 +391,8 @@ fn report_run(
             return fail(&format!("cannot write baseline {}: {}", file.display(), describe_io_error(&e)));
         }
     }
-    let fail_level = match plan.settings.fail_level {
-        FailLevelArg::Error => Severity::Error,
-        FailLevelArg::Warning => Severity::Warning,
-    };
-    Ok(if summary.operational_errors > 0 {
+    let fail_level = fail_level(&plan.settings);
+    Ok(if summary.operational_errors + fixes.errors > 0 {
         EXIT_ERROR
     } else if !args.exit_zero && args.write_baseline.is_none() && summary.counts.reaches(fail_level) {
         EXIT_FINDINGS

@@ -33,6 +33,19 @@ pub struct Stats {
     pub show: bool,
     by_rule: [u64; Rule::ALL.len()],
     skipped: [u64; 3],
+    /// Findings fixed by `--fix`, and fixable findings left (`gbcheck::fix`).
+    pub fixes: FixCounts,
+}
+
+/// Findings fixed by `--fix`, and findings shown that have a fix.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct FixCounts {
+    /// Findings fixed before the check (`--fix`).
+    pub fixed: u64,
+    /// Findings shown whose fix is safe (`--fix` applies it).
+    pub fixable: u64,
+    /// Findings shown whose fix only `--unsafe-fixes` applies.
+    pub fixable_unsafe: u64,
 }
 
 /// The index of a rule in [`Rule::ALL`].

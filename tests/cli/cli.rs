@@ -84,6 +84,7 @@ fn json_lines_match_the_contract_key_by_key() {
         "char",
         "message",
         "round_trip_bytes",
+        "fix",
     ];
     let findings: Vec<&Value> = records.iter().filter(|r| r["type"] == "finding").collect();
     for finding in &findings {
@@ -95,6 +96,7 @@ fn json_lines_match_the_contract_key_by_key() {
         assert_eq!(present, expected);
         assert!(finding["char"].is_null());
         assert!(finding["round_trip_bytes"].is_null());
+        assert!(finding["fix"].is_null());
         assert!(!finding["message"].as_str().unwrap().is_empty());
     }
     // Bytes: D6D0 CEC4 'o' 'k' LF | 81 30 41 LF | FF.

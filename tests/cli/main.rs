@@ -21,6 +21,7 @@ mod corpus;
 mod crash;
 mod discovery;
 mod formats;
+mod fix;
 mod gate;
 mod hostile;
 mod limits;

@@ -13,6 +13,7 @@ mod detect_real_text;
 mod differential;
 mod exhaustive;
 mod formats;
+mod fix;
 mod fuzz_regressions;
 mod layers;
 mod mojibake_real_text;

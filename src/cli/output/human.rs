@@ -79,6 +79,9 @@ impl<O: Write, E: Write> Reporter for Human<O, E> {
             let caret = self.style.severity(severity, &"^".repeat(snippet.caret_width));
             writeln!(self.out, "{gutter} {bar} {}{caret}", " ".repeat(snippet.caret_start))?;
         }
+        if let Some(note) = located.fix_note() {
+            writeln!(self.out, "  = {}", self.style.paint("1;36", &note))?;
+        }
         Ok(())
     }
 
@@ -124,12 +127,29 @@ pub fn write_summary(
     quiet: bool,
 ) -> io::Result<()> {
     if !quiet {
-        writeln!(err, "gbcheck: {}", summary_line(summary, elapsed))?;
+        writeln!(err, "gbcheck: {}{}", summary_line(summary, elapsed), fix_part(stats))?;
     }
     if stats.show {
         write!(err, "{}", stats_block(summary, stats, elapsed))?;
     }
     err.flush()
+}
+
+/// The summary line's end about fixes: "; 2 fixed; 1 fixable with --fix; 1 more with
+/// --unsafe-fixes" (each part only when not 0).
+pub fn fix_part(stats: &Stats) -> String {
+    let fixes = stats.fixes;
+    let mut part = String::new();
+    if fixes.fixed > 0 {
+        part.push_str(&format!("; {} fixed", fixes.fixed));
+    }
+    if fixes.fixable > 0 {
+        part.push_str(&format!("; {} fixable with --fix", fixes.fixable));
+    }
+    if fixes.fixable_unsafe > 0 {
+        part.push_str(&format!("; {} more with --fix --unsafe-fixes", fixes.fixable_unsafe));
+    }
+    part
 }
 
 fn plural(n: u64, one: &str, many: &str) -> String {

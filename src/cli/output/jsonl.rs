@@ -6,6 +6,7 @@ use std::time::Duration;
 
 use base64::Engine as _;
 use gbcheck::finding::HexBytes;
+use gbcheck::fix::{Edit, Fix};
 use gbcheck::report::Summary;
 use serde::{Deserialize, Serialize};
 
@@ -35,6 +36,8 @@ enum Record<'a> {
         /// GB004's other code, as lowercase hex like `bytes`; null for other rules (an
         /// addition to schema version 1).
         round_trip_bytes: Option<String>,
+        /// The finding's exact fix, or null (an addition to schema version 1).
+        fix: Option<FixRecord>,
     },
     Error {
         path: &'a str,
@@ -69,9 +72,54 @@ enum Record<'a> {
         baselined: u64,
         /// Entries passed over by ignore files and excludes (an addition to schema version 1).
         ignored: u64,
+        /// Findings fixed by `--fix`, and findings shown whose fix `--fix` (or only
+        /// `--fix --unsafe-fixes`) would apply (additions to schema version 1).
+        fixed: u64,
+        fixable: u64,
+        fixable_unsafe: u64,
         /// What the results depend on, for `gbcheck merge` (an addition to schema version 1).
         settings: Option<&'a RunSettings>,
     },
+}
+
+/// A finding's fix in JSON Lines: it always replaces the finding's own bytes.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FixRecord {
+    /// Whether `--fix` applies it (`false`: only with `--unsafe-fixes`).
+    pub safe: bool,
+    /// The bytes that replace the finding's, as lowercase hex like `bytes` (`""` removes
+    /// them); null when the fix converts the whole file.
+    pub replacement: Option<String>,
+    /// The encoding the whole file is converted to (GB008), else null.
+    pub convert_to: Option<String>,
+    /// What the fix does, in a sentence.
+    pub description: String,
+}
+
+impl FixRecord {
+    /// The record of a fix.
+    pub fn of(fix: &Fix) -> FixRecord {
+        let (replacement, convert_to) = match &fix.edit {
+            Edit::Replace(bytes) => (Some(HexBytes(bytes).to_string()), None),
+            Edit::Convert(to) => (None, Some(to.as_str().to_string())),
+        };
+        FixRecord { safe: fix.safe, replacement, convert_to, description: fix.describe() }
+    }
+
+    /// The fix this record describes, on the finding's `span`.
+    pub fn to_fix(&self, span: gbcheck::finding::Span) -> Result<Fix, String> {
+        let edit = match (&self.replacement, self.convert_to.as_deref()) {
+            (Some(hex), None) => Edit::Replace(
+                hex.split_whitespace()
+                    .map(|b| u8::from_str_radix(b, 16).map_err(|_| format!("bad fix replacement '{hex}'")))
+                    .collect::<Result<_, _>>()?,
+            ),
+            (None, Some("utf-8")) => Edit::Convert(gbcheck::check::Encoding::Utf8),
+            (None, Some("gb18030")) => Edit::Convert(gbcheck::check::Encoding::Gb18030),
+            _ => return Err("a fix must have a replacement or an encoding to convert to".to_string()),
+        };
+        Ok(Fix { span, edit, safe: self.safe })
+    }
 }
 
 /// The settings a run's results depend on, written in its summary so that `gbcheck merge`
@@ -141,6 +189,7 @@ impl<W: Write> Reporter for JsonLines<W> {
             char: finding.scalar.map(|c| format!("U+{:04X}", c as u32)),
             message: &located.message,
             round_trip_bytes: finding.round_trip_bytes().map(|code| HexBytes(code.as_bytes()).to_string()),
+            fix: located.fix.as_ref().map(FixRecord::of),
         })
     }
 
@@ -178,6 +227,9 @@ impl<W: Write> Reporter for JsonLines<W> {
             suppressed: summary.suppressed,
             baselined: summary.baselined,
             ignored: summary.ignored,
+            fixed: stats.fixes.fixed,
+            fixable: stats.fixes.fixable,
+            fixable_unsafe: stats.fixes.fixable_unsafe,
             settings: settings.as_ref(),
         })?;
         self.settings = settings;

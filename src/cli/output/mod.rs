@@ -93,6 +93,18 @@ pub struct Located {
     /// The fingerprint ([`gbcheck::fingerprint`]), made from the bytes checked; only when a
     /// format or a baseline needs it.
     pub fingerprint: Option<String>,
+    /// The finding's exact fix, when it has one (`gbcheck::fix`).
+    pub fix: Option<gbcheck::fix::Fix>,
+}
+
+impl Located {
+    /// What the finding's fix does and which option applies it, for the text formats:
+    /// "fixable with --fix: remove the bytes".
+    pub fn fix_note(&self) -> Option<String> {
+        let fix = self.fix.as_ref()?;
+        let option = if fix.safe { "--fix" } else { "--fix --unsafe-fixes" };
+        Some(format!("fixable with {option}: {}", fix.describe()))
+    }
 }
 
 /// Writes results in one format. Called in output order: for each input its findings then

@@ -38,6 +38,81 @@ struct SarifResult<'a> {
     partial_fingerprints: Option<Fingerprints<'a>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     properties: Option<Properties>,
+    /// The finding's fix (SARIF 2.1.0 §3.55): its bytes replaced, as base64 (`binary`), so
+    /// that GB 18030 files are patched exactly. A whole-file conversion (GB008) has none.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    fixes: Option<[SarifFix; 1]>,
+}
+
+/// A `fix` object: one artifact change with one replacement.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct SarifFix {
+    description: OwnedText,
+    artifact_changes: [ArtifactChange; 1],
+    properties: FixProperties,
+}
+
+#[derive(Serialize)]
+struct OwnedText {
+    text: String,
+}
+
+#[derive(Serialize)]
+struct FixProperties {
+    /// Whether `gbcheck check --fix` applies it without `--unsafe-fixes`.
+    safe: bool,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ArtifactChange {
+    artifact_location: ArtifactLocation,
+    replacements: [Replacement; 1],
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Replacement {
+    deleted_region: ByteRegion,
+    /// Absent for a deletion (§3.57.4).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    inserted_content: Option<Binary>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ByteRegion {
+    byte_offset: u64,
+    byte_length: u32,
+}
+
+#[derive(Serialize)]
+struct Binary {
+    binary: String,
+}
+
+/// The SARIF fix of a located finding, when it replaces bytes.
+fn sarif_fix(located: &Located, artifact: &ArtifactLocation) -> Option<[SarifFix; 1]> {
+    use base64::Engine as _;
+    let fix = located.fix.as_ref()?;
+    let gbcheck::fix::Edit::Replace(bytes) = &fix.edit else { return None };
+    let inserted = (!bytes.is_empty())
+        .then(|| Binary { binary: base64::engine::general_purpose::STANDARD.encode(bytes) });
+    Some([SarifFix {
+        description: OwnedText { text: located.fix_note().unwrap_or_default() },
+        artifact_changes: [ArtifactChange {
+            artifact_location: ArtifactLocation {
+                uri: artifact.uri.clone(),
+                uri_base_id: artifact.uri_base_id,
+            },
+            replacements: [Replacement {
+                deleted_region: ByteRegion { byte_offset: fix.span.start, byte_length: fix.span.len },
+                inserted_content: inserted,
+            }],
+        }],
+        properties: FixProperties { safe: fix.safe },
+    }])
 }
 
 #[derive(Serialize)]
@@ -288,6 +363,8 @@ impl<W: Write> Reporter for Sarif<W> {
             char: finding.scalar.map(|c| format!("U+{:04X}", c as u32)),
             round_trip_bytes: finding.round_trip_bytes().map(|code| HexBytes(code.as_bytes()).to_string()),
         };
+        let artifact = ArtifactLocation { uri, uri_base_id: (!absolute).then_some("%SRCROOT%") };
+        let fixes = sarif_fix(located, &artifact);
         let result = SarifResult {
             rule_id: finding.rule.id(),
             rule_index: Rule::ALL.iter().position(|&r| r == finding.rule).unwrap_or(0),
@@ -295,10 +372,7 @@ impl<W: Write> Reporter for Sarif<W> {
             message: Text { text: &located.message },
             locations: [Location {
                 physical_location: PhysicalLocation {
-                    artifact_location: ArtifactLocation {
-                        uri,
-                        uri_base_id: (!absolute).then_some("%SRCROOT%"),
-                    },
+                    artifact_location: artifact,
                     region: Region {
                         start_line: located.line,
                         start_column: located.column,
@@ -312,6 +386,7 @@ impl<W: Write> Reporter for Sarif<W> {
             partial_fingerprints: fingerprint.map(|gbcheck_v1| Fingerprints { gbcheck_v1 }),
             properties: (properties.char.is_some() || properties.round_trip_bytes.is_some())
                 .then_some(properties),
+            fixes,
         };
         self.start()?;
         if self.results > 0 {
