@@ -94,12 +94,20 @@ struct ChunkDone {
 /// within the chunk.
 fn chunk_comments(text: &[u8], body: usize) -> Suppressions {
     let mut comments = Suppressions::default();
-    let (mut line_start, mut number) = (0, 1);
-    while line_start < body {
-        let line_end =
-            memchr::memchr(b'\n', &text[line_start..]).map_or(text.len(), |lf| line_start + lf + 1);
+    // Only the lines that hold a marker are read: one search over the chunk, and the lines
+    // counted between markers (a chunk of source code may hold many).
+    let (mut counted_to, mut number) = (0, 1);
+    let mut next_line = 0;
+    for at in gbcheck::suppress::markers(text).take_while(|&at| at < body) {
+        if at < next_line {
+            continue;
+        }
+        number += memchr::memchr_iter(b'\n', &text[counted_to..at]).count() as u64;
+        counted_to = at;
+        let line_start = memchr::memrchr(b'\n', &text[..at]).map_or(0, |lf| lf + 1);
+        let line_end = memchr::memchr(b'\n', &text[at..]).map_or(text.len(), |lf| at + lf + 1);
         comments.add_line_part(number, &text[line_start..line_end], body - line_start);
-        (line_start, number) = (line_end, number + 1);
+        next_line = line_end;
     }
     comments
 }

@@ -141,7 +141,9 @@ pub fn mismatch(declaration: &Declaration, bytes: &[u8], profile: Profile) -> Op
             }
         }
         Declared::Utf16 => (declaration.source != Source::ByteOrderMark).then_some(Actual::NotUtf16),
-        _ if !bytes.is_ascii() && simdutf8::basic::from_utf8(bytes).is_ok() => Some(Actual::Utf8 { first_non_ascii: first_non_ascii() }),
+        _ if !bytes.is_ascii() && simdutf8::basic::from_utf8(bytes).is_ok() => {
+            Some(Actual::Utf8 { first_non_ascii: first_non_ascii() })
+        }
         Declared::Gb2312 => first_outside(bytes, |code| code.len() == 2 && in_gb2312(code[0], code[1])),
         Declared::Gbk => first_outside(bytes, |code| code.len() <= 2),
         Declared::Gb18030 => None,

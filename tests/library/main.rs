@@ -12,8 +12,8 @@ mod support {
 mod detect_real_text;
 mod differential;
 mod exhaustive;
-mod formats;
 mod fix;
+mod formats;
 mod fuzz_regressions;
 mod layers;
 mod mojibake_real_text;
