@@ -57,6 +57,14 @@ struct AnyFinding {
     any: bool,
 }
 
+/// Whether `bytes` scan as GB 18030 with no byte-level finding, a lone `80` being the euro
+/// sign where `profile` has it: what GB008 (here) and GB016 (`formats`) take for GB 18030.
+pub(crate) fn has_no_gb18030_defect(bytes: &[u8], profile: crate::profile::Profile) -> bool {
+    let mut defect = AnyFinding { euro_is_valid: profile.decode(&[0x80]).is_some(), any: false };
+    crate::scan::scan_gb18030(bytes, &mut defect);
+    !defect.any
+}
+
 impl Visitor for AnyFinding {
     fn finding(&mut self, finding: Finding) {
         self.any |= !(self.euro_is_valid && finding.cause == Cause::BadLead(0x80));
@@ -310,12 +318,7 @@ mod tests {
             EncodingChoice::Auto | EncodingChoice::Gb18030 => Encoding::Gb18030,
             EncodingChoice::Utf8 => Encoding::Utf8,
         };
-        let clean_gb18030 = || {
-            let euro_is_valid = rules.profile.decode(&[0x80]).is_some();
-            let mut defect = AnyFinding { euro_is_valid, any: false };
-            crate::scan::scan_gb18030(bytes, &mut defect);
-            !defect.any
-        };
+        let clean_gb18030 = || has_no_gb18030_defect(bytes, rules.profile);
         let is_other = match encoding {
             Encoding::Gb18030 => valid_utf8 && non_ascii,
             Encoding::Utf8 => !valid_utf8 && clean_gb18030(),

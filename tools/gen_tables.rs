@@ -340,6 +340,11 @@ pub fn gb2312_codes(charmap: &str) -> Vec<(u16, u16)> {
         }
     }
     pointers.sort_unstable();
+    ranges_of(pointers)
+}
+
+/// Sorted pointers as inclusive ranges of consecutive ones.
+fn ranges_of(pointers: impl IntoIterator<Item = u16>) -> Vec<(u16, u16)> {
     let mut ranges: Vec<(u16, u16)> = Vec::new();
     for pointer in pointers {
         match ranges.last_mut() {
@@ -407,15 +412,11 @@ pub fn cp936_unmapped(charmap: &str, two_byte: &[u16]) -> Vec<(u16, u16)> {
             _ => panic!("GBK maps {bytes:02X?}, which is not a one- or two-byte code"),
         }
     }
-    let mut ranges: Vec<(u16, u16)> = Vec::new();
-    for pointer in (0..TWO_BYTE_COUNT).filter(|&p| !mapped[p]) {
-        let pointer = u16::try_from(pointer).expect("two-byte pointers fit in u16");
-        match ranges.last_mut() {
-            Some((_, last)) if *last + 1 == pointer => *last = pointer,
-            _ => ranges.push((pointer, pointer)),
-        }
-    }
-    ranges
+    ranges_of(
+        (0..TWO_BYTE_COUNT)
+            .filter(|&p| !mapped[p])
+            .map(|p| u16::try_from(p).expect("two-byte pointers fit in u16")),
+    )
 }
 
 /// Renders the two-byte codes code page 936 lacks.

@@ -3,7 +3,7 @@
 
 use super::label::{Actual, Declared, Source};
 use super::Format;
-use crate::finding::{Cause, Finding, Span};
+use crate::finding::{Finding, Span};
 use crate::profile::Profile;
 use crate::scan::grammar::two_byte_pointer;
 use crate::scan::tables::GB2312_CODES;
@@ -181,16 +181,5 @@ fn first_outside(bytes: &[u8], allowed: impl Fn(&[u8]) -> bool) -> Option<Actual
 /// Whether the bytes are GB 18030 text with no byte-level finding (a lone `80` is the euro
 /// sign where the profile has it) and some non-ASCII text: plainly not a UTF-8 file.
 fn is_clean_gb18030(bytes: &[u8], profile: Profile) -> bool {
-    struct AnyFinding {
-        euro_is_valid: bool,
-        any: bool,
-    }
-    impl Visitor for AnyFinding {
-        fn finding(&mut self, finding: Finding) {
-            self.any |= !(self.euro_is_valid && finding.cause == Cause::BadLead(0x80));
-        }
-    }
-    let mut visitor = AnyFinding { euro_is_valid: profile.decode(&[0x80]).is_some(), any: false };
-    scan_gb18030(bytes, &mut visitor);
-    !visitor.any && !bytes.is_ascii()
+    !bytes.is_ascii() && crate::detect::has_no_gb18030_defect(bytes, profile)
 }

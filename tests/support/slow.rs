@@ -22,3 +22,18 @@ pub fn asked_for(test: &str) -> bool {
 pub fn missing(why: &str) -> ! {
     panic!("the slow test cannot run ({VARIABLE} is set): {why}")
 }
+
+/// Whether strace can trace here, for the tests that count system calls. When it cannot, says
+/// so on standard error; under the slow tests (CI installs strace) that is a failure instead,
+/// so that CI cannot pass on a skip.
+#[allow(dead_code)] // used by the cli binary only
+pub fn strace_works() -> bool {
+    let traced =
+        std::process::Command::new("strace").args(["-f", "-qq", "-e", "trace=none", "true"]).output();
+    if traced.is_ok_and(|o| o.status.success()) {
+        return true;
+    }
+    assert!(std::env::var_os(VARIABLE).is_none(), "strace cannot trace here");
+    eprintln!("not run: strace is not installed or cannot trace here");
+    false
+}
