@@ -15,31 +15,13 @@ impl Finding {
     pub fn message(&self, bytes: &[u8]) -> String {
         let hex = HexBytes(bytes);
         match self.cause {
-            Cause::BadLead(0x80) => "byte 0x80 is not valid on its own in GB 18030 (GBK and the WHATWG \
-                                     decoder read it as U+20AC EURO SIGN; strict GB 18030 has no such code)"
-                .to_string(),
-            Cause::BadLead(lead) => format!("byte 0x{lead:02x} cannot start a character in GB 18030"),
-            Cause::BadSecond(next) => format!(
-                "lead byte 0x{:02x} must be followed by 40-7e or 80-fe (two bytes) or 30-39 \
-                 (four bytes), not 0x{next:02x}",
-                bytes.first().copied().unwrap_or(0)
-            ),
-            Cause::BadThird(next) => format!(
-                "lead byte 0x{:02x} and a digit start a four-byte code, whose third byte must be \
-                 81-fe, not 0x{next:02x}",
-                bytes.first().copied().unwrap_or(0)
-            ),
-            Cause::BadFourth(next) => format!(
-                "lead byte 0x{:02x} starts a four-byte code whose fourth byte must be 30-39, not \
-                 0x{next:02x}",
-                bytes.first().copied().unwrap_or(0)
-            ),
-            Cause::Truncated => format!("the input ends inside a multi-byte sequence ({hex})"),
-            Cause::Reserved { pointer } => format!(
-                "four-byte code {hex} is well formed but reserved (pointer {pointer}): no \
-                 character is assigned to it in any edition"
-            ),
-            Cause::InvalidUtf8 => format!("bytes {hex} are not valid UTF-8"),
+            Cause::BadLead(_)
+            | Cause::BadSecond(_)
+            | Cause::BadThird(_)
+            | Cause::BadFourth(_)
+            | Cause::Truncated
+            | Cause::Reserved { .. }
+            | Cause::InvalidUtf8 => byte_message(self.cause, bytes),
             Cause::Character => self.character_message(),
             Cause::ByteOrderMark => format!(
                 "the input starts with a byte order mark ({hex}); GB 18030 and UTF-8 text needs none, \
@@ -178,5 +160,39 @@ fn mojibake_message(kind: MojibakeKind, input: Encoding, bytes: &[u8]) -> String
     match repair(kind, &text) {
         Some(original) => format!("\"{text}\" looks like {what}: it was probably \"{original}\""),
         None => format!("\"{text}\" looks like {what}"),
+    }
+}
+
+/// The sentence of a byte-level finding (GB001-GB003); `bytes` are its bytes.
+fn byte_message(cause: Cause, bytes: &[u8]) -> String {
+    let hex = HexBytes(bytes);
+    match cause {
+        Cause::BadLead(0x80) => "byte 0x80 is not valid on its own in GB 18030 (GBK and the WHATWG \
+                                 decoder read it as U+20AC EURO SIGN; strict GB 18030 has no such code)"
+            .to_string(),
+        Cause::BadLead(lead) => format!("byte 0x{lead:02x} cannot start a character in GB 18030"),
+        Cause::BadSecond(next) => format!(
+            "lead byte 0x{:02x} must be followed by 40-7e or 80-fe (two bytes) or 30-39 \
+             (four bytes), not 0x{next:02x}",
+            bytes.first().copied().unwrap_or(0)
+        ),
+        Cause::BadThird(next) => format!(
+            "lead byte 0x{:02x} and a digit start a four-byte code, whose third byte must be \
+             81-fe, not 0x{next:02x}",
+            bytes.first().copied().unwrap_or(0)
+        ),
+        Cause::BadFourth(next) => format!(
+            "lead byte 0x{:02x} starts a four-byte code whose fourth byte must be 30-39, not \
+             0x{next:02x}",
+            bytes.first().copied().unwrap_or(0)
+        ),
+        Cause::Truncated => format!("the input ends inside a multi-byte sequence ({hex})"),
+        Cause::Reserved { pointer } => format!(
+            "four-byte code {hex} is well formed but reserved (pointer {pointer}): no \
+             character is assigned to it in any edition"
+        ),
+        Cause::InvalidUtf8 => format!("bytes {hex} are not valid UTF-8"),
+        // Not a byte-level cause: [`Finding::message`] gives those.
+        _ => format!("bytes {hex}"),
     }
 }

@@ -4,8 +4,8 @@ use std::io::{self, Write};
 
 use gbcheck::finding::Rule;
 
-/// What it means, an example, how to fix it; `None` for a rule the library has and this
-/// table does not yet (`Rule` is `#[non_exhaustive]`; `tests/cli/cli.rs` asks for every rule).
+/// What it means, an example, how to fix it (the byte and character rules here, the others in
+/// [`text_from_gb008`]); `None` for a rule the library has and this table does not yet (`Rule` is `#[non_exhaustive]`; `tests/cli/cli.rs` asks for every rule).
 pub fn text(rule: Rule) -> Option<(&'static str, &'static str, &'static str)> {
     let text = match rule {
         Rule::InvalidSequence => (
@@ -57,6 +57,14 @@ pub fn text(rule: Rule) -> Option<(&'static str, &'static str, &'static str)> {
             "`AA A1` in GB 18030 is U+E000, the first user-defined code.",
             "Replace it with the standard Unicode character it stands for (many old PUA uses now have one).",
         ),
+        _ => return text_from_gb008(rule),
+    };
+    Some(text)
+}
+
+/// [`text`] for GB008-GB010 (the rest in [`text_from_gb011`]).
+fn text_from_gb008(rule: Rule) -> Option<(&'static str, &'static str, &'static str)> {
+    let text = match rule {
         Rule::WrongEncoding => (
             "The file is in another encoding than the one asked for with --encoding: valid UTF-8 with \
              non-ASCII text where GB 18030 is expected, or GB 18030 where UTF-8 is expected. Nothing else is \
@@ -82,6 +90,14 @@ pub fn text(rule: Rule) -> Option<(&'static str, &'static str, &'static str)> {
             "U+20000 (Ext B) at --level 2.",
             "Use a character of the level, or raise the level your consumers must support.",
         ),
+        _ => return text_from_gb011(rule),
+    };
+    Some(text)
+}
+
+/// [`text`] for GB011-GB016.
+fn text_from_gb011(rule: Rule) -> Option<(&'static str, &'static str, &'static str)> {
+    let text = match rule {
         Rule::ByteOrderMark => (
             "A byte order mark: `EF BB BF` at the start of a UTF-8 file, `84 31 95 33` at the start of a \
              GB 18030 file, or U+FEFF inside the text, where it is an invisible character.",
