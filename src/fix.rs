@@ -19,9 +19,10 @@
 //! when garbling the repair again gives exactly the text found), control characters removed
 //! (GB012), and an input in the wrong encoding converted (GB008).
 
-use crate::check::{check_bytes, Encoding, EncodingChoice, Options};
+use crate::check::{Encoding, EncodingChoice, Options};
 use crate::convert::{convert_bytes, Bom};
 use crate::finding::{Cause, Finding, Rule, Span};
+use crate::formats::{check_bytes_as, Format};
 use crate::profile::{editions_of_code, editions_of_scalar, Profile};
 use crate::rules::mojibake::{repair, MojibakeKind};
 
@@ -87,6 +88,30 @@ pub fn migrated_code(code: &[u8]) -> Option<&'static [u8]> {
     (encoded != code).then_some(encoded)
 }
 
+/// `c` written as the escape `escape` is: `\uXXXX`, `\UXXXX`, `\u{...}`, `&#x...;` or
+/// `&#...;`, hex digits in the same case. `None` for anything else.
+fn escape_like(escape: &[u8], c: char) -> Option<Vec<u8>> {
+    let text = std::str::from_utf8(escape).ok()?;
+    let digits = text.trim_start_matches(['\\', '&', '#', 'u', 'U', 'x', 'X', '{']);
+    let lower = digits.bytes().any(|b| matches!(b, b'a'..=b'f'));
+    let hex = |width: usize| match lower {
+        true => format!("{:0width$x}", u32::from(c)),
+        false => format!("{:0width$X}", u32::from(c)),
+    };
+    let written = if text.starts_with("\\u{") {
+        format!("\\u{{{}}}", hex(1))
+    } else if let Some(prefix) = ["\\u", "\\U"].into_iter().find(|p| text.starts_with(p)) {
+        format!("{prefix}{}", hex(4))
+    } else if let Some(prefix) = ["&#x", "&#X"].into_iter().find(|p| text.starts_with(p)) {
+        format!("{prefix}{};", hex(1))
+    } else if text.starts_with("&#") {
+        format!("&#{};", u32::from(c))
+    } else {
+        return None;
+    };
+    Some(written.into_bytes())
+}
+
 fn is_private_use(c: char) -> bool {
     matches!(u32::from(c), 0xE000..=0xF8FF | 0xF_0000..=0x10_FFFF)
 }
@@ -99,6 +124,10 @@ pub fn fix_of(finding: &Finding, bytes: &[u8], encoding: Encoding) -> Option<Fix
     };
     match (finding.rule, finding.cause) {
         (Rule::ByteOrderMark, Cause::ByteOrderMark) => replace(Vec::new(), true),
+        // A stand-in written as an escape (`\ue81e`, `&#xE81E;`): the escape of the character.
+        (Rule::EditionSensitive | Rule::PrivateUse, _) if matches!(bytes.first(), Some(b'\\' | b'&')) => {
+            replace(escape_like(bytes, stand_in_target(finding.scalar?)?)?, true)
+        }
         (Rule::EditionSensitive | Rule::PrivateUse, _) => match encoding {
             Encoding::Utf8 => {
                 let target = stand_in_target(finding.scalar?)?;
@@ -190,12 +219,15 @@ pub struct Fixed {
 /// and checks and fixes again until nothing more can be fixed, so that fixing the result
 /// again changes nothing. A file converted for GB008 is checked in the encoding it was
 /// converted to from then on.
-pub fn fix_bytes(bytes: &[u8], options: &Options, unsafe_fixes: bool) -> Fixed {
+///
+/// `format` is the file's format ([`crate::formats`]), whose escapes are fixed like literal
+/// characters; `None` for plain text.
+pub fn fix_bytes(bytes: &[u8], options: &Options, format: Option<Format>, unsafe_fixes: bool) -> Fixed {
     let mut options = Options { max_findings: usize::MAX, ..*options };
     let mut current = bytes.to_vec();
     let mut fixed = 0;
     for _ in 0..MAX_ROUNDS {
-        let report = check_bytes(&current, &options);
+        let report = check_bytes_as(format, &current, &options);
         // One fix a finding: GB005 and GB007 on one character give the same fix twice.
         let mut fixes: Vec<Fix> = report
             .findings

@@ -17,6 +17,7 @@ use std::path::{Path, PathBuf};
 use gbcheck::check::{check_bytes, Options};
 use gbcheck::finding::Severity;
 use gbcheck::fix::{fix_bytes, Fix};
+use gbcheck::formats::Format;
 use rayon::prelude::*;
 
 use super::args::CheckArgs;
@@ -117,7 +118,8 @@ fn fix_file(path: &Path, shared: &Settings, mode: Mode, unsafe_fixes: bool) -> D
     if !settings.binary && looks_binary(&bytes) {
         return Done::Unchanged;
     }
-    let fixed = fix_bytes(&bytes, &settings.options, unsafe_fixes);
+    let format = settings.format.unwrap_or_else(|| Format::of_path(path));
+    let fixed = fix_bytes(&bytes, &settings.options, format, unsafe_fixes);
     if fixed.bytes == bytes {
         return Done::Unchanged;
     }
@@ -176,7 +178,7 @@ pub struct StdinFixed {
 /// Fixes the text read from standard input: the output is the fixed text (`--fix`) or its
 /// diff (`--diff`).
 pub fn fix_stdin(bytes: &[u8], options: &Options, mode: Mode, unsafe_fixes: bool) -> StdinFixed {
-    let fixed = fix_bytes(bytes, options, unsafe_fixes);
+    let fixed = fix_bytes(bytes, options, None, unsafe_fixes);
     let changed = fixed.bytes != bytes;
     let output = match mode {
         Mode::Write => fixed.bytes.clone(),

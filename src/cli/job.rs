@@ -12,7 +12,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use gbcheck::check::{check_bytes, Options};
+use gbcheck::check::Options;
 use gbcheck::finding::Rule;
 use gbcheck::formats::{self, Format};
 use gbcheck::report::{Counts, FileReport};
@@ -98,10 +98,7 @@ pub fn check_small(bytes: &[u8], settings: &Settings, format: Option<Format>) ->
         return InputOutcome::Skipped(SkipReason::Binary, BINARY.to_string());
     }
     // A format's declaration can decide the encoding (under `auto`) and add GB016.
-    let mut options = settings.options;
-    options.encoding = formats::encoding_choice(format, bytes, options.encoding, &options.rules);
-    let mut report = check_bytes(bytes, &options);
-    formats::add_findings(format, bytes, &options.rules, &mut report);
+    let mut report = formats::check_bytes_as(format, bytes, &settings.options);
     let gb015 = settings.options.rules.severity(Rule::InvalidSuppression);
     report_invalid_directives(&mut report, bytes, bytes.len(), 0, gb015);
     if report.findings.is_empty() {

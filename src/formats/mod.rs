@@ -115,6 +115,17 @@ pub fn encoding_choice(
     }
 }
 
+/// Checks an input held in memory as a file of `format` is read: its declaration may decide
+/// the encoding under `auto` ([`encoding_choice`]), and its declaration and escapes give
+/// their findings ([`add_findings`]). What `gbcheck check` and `--fix` both run on a file.
+pub fn check_bytes_as(format: Option<Format>, bytes: &[u8], options: &crate::check::Options) -> FileReport {
+    let mut options = *options;
+    options.encoding = encoding_choice(format, bytes, options.encoding, &options.rules);
+    let mut report = crate::check::check_bytes(bytes, &options);
+    add_findings(format, bytes, &options.rules, &mut report);
+    report
+}
+
 /// The findings a format adds to the report of a whole input read as `report.encoding`
 /// (GB016, and the character rules on its escapes), counted and kept in byte order.
 pub fn add_findings(format: Option<Format>, bytes: &[u8], rules: &RuleSet, report: &mut FileReport) {

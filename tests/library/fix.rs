@@ -95,7 +95,7 @@ fn options(encoding: EncodingChoice) -> Options {
 fn each_safe_fix_on_real_text_in_utf8() {
     // "︐" U+FE10 and "龴" U+9FB4 as a 2005 decoder gives them (U+E78D, U+E81E), after a BOM.
     let input = "\u{FEFF}标点\u{E78D}部首\u{E81E}。\n".as_bytes();
-    let fixed = fix_bytes(input, &options(EncodingChoice::Auto), false);
+    let fixed = fix_bytes(input, &options(EncodingChoice::Auto), None, false);
     assert_eq!(String::from_utf8(fixed.bytes).unwrap(), "标点\u{FE10}部首\u{9FB4}。\n");
     // The BOM, and GB005 + GB007 on each stand-in.
     assert_eq!(fixed.fixed, 5);
@@ -106,7 +106,7 @@ fn each_safe_fix_on_real_text_in_gb18030() {
     // 标点 (B1 EA B5 E3), U+FE10 as 2005 wrote it (84 31 82 36), 部首 (B2 BF CA D7), U+9FB4 as
     // 2005 wrote it (82 35 90 37), after the GB 18030 BOM 84 31 95 33.
     let input = b"\x84\x31\x95\x33\xB1\xEA\xB5\xE3\x84\x31\x82\x36\xB2\xBF\xCA\xD7\x82\x35\x90\x37\n";
-    let fixed = fix_bytes(input, &options(EncodingChoice::Gb18030), false);
+    let fixed = fix_bytes(input, &options(EncodingChoice::Gb18030), None, false);
     assert_eq!(fixed.bytes, b"\xB1\xEA\xB5\xE3\xA6\xD9\xB2\xBF\xCA\xD7\xFE\x59\n");
     // Under 2022 the result means what the input meant under 2005 (encoding_rs follows 2005
     // on these codes and 2022 on A6D9, FE59: WHATWG agrees with both).
@@ -115,18 +115,51 @@ fn each_safe_fix_on_real_text_in_gb18030() {
     assert_eq!(then, now);
 }
 
+/// A stand-in written as an escape is fixed as an escape of the standard character, in the
+/// same syntax and case, for every stand-in of the oracle; the literal text around it and a
+/// second fix change nothing.
+#[test]
+fn each_stand_in_escape_becomes_the_escape_of_its_character() {
+    use gbcheck::formats::Format;
+    let format_of = |name: &str| Format::of_path(std::path::Path::new(name));
+    for (stand_in, target) in oracle_stand_ins() {
+        let (old, new) = (u32::from(stand_in), u32::from(target));
+        for (file, before, after) in [
+            (
+                "a.json",
+                format!("{{\"k\": \"\\u{old:04x} x\"}}\n"),
+                format!("{{\"k\": \"\\u{new:04x} x\"}}\n"),
+            ),
+            ("a.properties", format!("k=\\u{old:04X}\n"), format!("k=\\u{new:04X}\n")),
+            ("a.js", format!("s = \"\\u{{{old:x}}}\";\n"), format!("s = \"\\u{{{new:x}}}\";\n")),
+            ("a.xml", format!("<x>&#x{old:X};</x>\n"), format!("<x>&#x{new:X};</x>\n")),
+            ("a.html", format!("<p>&#{old};</p>\n"), format!("<p>&#{new};</p>\n")),
+        ] {
+            let format = format_of(file);
+            assert!(format.is_some(), "{file}");
+            let fixed = fix_bytes(before.as_bytes(), &options(EncodingChoice::Auto), format, false);
+            assert_eq!(String::from_utf8_lossy(&fixed.bytes), after, "{file}: {before}");
+            let again = fix_bytes(&fixed.bytes, &options(EncodingChoice::Auto), format, false);
+            assert_eq!(again.bytes, fixed.bytes, "{file}: a second fix changes nothing");
+        }
+    }
+}
+
 #[test]
 fn a_fix_next_to_invalid_bytes_leaves_them_alone() {
     let input = b"\xFF\x84\x31\x82\x36\x81\n\x80";
-    let fixed = fix_bytes(input, &options(EncodingChoice::Gb18030), true);
+    let fixed = fix_bytes(input, &options(EncodingChoice::Gb18030), None, true);
     assert_eq!(fixed.bytes, b"\xFF\xA6\xD9\x81\n\x80");
 }
 
 #[test]
 fn unsafe_fixes_only_when_asked() {
     let input = "a\u{1}b\u{E78D}\n".as_bytes();
-    assert_eq!(fix_bytes(input, &options(EncodingChoice::Auto), false).bytes, "a\u{1}b\u{FE10}\n".as_bytes());
-    assert_eq!(fix_bytes(input, &options(EncodingChoice::Auto), true).bytes, "ab\u{FE10}\n".as_bytes());
+    assert_eq!(
+        fix_bytes(input, &options(EncodingChoice::Auto), None, false).bytes,
+        "a\u{1}b\u{FE10}\n".as_bytes()
+    );
+    assert_eq!(fix_bytes(input, &options(EncodingChoice::Auto), None, true).bytes, "ab\u{FE10}\n".as_bytes());
 }
 
 #[test]
@@ -135,19 +168,22 @@ fn mojibake_is_repaired_exactly_or_not_at_all() {
     let garbled = "浣犲ソ涓栫晫";
     assert_eq!(encoding_rs::GBK.decode("你好世界".as_bytes()).0, garbled);
     let input = format!("说明：{garbled}。\n");
-    let fixed = fix_bytes(input.as_bytes(), &options(EncodingChoice::Auto), true);
+    let fixed = fix_bytes(input.as_bytes(), &options(EncodingChoice::Auto), None, true);
     assert_eq!(String::from_utf8(fixed.bytes).unwrap(), "说明：你好世界。\n");
     // Not without --unsafe-fixes.
-    assert_eq!(fix_bytes(input.as_bytes(), &options(EncodingChoice::Auto), false).bytes, input.as_bytes());
+    assert_eq!(
+        fix_bytes(input.as_bytes(), &options(EncodingChoice::Auto), None, false).bytes,
+        input.as_bytes()
+    );
 }
 
 #[test]
 fn a_file_in_the_wrong_encoding_is_converted_only_as_an_unsafe_fix() {
     let gb = b"\xD6\xD0\xCE\xC4\n"; // 中文 in GB 18030
-    let utf8 = fix_bytes(gb, &options(EncodingChoice::Utf8), true);
+    let utf8 = fix_bytes(gb, &options(EncodingChoice::Utf8), None, true);
     assert_eq!(utf8.bytes, "中文\n".as_bytes());
-    assert_eq!(fix_bytes(gb, &options(EncodingChoice::Utf8), false).bytes, gb);
-    let back = fix_bytes("中文\n".as_bytes(), &options(EncodingChoice::Gb18030), true);
+    assert_eq!(fix_bytes(gb, &options(EncodingChoice::Utf8), None, false).bytes, gb);
+    let back = fix_bytes("中文\n".as_bytes(), &options(EncodingChoice::Gb18030), None, true);
     assert_eq!(back.bytes, gb);
 }
 
@@ -214,8 +250,8 @@ proptest! {
     #[test]
     fn fixing_twice_is_fixing_once((input, encoding) in text(), unsafe_fixes in any::<bool>()) {
         let options = options(encoding);
-        let once = fix_bytes(&input, &options, unsafe_fixes);
-        let twice = fix_bytes(&once.bytes, &options, unsafe_fixes);
+        let once = fix_bytes(&input, &options, None, unsafe_fixes);
+        let twice = fix_bytes(&once.bytes, &options, None, unsafe_fixes);
         prop_assert_eq!(&twice.bytes, &once.bytes);
         prop_assert_eq!(twice.fixed, 0);
         prop_assert!(!has_fixable(&once.bytes, &options, unsafe_fixes));
