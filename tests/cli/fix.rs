@@ -329,3 +329,20 @@ fn merge_keeps_the_fixes_and_adds_up_the_fix_counts() {
     assert_eq!(summary(&merged)["fixable"], 5);
     assert_eq!(summary(&merged)["fixable_unsafe"], 2);
 }
+
+/// A finding on an escape that is shown as fixable is fixed by `--fix`: `\ue81e` (a GB
+/// 18030-2005 stand-in) in a JSON file becomes `\u9fb4` (龴, the character GB 18030-2022 gives
+/// its code), an escape still; `--diff` says so first.
+#[test]
+fn a_stand_in_escape_shown_as_fixable_is_fixed() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(dir.path().join("zh.json"), "{\"k\": \"\\ue81e\"}\n").unwrap();
+    let shown = run(&["check", "--format", "jsonl", "zh.json"], dir.path());
+    let records = json_lines(&shown);
+    assert!(records.iter().any(|r| r["type"] == "finding" && r["fix"]["safe"] == true), "{records:?}");
+    let diff = run(&["check", "--diff", "zh.json"], dir.path());
+    assert_eq!(diff.status.code(), Some(1), "{}", stderr(&diff));
+    let fixed = run(&["check", "--fix", "zh.json"], dir.path());
+    assert_ne!(fixed.status.code(), Some(2), "{}", stderr(&fixed));
+    assert_eq!(fs::read_to_string(dir.path().join("zh.json")).unwrap(), "{\"k\": \"\\u9fb4\"}\n");
+}
