@@ -16,15 +16,8 @@ cargo build -q --release --bin gbcheck --example encoding-rs-decode --example be
 dir=target/bench-inputs-$size
 [ -f "$dir/prose.gb18030.txt" ] || target/release/examples/bench-inputs "$dir" "$size"
 
-# Seconds taken by a command, its output thrown away.
-seconds() {
-  local start end
-  start=$(date +%s.%N)
-  "$@" >/dev/null 2>&1 || true
-  end=$(date +%s.%N)
-  echo "$end - $start" | bc -l
-}
-median() { sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+# shellcheck source=benches/timing.sh
+. benches/timing.sh
 
 printf '%-14s %-12s %10s %10s %8s\n' input command median-s MB/s ratio
 for kind in prose markup four-byte ascii; do

@@ -31,16 +31,10 @@ fi
 small=$dir/small.utf8.txt
 head -c 2000 "$dir/prose.utf8.txt" | iconv -f UTF-8 -t UTF-8 -c > "$small"
 
-seconds() {
-  local start end
-  start=$(date +%s.%N)
-  "$@" >/dev/null 2>&1 || true
-  end=$(date +%s.%N)
-  echo "$end - $start" | bc -l
-}
+# shellcheck source=benches/timing.sh
+. benches/timing.sh
 # A command run $reps times in a row, for the start-up row.
 repeat() { local reps=$1; shift; for _ in $(seq "$reps"); do "$@" >/dev/null 2>&1 || true; done; }
-median() { sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 
 declare -A cmds=() times=()
 order=()

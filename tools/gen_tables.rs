@@ -357,11 +357,17 @@ fn ranges_of(pointers: impl IntoIterator<Item = u16>) -> Vec<(u16, u16)> {
 
 /// Renders the two-byte codes of GB 2312.
 fn render_gb2312(ranges: &[(u16, u16)], out: &mut String) {
-    out.push_str(
-        "\n/// The two-byte pointers of the codes of GB 2312 (glibc's charmap, `oracle/glibc/GB2312.gz`),\n\
-         /// as sorted inclusive ranges: what a file that declares GB 2312 may hold.\n",
-    );
-    let _ = writeln!(out, "#[rustfmt::skip]\npub static GB2312_CODES: [(u16, u16); {}] = [", ranges.len());
+    let doc =
+        "/// The two-byte pointers of the codes of GB 2312 (glibc's charmap, `oracle/glibc/GB2312.gz`),\n\
+               /// as sorted inclusive ranges: what a file that declares GB 2312 may hold.\n";
+    render_ranges("GB2312_CODES", doc, ranges, out);
+}
+
+/// Renders `ranges` of two-byte pointers as the static `name`, after the doc comment `doc`.
+fn render_ranges(name: &str, doc: &str, ranges: &[(u16, u16)], out: &mut String) {
+    out.push('\n');
+    out.push_str(doc);
+    let _ = writeln!(out, "#[rustfmt::skip]\npub static {name}: [(u16, u16); {}] = [", ranges.len());
     for row in ranges.chunks(6) {
         out.push_str("   ");
         for (first, last) in row {
@@ -421,20 +427,10 @@ pub fn cp936_unmapped(charmap: &str, two_byte: &[u16]) -> Vec<(u16, u16)> {
 
 /// Renders the two-byte codes code page 936 lacks.
 fn render_cp936(ranges: &[(u16, u16)], out: &mut String) {
-    out.push_str(
-        "\n/// The two-byte pointers that code page 936 (glibc's GBK charmap, `oracle/glibc/GBK.gz`)\n\
-         /// leaves unmapped, as sorted inclusive ranges; every other two-byte code means what it\n\
-         /// means in strict GB 18030-2022.\n",
-    );
-    let _ = writeln!(out, "#[rustfmt::skip]\npub static CP936_UNMAPPED: [(u16, u16); {}] = [", ranges.len());
-    for row in ranges.chunks(6) {
-        out.push_str("   ");
-        for (first, last) in row {
-            let _ = write!(out, " ({first}, {last}),");
-        }
-        out.push('\n');
-    }
-    out.push_str("];\n");
+    let doc = "/// The two-byte pointers that code page 936 (glibc's GBK charmap, `oracle/glibc/GBK.gz`)\n\
+               /// leaves unmapped, as sorted inclusive ranges; every other two-byte code means what it\n\
+               /// means in strict GB 18030-2022.\n";
+    render_ranges("CP936_UNMAPPED", doc, ranges, out);
 }
 
 /// Writes the tables to the path given as the first argument (`src/scan/tables.rs`), or to
