@@ -20,7 +20,7 @@ use gbcheck::fix::{fix_bytes, Fix};
 use gbcheck::formats::Format;
 use rayon::prelude::*;
 
-use super::args::CheckArgs;
+use super::args::{CheckArgs, FormatArg};
 use super::escape::escape_str;
 use super::input::{self, describe_io_error, looks_binary, open_with, Entry, EntryKind, Opened};
 use super::job::Settings;
@@ -367,6 +367,10 @@ fn refusal(args: &CheckArgs, paths: &[PathBuf]) -> Option<String> {
     let stdin = paths.iter().any(|p| p.as_os_str() == "-");
     if args.unsafe_fixes && !args.fix && !args.diff {
         Some("--unsafe-fixes only says which fixes --fix or --diff apply: add one of them".to_string())
+    } else if args.diff && args.write_baseline.is_some() {
+        Some("--diff only prints what --fix would change and reports no findings: --write-baseline would write nothing".to_string())
+    } else if args.diff && args.format != FormatArg::Human {
+        Some("--diff prints a unified diff, not findings: --format does not apply to it".to_string())
     } else if (args.fix || args.diff) && stdin && paths.len() > 1 {
         Some("with --fix or --diff, standard input (-) must be the only input: its fixed text goes to standard output".to_string())
     } else {

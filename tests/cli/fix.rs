@@ -346,3 +346,20 @@ fn a_stand_in_escape_shown_as_fixable_is_fixed() {
     assert_ne!(fixed.status.code(), Some(2), "{}", stderr(&fixed));
     assert_eq!(fs::read_to_string(dir.path().join("zh.json")).unwrap(), "{\"k\": \"\\u9fb4\"}\n");
 }
+
+/// `--diff` prints a diff and reports no findings: a baseline to write or a findings format
+/// would be silently ignored, so they are refused, and nothing is written.
+#[test]
+fn diff_refuses_the_options_it_would_ignore() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(dir.path().join("a.txt"), "\u{FEFF}a\n").unwrap();
+    let baseline = run(&["check", "--diff", "--write-baseline", "b.json", "a.txt"], dir.path());
+    assert_eq!(baseline.status.code(), Some(2), "{}", stderr(&baseline));
+    assert!(stderr(&baseline).contains("--write-baseline"), "{}", stderr(&baseline));
+    assert!(!dir.path().join("b.json").exists());
+    let format = run(&["check", "--diff", "--format", "jsonl", "a.txt"], dir.path());
+    assert_eq!(format.status.code(), Some(2), "{}", stderr(&format));
+    assert!(stderr(&format).contains("--format"), "{}", stderr(&format));
+    let human = run(&["check", "--diff", "--format", "human", "a.txt"], dir.path());
+    assert_eq!(human.status.code(), Some(1), "{}", stderr(&human));
+}
